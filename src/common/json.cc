@@ -119,7 +119,6 @@ Result<boost::json::value> ParseJsonStrict(std::string_view text, const JsonLimi
   }
   boost::json::parser p({}, opts);
   p.write(text.data(), text.size(), ec);
-  if (!ec) p.finish(ec);
   if (ec) return Error::Invalid("Invalid input JSON: " + ec.message());
   return p.release();
 }

@@ -1,0 +1,55 @@
+# The front door. `make run` and `make test` install what is missing, build, and go.
+JOBS ?= 2
+RELEASE := build/release
+ASAN := build/asan
+
+.PHONY: all deps configure build run test test-unit test-api test-asan fuzz bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(RELEASE)/CMakeCache.txt:
+	cmake --preset release
+
+configure: deps $(RELEASE)/CMakeCache.txt
+
+# Builds the release binary (build/release/flowd), the unit tests and the benchmarks.
+build: configure
+	cmake --build $(RELEASE) -j$(JOBS)
+
+run: build
+	@scripts/run.sh
+
+test: build
+	ctest --test-dir $(RELEASE) --output-on-failure -j$(JOBS) --timeout 300
+	FLOWD_BIN=$(RELEASE)/flowd scripts/run-api-tests.sh
+
+test-unit: build
+	ctest --test-dir $(RELEASE) --output-on-failure -j$(JOBS) --timeout 300
+
+test-api: build
+	FLOWD_BIN=$(RELEASE)/flowd scripts/run-api-tests.sh
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake --preset asan
+	cmake --build $(ASAN) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN) --output-on-failure -j$(JOBS) --timeout 600
+	FLOWD_BIN=$(ASAN)/flowd scripts/run-api-tests.sh
+
+# libFuzzer on the flow decoder (needs clang); `make test` only replays the seed corpus.
+fuzz: deps
+	cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOWD_BENCH=OFF
+	cmake --build build/fuzz --target flow_decoder_fuzz -j$(JOBS)
+	build/fuzz/tests/fuzz/flow_decoder_fuzz -max_total_time=$${FUZZ_SECONDS:-120} tests/fuzz/corpus
+
+bench: build
+	scripts/run-bench.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'bench/*.cc')
+
+clean:
+	rm -rf build

@@ -1,0 +1,279 @@
+// flowd's command line: the composition root. The only place that picks concrete
+// implementations (store backend from --db, the real clock, the Beast server).
+//
+// Contract (scripts and tests rely on it): results on stdout alone (an id, a token), diagnostics
+// on stderr, exit 0 on success, 1 on failure, 2 on bad usage.
+#include <CLI/CLI.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/http_server.h"
+#include "auth/auth.h"
+#include "auth/rate_limiter.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/time_format.h"
+#include "flows/flow_service.h"
+#include "store/store.h"
+
+#ifndef FLOWD_VERSION
+#define FLOWD_VERSION "0.0.0"
+#endif
+
+namespace flowd {
+namespace {
+
+constexpr const char* kDefaultDb = "sqlite:data/flowd.db";
+
+int Fail(const Error& e) {
+  std::cerr << "flowd: " << e.message << "\n";
+  for (const auto& d : e.details) std::cerr << "  " << d.in << ": " << d.message << "\n";
+  return 1;
+}
+
+Result<std::unique_ptr<store::Store>> OpenMigrated(const std::string& url) {
+  FLOWD_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> s, store::Store::Open(url));
+  FLOWD_TRY(s->Migrate());
+  return s;
+}
+
+struct ServeOptions {
+  std::string db = kDefaultDb;
+  std::string listen = "127.0.0.1:8080";
+  int threads = 2;
+  int64_t read_timeout_ms = 30'000;
+  int64_t idle_timeout_ms = 75'000;
+  bool quiet = false;
+};
+
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) {
+    return Error::Invalid("--listen must be HOST:PORT, got '" + text + "'");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoi(text.substr(colon + 1), &used);
+    if (used != text.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) return Error::Invalid("--listen port must be 0..65535");
+  return std::make_pair(host, static_cast<uint16_t>(port));
+}
+
+int Serve(const ServeOptions& o) {
+  auto listen = ParseListen(o.listen);
+  if (!listen.ok()) return Fail(listen.error());
+  auto store = OpenMigrated(o.db);
+  if (!store.ok()) return Fail(store.error());
+  Clock& clock = SystemClock::Instance();
+  auth::TokenService tokens(**store);
+  auth::RateLimiter limiter(clock);
+  flows::FlowService flow_service((*store)->flows(), clock);
+  api::App app({tokens, limiter, flow_service, clock});
+
+  api::HttpServerOptions http;
+  http.host = listen->first;
+  http.port = listen->second;
+  http.threads = o.threads;
+  http.read_timeout = std::chrono::milliseconds(o.read_timeout_ms);
+  http.idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms);
+  http.access_log = !o.quiet;
+  api::HttpServer server(
+      http, [&app](const api::HttpRequest& r) { return app.Handle(r); }, api::RenderErrorBody);
+  if (Status st = server.Start(); !st.ok()) return Fail(st.error());
+  log::Write(log::Level::kInfo, "flowd listening",
+             {{"address", "http://" + o.listen.substr(0, o.listen.rfind(':')) + ":" +
+                              std::to_string(server.port())},
+              {"db", o.db},
+              {"threads", o.threads},
+              {"version", FLOWD_VERSION}});
+  int sig = api::HttpServer::WaitForShutdownSignal();
+  log::Write(log::Level::kInfo, "shutting down", {{"signal", sig}});
+  server.Stop();
+  log::Info("stopped");
+  return 0;
+}
+
+std::vector<std::string> SplitScopes(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (part == "all") {
+      const auto& all = auth::KnownScopes();
+      out.insert(out.end(), all.begin(), all.end());
+    } else if (!part.empty()) {
+      out.push_back(part);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"flowd — a self-hosted workflow-automation server compatible with HubSpot's "
+               "Automation API v4",
+               "flowd"};
+  app.set_version_flag("--version", std::string("flowd ") + FLOWD_VERSION);
+  app.require_subcommand(1);
+
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Start the HTTP API server");
+  serve_cmd->add_option("--db", serve.db, "Database URL (sqlite:PATH)")->capture_default_str();
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on")->capture_default_str();
+  serve_cmd->add_option("--threads", serve.threads, "Server threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve_cmd->add_option("--read-timeout-ms", serve.read_timeout_ms,
+                        "Time allowed to receive one complete request")
+      ->check(CLI::Range(int64_t{10}, int64_t{3'600'000}))
+      ->capture_default_str();
+  serve_cmd->add_option("--idle-timeout-ms", serve.idle_timeout_ms,
+                        "Idle keep-alive connections are closed after this")
+      ->check(CLI::Range(int64_t{10}, int64_t{3'600'000}))
+      ->capture_default_str();
+  serve_cmd->add_flag("--quiet", serve.quiet, "No access log");
+
+  std::string db = kDefaultDb;
+  auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations");
+  migrate_cmd->add_option("--db", db, "Database URL")->capture_default_str();
+
+  auto* account_cmd = app.add_subcommand("account", "Manage accounts (portals)");
+  account_cmd->require_subcommand(1);
+  std::string account_name;
+  auto* account_create = account_cmd->add_subcommand("create", "Create an account; prints its id");
+  account_create->add_option("--db", db, "Database URL")->capture_default_str();
+  account_create->add_option("--name", account_name, "Account name")->required();
+  auto* account_list = account_cmd->add_subcommand("list", "List accounts, one JSON line each");
+  account_list->add_option("--db", db, "Database URL")->capture_default_str();
+
+  auto* token_cmd = app.add_subcommand("token", "Manage access tokens");
+  token_cmd->require_subcommand(1);
+  int64_t token_account = 0;
+  std::string scopes, token_name = "cli", rate_limit;
+  auto* token_create = token_cmd->add_subcommand("create", "Create a token; prints it (shown once)");
+  token_create->add_option("--db", db, "Database URL")->capture_default_str();
+  token_create->add_option("--account", token_account, "Account id")->required();
+  token_create->add_option("--scopes", scopes, "Comma-separated scopes ('all' = every scope)")
+      ->required();
+  token_create->add_option("--name", token_name, "Token name")->capture_default_str();
+  token_create->add_option("--rate-limit", rate_limit, "N/10s,M/day (default: unlimited)");
+  std::optional<int64_t> list_account;
+  auto* token_list = token_cmd->add_subcommand("list", "List tokens, one JSON line each");
+  token_list->add_option("--db", db, "Database URL")->capture_default_str();
+  token_list->add_option("--account", list_account, "Only this account's tokens");
+  int64_t revoke_id = 0;
+  auto* token_revoke = token_cmd->add_subcommand("revoke", "Revoke a token by id");
+  token_revoke->add_option("--db", db, "Database URL")->capture_default_str();
+  token_revoke->add_option("TOKEN_ID", revoke_id, "Token id (from token list)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "flowd: " << e.what() << "\n"
+              << "usage: flowd {serve|migrate|account|token} [options]   (flowd --help)\n";
+    return 2;
+  }
+
+  if (*serve_cmd) return Serve(serve);
+
+  auto store = OpenMigrated(db);
+  if (!store.ok()) return Fail(store.error());
+  const int64_t now = SystemClock::Instance().NowMs();
+
+  if (*migrate_cmd) {
+    auto v = (*store)->SchemaVersion();
+    if (!v.ok()) return Fail(v.error());
+    std::cerr << "flowd: database at schema version " << *v << "\n";
+    return 0;
+  }
+  if (*account_create) {
+    auto acct = (*store)->accounts().CreateAccount(account_name, now);
+    if (!acct.ok()) return Fail(acct.error());
+    std::cout << acct->id << "\n";
+    return 0;
+  }
+  if (*account_list) {
+    auto accts = (*store)->accounts().ListAccounts();
+    if (!accts.ok()) return Fail(accts.error());
+    for (const auto& a : *accts) {
+      std::cout << boost::json::serialize(boost::json::object{
+                       {"id", a.id}, {"name", a.name}, {"createdAt", FormatIso8601Ms(a.created_at_ms)}})
+                << "\n";
+    }
+    return 0;
+  }
+  if (*token_create) {
+    auth::RateLimits limits;
+    if (!rate_limit.empty()) {
+      auto parsed = auth::ParseRateLimits(rate_limit);
+      if (!parsed.ok()) {
+        std::cerr << "flowd: " << parsed.error().message << "\n";
+        return 2;
+      }
+      limits = *parsed;
+    }
+    auth::TokenService tokens(**store);
+    auto issued = tokens.Issue(token_account, token_name, SplitScopes(scopes), limits, now);
+    if (!issued.ok()) return Fail(issued.error());
+    std::cout << issued->token << "\n";
+    return 0;
+  }
+  if (*token_list) {
+    auto list = (*store)->tokens().ListTokens(list_account);
+    if (!list.ok()) return Fail(list.error());
+    for (const auto& t : *list) {
+      boost::json::array sc;
+      for (const auto& s : t.scopes) sc.emplace_back(s);
+      boost::json::object o{{"id", t.id},
+                            {"accountId", t.account_id},
+                            {"name", t.name},
+                            {"scopes", std::move(sc)},
+                            {"createdAt", FormatIso8601Ms(t.created_at_ms)},
+                            {"revoked", t.revoked_at_ms.has_value()}};
+      if (t.rate_limit_ten_secondly) o["rateLimitTenSecondly"] = t.rate_limit_ten_secondly;
+      if (t.rate_limit_daily) o["rateLimitDaily"] = t.rate_limit_daily;
+      std::cout << boost::json::serialize(o) << "\n";
+    }
+    return 0;
+  }
+  if (*token_revoke) {
+    Status st = (*store)->tokens().RevokeToken(revoke_id, now);
+    if (!st.ok()) return Fail(st.error());
+    std::cerr << "flowd: token " << revoke_id << " revoked\n";
+    return 0;
+  }
+  std::cerr << "usage: flowd {serve|migrate|account|token} [options]   (flowd --help)\n";
+  return 2;
+}
+
+}  // namespace
+}  // namespace flowd
+
+int main(int argc, char** argv) {
+  try {
+    return flowd::Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "flowd: fatal: %s\n", e.what());
+    return 1;
+  }
+}

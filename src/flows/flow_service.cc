@@ -1,0 +1,171 @@
+#include "flows/flow_service.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+#include <unordered_set>
+
+#include "common/time_format.h"
+
+namespace flowd::flows {
+
+std::optional<int64_t> ParseId(std::string_view text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+namespace {
+
+store::FlowWrite ToWrite(const model::DecodedFlow& decoded, const boost::json::object& content) {
+  store::FlowWrite w;
+  w.uuid = decoded.uuid;
+  if (const auto* n = content.if_contains("name"); n && n->is_string()) {
+    w.name = std::string(n->get_string());
+  }
+  w.is_enabled = decoded.is_enabled;
+  if (const auto* t = content.if_contains("flowType"); t && t->is_string()) {
+    w.flow_type = std::string(t->get_string());
+  }
+  w.object_type_id = decoded.object_type_id;
+  w.content_json = boost::json::serialize(content);
+  w.email_content_ids = decoded.email_content_ids;
+  return w;
+}
+
+}  // namespace
+
+Result<store::FlowRecord> FlowService::Create(int64_t account_id, const boost::json::value& body) {
+  FLOWD_ASSIGN_OR_RETURN(model::DecodedFlow decoded,
+                         model::DecodeFlowRequest(body, model::FlowRequestKind::kCreate,
+                                                  std::nullopt, limits_));
+  const int64_t now = clock_.NowMs();
+  boost::json::object& content = decoded.content;
+  if (!decoded.name || decoded.name->empty()) {
+    // HubSpot names unnamed flows itself; so do we, so that listings always show something.
+    std::string stamp = FormatIso8601Ms(now);
+    content["name"] = "Unnamed workflow - " + stamp.substr(0, 10) + " " + stamp.substr(11, 8);
+  }
+  return flows_.CreateFlow(account_id, ToWrite(decoded, content), now);
+}
+
+Result<store::FlowRecord> FlowService::Get(int64_t account_id, int64_t flow_id) {
+  return flows_.GetFlow(account_id, flow_id);
+}
+
+Result<store::FlowPage> FlowService::List(int64_t account_id, std::optional<int64_t> after,
+                                          size_t limit) {
+  return flows_.ListFlows(account_id, after, limit);
+}
+
+Result<store::FlowRecord> FlowService::Replace(int64_t account_id, int64_t flow_id,
+                                               const boost::json::value& body) {
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord current, flows_.GetFlow(account_id, flow_id));
+  FLOWD_ASSIGN_OR_RETURN(model::DecodedFlow decoded,
+                         model::DecodeFlowRequest(body, model::FlowRequestKind::kPut,
+                                                  current.object_type_id, limits_));
+  auto expected = ParseId(decoded.revision_id.value_or(""));
+  if (!expected) {
+    return Error::Invalid("revisionId must be the decimal revision id returned by GET",
+                          {ErrorDetail{"revisionId must be a decimal string such as \"" +
+                                           std::to_string(current.revision_id) + "\"",
+                                       "revisionId", "INVALID_REVISION_ID", {}}});
+  }
+  boost::json::object& content = decoded.content;
+  // Read-only on PUT: kept from the stored flow.
+  content["objectTypeId"] = current.object_type_id;
+  content["flowType"] = current.flow_type;
+  boost::system::error_code ec;
+  boost::json::value stored = boost::json::parse(current.content_json, ec);
+  if (ec || !stored.is_object()) return Error::Internal("stored flow content is corrupt");
+  if (const auto* ds = stored.get_object().if_contains("dataSources")) {
+    content["dataSources"] = *ds;
+  } else {
+    content["dataSources"] = boost::json::array();
+  }
+  if (!decoded.name || decoded.name->empty()) {
+    // A PUT replaces everything, but a flow never loses its name by omission.
+    content["name"] = current.name;
+  }
+  decoded.object_type_id = current.object_type_id;
+  return flows_.UpdateFlow(account_id, flow_id, *expected, ToWrite(decoded, content),
+                           clock_.NowMs());
+}
+
+Status FlowService::Delete(int64_t account_id, int64_t flow_id) {
+  return flows_.DeleteFlow(account_id, flow_id);
+}
+
+Result<BatchReadResult> FlowService::BatchRead(int64_t account_id,
+                                               const std::vector<std::string>& ids) {
+  BatchReadResult out;
+  std::vector<int64_t> wanted;
+  std::unordered_set<int64_t> seen;
+  std::unordered_set<std::string> missing_seen;
+  for (const auto& text : ids) {
+    auto id = ParseId(text);
+    if (!id) {
+      if (missing_seen.insert(text).second) out.missing.push_back(text);
+    } else if (seen.insert(*id).second) {
+      wanted.push_back(*id);
+    }
+  }
+  FLOWD_ASSIGN_OR_RETURN(out.found, flows_.GetFlows(account_id, wanted));
+  std::unordered_set<int64_t> found_ids;
+  for (const auto& f : out.found) found_ids.insert(f.id);
+  for (int64_t id : wanted) {
+    if (!found_ids.count(id)) out.missing.push_back(std::to_string(id));
+  }
+  return out;
+}
+
+Result<store::FlowRevision> FlowService::GetRevision(int64_t account_id, int64_t flow_id,
+                                                     int64_t revision_id) {
+  return flows_.GetRevision(account_id, flow_id, revision_id);
+}
+
+Result<MappingResult> FlowService::MapIds(int64_t account_id,
+                                          const std::vector<MappingInput>& inputs) {
+  MappingResult out;
+  std::unordered_set<int64_t> seen;
+  for (const auto& in : inputs) {
+    auto id = ParseId(in.id);
+    std::optional<int64_t> flow_id;
+    if (id && in.kind == MappingInput::Kind::kWorkflowId) {
+      auto r = flows_.FlowIdForWorkflowId(account_id, *id);
+      if (r.ok()) {
+        flow_id = *r;
+      } else if (r.error().code != ErrorCode::kNotFound) {
+        return std::move(r).error();
+      }
+    } else if (id) {
+      flow_id = id;
+    }
+    if (!flow_id) {
+      out.missing.push_back(in.id);
+      continue;
+    }
+    auto flow = flows_.GetFlow(account_id, *flow_id);
+    if (!flow.ok()) {
+      if (flow.error().code != ErrorCode::kNotFound) return std::move(flow).error();
+      out.missing.push_back(in.id);
+      continue;
+    }
+    if (seen.insert(flow->id).second) out.found.push_back(Mapping{flow->id, flow->workflow_id});
+  }
+  return out;
+}
+
+Result<store::EmailCampaignPage> FlowService::EmailCampaigns(int64_t account_id,
+                                                             const std::vector<int64_t>& flow_ids,
+                                                             std::optional<int64_t> after,
+                                                             std::optional<int64_t> before,
+                                                             size_t limit) {
+  return flows_.ListEmailCampaigns(account_id, flow_ids, after, before, limit);
+}
+
+}  // namespace flowd::flows

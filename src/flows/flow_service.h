@@ -1,0 +1,74 @@
+// The flows use cases of the v4 API: create, read, list, replace, delete, batch read, revisions,
+// email campaigns, legacy workflow-id mappings. Pure logic over store::FlowStore; HTTP-free.
+// Thread-safe (the store is).
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "model/flow_codec.h"
+#include "store/store.h"
+
+namespace flowd::flows {
+
+inline constexpr size_t kMaxPageSize = 100;
+inline constexpr size_t kMaxBatchInputs = 100;
+
+// Parses a decimal flow/revision id ("585051946"). nullopt for anything else (signs, spaces,
+// leading zeros beyond "0", overflow of int64).
+std::optional<int64_t> ParseId(std::string_view text);
+
+struct BatchReadResult {
+  std::vector<store::FlowRecord> found;
+  std::vector<std::string> missing;  // ids as the caller wrote them
+};
+
+// One FLOW_ID / WORKFLOW_ID coordinate of workflow-id-mappings/batch/read.
+struct MappingInput {
+  enum class Kind { kFlowId, kWorkflowId } kind = Kind::kFlowId;
+  std::string id;  // as written by the caller
+};
+struct Mapping {
+  int64_t flow_id = 0;
+  int64_t workflow_id = 0;
+};
+struct MappingResult {
+  std::vector<Mapping> found;
+  std::vector<std::string> missing;
+};
+
+class FlowService {
+ public:
+  FlowService(store::FlowStore& flows, const Clock& clock, model::FlowLimits limits = {})
+      : flows_(flows), clock_(clock), limits_(limits) {}
+
+  Result<store::FlowRecord> Create(int64_t account_id, const boost::json::value& body);
+  Result<store::FlowRecord> Get(int64_t account_id, int64_t flow_id);
+  Result<store::FlowPage> List(int64_t account_id, std::optional<int64_t> after, size_t limit);
+  // Full replacement guarded by body.revisionId (kConflict when stale).
+  Result<store::FlowRecord> Replace(int64_t account_id, int64_t flow_id,
+                                    const boost::json::value& body);
+  Status Delete(int64_t account_id, int64_t flow_id);
+  // Ids that are not decimal ids are reported missing, like unknown ones. Duplicates read once.
+  Result<BatchReadResult> BatchRead(int64_t account_id, const std::vector<std::string>& ids);
+  Result<store::FlowRevision> GetRevision(int64_t account_id, int64_t flow_id,
+                                          int64_t revision_id);
+  Result<MappingResult> MapIds(int64_t account_id, const std::vector<MappingInput>& inputs);
+  Result<store::EmailCampaignPage> EmailCampaigns(int64_t account_id,
+                                                  const std::vector<int64_t>& flow_ids,
+                                                  std::optional<int64_t> after,
+                                                  std::optional<int64_t> before, size_t limit);
+
+ private:
+  store::FlowStore& flows_;
+  const Clock& clock_;
+  model::FlowLimits limits_;
+};
+
+}  // namespace flowd::flows
