@@ -48,4 +48,10 @@ using ErrorRenderer = std::function<std::string(int status, std::string_view cat
                                                 std::string_view message,
                                                 std::string_view correlation_id)>;
 
+// Splits an origin-form request target ("/a%20b?x=1&x=2") into the percent-decoded path and the
+// decoded query pairs (in order, repeats kept, '+' read as a space). False when the target is not
+// origin-form or its escapes are malformed — the server answers 400.
+bool ParseRequestTarget(std::string_view target, std::string* path,
+                        std::vector<std::pair<std::string, std::string>>* query);
+
 }  // namespace flowd::api
