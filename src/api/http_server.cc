@@ -258,7 +258,7 @@ class Session : public std::enable_shared_from_this<Session> {
     req.target = msg.target();
     req.correlation_id = NewUuid();
     correlation_id_ = req.correlation_id;
-    keep_alive_ = msg.keep_alive() && !core_.stopping.load(std::memory_order_relaxed);
+    keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     linger_ = false;
     log_method_ = req.method;
@@ -282,6 +282,8 @@ class Session : public std::enable_shared_from_this<Session> {
       req.remote_address = remote_;
       res = Invoke(req);
     }
+    // Checked after the handler: a shutdown that began meanwhile still gets `Connection: close`.
+    if (core_.stopping.load(std::memory_order_relaxed)) keep_alive_ = false;
     body_ = std::move(res.body);
     SerializeHeader(res.status, res.content_type, res.headers, req.method == "HEAD");
     Write();
