@@ -109,7 +109,7 @@ struct EmailCampaignRef {
   int64_t flow_id = 0;
   int64_t email_campaign_id = 0;  // stable per (account, content id)
   std::string email_content_id;
-  int64_t cursor = 0;             // opaque, strictly increasing in listing order
+  int64_t cursor = 0;  // opaque, strictly increasing in listing order
 };
 
 struct EmailCampaignPage {

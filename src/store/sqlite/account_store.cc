@@ -1,0 +1,41 @@
+#include <string>
+
+#include "store/sqlite/stores.h"
+
+namespace flowd::store::sqlite {
+
+Result<Account> SqliteAccountStore::CreateAccount(std::string_view name, int64_t now_ms) {
+  return db_.Write([&](Connection& conn) -> Result<Account> {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt insert, conn.Prepare("INSERT INTO accounts (name, created_at_ms) VALUES (?1, ?2)"));
+    FLOWD_TRY(insert.Bind(1, name).Bind(2, now_ms).Run());
+    return Account{conn.LastInsertRowid(), std::string(name), now_ms};
+  });
+}
+
+Result<Account> SqliteAccountStore::GetAccount(int64_t id) {
+  return db_.Read(false, [&](Connection& conn) -> Result<Account> {
+    FLOWD_ASSIGN_OR_RETURN(Stmt select,
+                           conn.Prepare("SELECT name, created_at_ms FROM accounts WHERE id = ?1"));
+    select.Bind(1, id);
+    FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
+    if (!found) return Error::NotFound("Account " + std::to_string(id) + " not found");
+    return Account{id, select.Text(0), select.Int(1)};
+  });
+}
+
+Result<std::vector<Account>> SqliteAccountStore::ListAccounts() {
+  return db_.Read(false, [&](Connection& conn) -> Result<std::vector<Account>> {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt select, conn.Prepare("SELECT id, name, created_at_ms FROM accounts ORDER BY id"));
+    std::vector<Account> accounts;
+    while (true) {
+      FLOWD_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      accounts.push_back(Account{select.Int(0), select.Text(1), select.Int(2)});
+    }
+    return accounts;
+  });
+}
+
+}  // namespace flowd::store::sqlite

@@ -1,0 +1,86 @@
+// One SQLite database as the store uses it: a single writer connection behind a mutex, and a pool
+// of reader connections so that concurrent reads run in parallel (WAL lets readers proceed while
+// the writer commits).
+//
+// An in-memory database (":memory:") lives inside one connection, so there it is the only
+// connection: reads then share the writer's mutex. That mode exists for tests.
+//
+// Thread safety: all methods may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "common/status.h"
+#include "store/sqlite/connection.h"
+
+namespace flowd::store::sqlite {
+
+class Database {
+ public:
+  // `path` is a file name or ":memory:".
+  static Result<std::unique_ptr<Database>> Open(const std::string& path);
+
+  // Runs `fn(Connection&)` inside BEGIN IMMEDIATE … COMMIT on the writer connection and returns
+  // its Result/Status; rolls back if `fn` fails or the commit does. `fn` must not call back into
+  // the Database.
+  template <typename F>
+  std::invoke_result_t<F&, Connection&> Write(F&& fn) {
+    std::lock_guard<std::mutex> lock(writer_mu_);
+    return InTransaction(*writer_, /*immediate=*/true, fn);
+  }
+
+  // Runs `fn(Connection&)` on a reader connection. With `snapshot`, inside BEGIN … COMMIT so that
+  // several statements see one consistent state; a single SELECT does not need it.
+  template <typename F>
+  std::invoke_result_t<F&, Connection&> Read(bool snapshot, F&& fn) {
+    if (memory_) {
+      std::lock_guard<std::mutex> lock(writer_mu_);
+      return snapshot ? InTransaction(*writer_, /*immediate=*/false, fn) : fn(*writer_);
+    }
+    auto conn = CheckOut();
+    if (!conn.ok()) return std::move(conn).error();
+    auto result = snapshot ? InTransaction(**conn, /*immediate=*/false, fn) : fn(**conn);
+    CheckIn(std::move(*conn));
+    return result;
+  }
+
+  // Exclusive use of the writer connection without a transaction (migrations manage their own).
+  template <typename F>
+  std::invoke_result_t<F&, Connection&> WithWriter(F&& fn) {
+    std::lock_guard<std::mutex> lock(writer_mu_);
+    return fn(*writer_);
+  }
+
+ private:
+  Database(std::string path, bool memory, std::unique_ptr<Connection> writer)
+      : path_(std::move(path)), memory_(memory), writer_(std::move(writer)) {}
+
+  template <typename F>
+  static std::invoke_result_t<F&, Connection&> InTransaction(Connection& conn, bool immediate,
+                                                             F& fn) {
+    auto txn = Transaction::Begin(conn, immediate);
+    if (!txn.ok()) return std::move(txn).error();
+    auto result = fn(conn);
+    if (!result.ok()) return result;  // the Transaction's destructor rolls back
+    Status committed = txn->Commit();
+    if (!committed.ok()) return std::move(committed).error();
+    return result;
+  }
+
+  Result<std::unique_ptr<Connection>> CheckOut();
+  void CheckIn(std::unique_ptr<Connection> conn);
+
+  const std::string path_;
+  const bool memory_;
+  std::mutex writer_mu_;
+  std::unique_ptr<Connection> writer_;
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+};
+
+}  // namespace flowd::store::sqlite

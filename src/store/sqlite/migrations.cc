@@ -1,0 +1,111 @@
+#include "store/sqlite/migrations.h"
+
+namespace flowd::store::sqlite {
+
+// Id ranges. AUTOINCREMENT (not plain rowid) so that an id is never reused after a delete, which
+// also keeps the flow_emails cursors strictly increasing. Sequences are seeded so ids look like
+// HubSpot's: portal ids have 7 digits, flow ids 9 (e.g. 585051946), workflow ids (the legacy
+// v3 ids) are int32 and start far below the flow ids, so one is never mistaken for the other
+// (they could only meet after 490 million workflows).
+//   accounts         1000001, 1000002, …
+//   flows            500000001, …
+//   workflow ids     10000001, … (id_sequences row 'workflow_id'; must stay < 2^31)
+//   email campaigns  200000001, …
+//   tokens           1, 2, …
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, R"sql(
+CREATE TABLE accounts (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  name          TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('accounts', 1000000);
+
+CREATE TABLE tokens (
+  id                      INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id              INTEGER NOT NULL REFERENCES accounts (id),
+  name                    TEXT    NOT NULL,
+  token_hash              TEXT    NOT NULL UNIQUE,
+  scopes                  TEXT    NOT NULL,  -- space-joined
+  rate_limit_ten_secondly INTEGER NOT NULL DEFAULT 0,
+  rate_limit_daily        INTEGER NOT NULL DEFAULT 0,
+  created_at_ms           INTEGER NOT NULL,
+  revoked_at_ms           INTEGER
+);
+CREATE INDEX tokens_by_account ON tokens (account_id);
+
+-- Counters that are not a table's rowid.
+CREATE TABLE id_sequences (
+  name       TEXT    PRIMARY KEY,
+  last_value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO id_sequences (name, last_value) VALUES ('workflow_id', 10000000);
+
+-- Flow ids are global (unique across accounts), but every query also filters by account_id.
+CREATE TABLE flows (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id     INTEGER NOT NULL,
+  workflow_id    INTEGER NOT NULL UNIQUE,
+  revision_id    INTEGER NOT NULL,
+  uuid           TEXT,
+  name           TEXT    NOT NULL,
+  is_enabled     INTEGER NOT NULL,
+  flow_type      TEXT    NOT NULL,
+  object_type_id TEXT    NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  content_json   TEXT    NOT NULL,
+  UNIQUE (account_id, uuid)  -- NULL uuids never clash
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('flows', 500000000);
+-- ListFlows: account_id range in id (rowid) order.
+CREATE INDEX flows_by_account ON flows (account_id);
+
+-- Immutable snapshots, one per revision. created_at_ms is when the revision was written (the
+-- flow's updatedAt at that revision); flow_created_at_ms is the flow's createdAt.
+CREATE TABLE flow_revisions (
+  flow_id            INTEGER NOT NULL REFERENCES flows (id) ON DELETE CASCADE,
+  revision_id        INTEGER NOT NULL,
+  account_id         INTEGER NOT NULL,
+  created_at_ms      INTEGER NOT NULL,
+  workflow_id        INTEGER NOT NULL,
+  uuid               TEXT,
+  name               TEXT    NOT NULL,
+  is_enabled         INTEGER NOT NULL,
+  flow_type          TEXT    NOT NULL,
+  object_type_id     TEXT    NOT NULL,
+  flow_created_at_ms INTEGER NOT NULL,
+  content_json       TEXT    NOT NULL,
+  PRIMARY KEY (flow_id, revision_id)
+);
+CREATE TRIGGER flow_revisions_immutable BEFORE UPDATE ON flow_revisions
+BEGIN
+  SELECT RAISE(ABORT, 'flow revisions are immutable');
+END;
+
+-- Campaign ids are stable per (account, content id) and outlive the flows that reference them.
+CREATE TABLE email_campaigns (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL,
+  content_id TEXT    NOT NULL,
+  UNIQUE (account_id, content_id)
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('email_campaigns', 200000000);
+
+-- One row per (flow, email content id); the rowid is the listing cursor.
+CREATE TABLE flow_emails (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id        INTEGER NOT NULL,
+  flow_id           INTEGER NOT NULL REFERENCES flows (id) ON DELETE CASCADE,
+  email_content_id  TEXT    NOT NULL,
+  email_campaign_id INTEGER NOT NULL REFERENCES email_campaigns (id),
+  UNIQUE (flow_id, email_content_id)
+);
+CREATE INDEX flow_emails_by_account ON flow_emails (account_id);
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace flowd::store::sqlite
