@@ -1,0 +1,48 @@
+// Flows CRUD under /automation/v4, plus the /automation/v4/{flowId} aliases (DESIGN.md §4).
+import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'node:test';
+import { crudSuite, createFlow } from './lib/crud-suite.mjs';
+import { startServer } from './lib/server.mjs';
+import { client, assertError } from './lib/api.mjs';
+import { V4, fullContactFlow, putBodyFrom } from './lib/fixtures.mjs';
+
+crudSuite(V4);
+
+describe('aliases PUT/DELETE /automation/v4/{flowId}', () => {
+  let srv;
+  let api;
+  before(async () => {
+    srv = await startServer();
+    api = client(srv);
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  it('PUT /automation/v4/{flowId} updates like the spec path', async () => {
+    const created = await createFlow(api, V4, fullContactFlow('alias'));
+    const r = await api('PUT', `${V4}/${created.id}`, { body: putBodyFrom(created, { name: 'alias v2' }) });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.revisionId, '2');
+    assert.equal(r.json.name, 'alias v2');
+    const g = await api('GET', `${V4}/flows/${created.id}`);
+    assert.deepEqual(g.json, r.json);
+    const stale = await api('PUT', `${V4}/${created.id}`, { body: putBodyFrom(created) });
+    assertError(stale, 409, 'CONFLICT');
+  });
+
+  it('DELETE /automation/v4/{flowId} deletes like the spec path', async () => {
+    const created = await createFlow(api, V4, fullContactFlow('alias delete'));
+    const d = await api('DELETE', `${V4}/${created.id}`);
+    assert.equal(d.status, 204);
+    assert.equal(d.text, '');
+    assertError(await api('GET', `${V4}/flows/${created.id}`), 404, 'OBJECT_NOT_FOUND');
+  });
+
+  it('answers 404 for unknown ids and 400 for non-numeric ids', async () => {
+    const created = await createFlow(api, V4, fullContactFlow('alias template'));
+    assertError(await api('PUT', `${V4}/987654321`, { body: putBodyFrom(created) }), 404, 'OBJECT_NOT_FOUND');
+    assertError(await api('DELETE', `${V4}/987654321`), 404, 'OBJECT_NOT_FOUND');
+    assertError(await api('DELETE', `${V4}/99999999999999999999`), 400, 'VALIDATION_ERROR');
+  });
+});

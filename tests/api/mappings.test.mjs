@@ -1,0 +1,90 @@
+// POST /automation/v4/workflow-id-mappings/batch/read and GET …/flows/performance/{flowId}.
+import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'node:test';
+import { createFlow } from './lib/crud-suite.mjs';
+import { startServer } from './lib/server.mjs';
+import { client, assertError } from './lib/api.mjs';
+import { V4, BETA, fullContactFlow, fullPlatformFlow } from './lib/fixtures.mjs';
+
+describe('workflow-id mappings', () => {
+  let srv;
+  let api;
+  let a;
+  let b;
+  before(async () => {
+    srv = await startServer();
+    api = client(srv);
+    a = await createFlow(api, V4, fullContactFlow('map a'));
+    b = await createFlow(api, V4, fullPlatformFlow('map b'));
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  for (const prefix of [V4, BETA]) {
+    it(`maps flowId → workflowId and back under ${prefix}`, async () => {
+      const r = await api('POST', `${prefix}/workflow-id-mappings/batch/read`,
+        { body: { inputs: [{ type: 'FLOW_ID', flowId: a.id }, { type: 'FLOW_ID', flowId: b.id }] } });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.status, 'COMPLETE');
+      assert.equal(r.json.results.length, 2);
+      for (const m of r.json.results) {
+        assert.equal(typeof m.flowId, 'number');
+        assert.equal(typeof m.workflowId, 'number');
+      }
+      const ma = r.json.results.find((m) => String(m.flowId) === a.id);
+      const mb = r.json.results.find((m) => String(m.flowId) === b.id);
+      assert.ok(ma && mb, 'both flows mapped');
+      assert.notEqual(ma.workflowId, mb.workflowId);
+
+      const back = await api('POST', `${prefix}/workflow-id-mappings/batch/read`,
+        { body: { inputs: [{ type: 'WORKFLOW_ID', workflowId: String(ma.workflowId) }] } });
+      assert.equal(back.status, 200, back.text);
+      assert.deepEqual(back.json.results, [{ flowId: Number(a.id), workflowId: ma.workflowId }]);
+
+      const mixed = await api('POST', `${prefix}/workflow-id-mappings/batch/read`,
+        { body: { inputs: [{ type: 'FLOW_ID', flowId: a.id }, { type: 'WORKFLOW_ID', workflowId: String(mb.workflowId) }] } });
+      assert.equal(mixed.status, 200, mixed.text);
+      assert.equal(mixed.json.results.length, 2);
+    });
+  }
+
+  it('answers 207 for unknown ids', async () => {
+    const r = await api('POST', `${V4}/workflow-id-mappings/batch/read`,
+      { body: { inputs: [{ type: 'FLOW_ID', flowId: a.id }, { type: 'FLOW_ID', flowId: '987654321' }, { type: 'WORKFLOW_ID', workflowId: '2000000000' }] } });
+    assert.equal(r.status, 207, r.text);
+    assert.equal(r.json.results.length, 1);
+    assert.equal(r.json.numErrors, r.json.errors.length);
+    assert.ok(r.json.numErrors >= 1);
+    for (const e of r.json.errors) assert.equal(e.category, 'OBJECT_NOT_FOUND');
+  });
+
+  it('rejects malformed inputs with 400', async () => {
+    for (const body of [{}, { inputs: [{ flowId: a.id }] }, { inputs: [{ type: 'NOPE', flowId: a.id }] }]) {
+      assertError(await api('POST', `${V4}/workflow-id-mappings/batch/read`, { body }), 400, 'VALIDATION_ERROR');
+    }
+  });
+});
+
+describe('performance', () => {
+  let srv;
+  let api;
+  before(async () => {
+    srv = await startServer();
+    api = client(srv);
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  it('answers 501 with a HubSpot error body (engine not yet available)', async () => {
+    const f = await createFlow(api, V4, fullContactFlow('perf'));
+    const r = await api('GET', `${V4}/flows/performance/${f.id}?bucketType=DAY`);
+    assert.equal(r.status, 501, r.text);
+    assert.equal(typeof r.json.category, 'string');
+  });
+
+  it('still requires authentication', async () => {
+    assertError(await api('GET', `${V4}/flows/performance/1`, { token: null }), 401, 'INVALID_AUTHENTICATION');
+  });
+});
