@@ -318,6 +318,12 @@ const UnionSchema* Registry::FindUnion(std::string_view name) const {
   return it == unions_.end() ? nullptr : it->second.get();
 }
 
+std::vector<const UnionSchema*> Registry::Unions() const {
+  std::vector<const UnionSchema*> out;
+  for (const auto& kv : unions_) out.push_back(kv.second.get());
+  return out;
+}
+
 std::vector<std::string> Registry::Undefined() const {
   std::vector<std::string> out;
   for (const auto& [name, o] : objects_) {

@@ -126,6 +126,7 @@ class Registry {
 
   const ObjectSchema* FindObject(std::string_view name) const;
   const UnionSchema* FindUnion(std::string_view name) const;
+  std::vector<const UnionSchema*> Unions() const;
   // Names of objects/unions referenced but never defined (empty when the registry is complete).
   std::vector<std::string> Undefined() const;
 

@@ -48,17 +48,20 @@ inline const ErrorDetail* FindDetail(const Error& e, const std::string& in) {
   return nullptr;
 }
 
-#define EXPECT_DETAIL(result, path, code_)                                           \
-  do {                                                                               \
-    ASSERT_FALSE((result).ok()) << "expected an error at " << (path);                \
-    const ::flowd::ErrorDetail* d_ =                                                 \
-        ::flowd::model::testing::FindDetail((result).error(), (path));               \
-    ASSERT_NE(d_, nullptr) << "no error at " << (path) << "\n"                       \
-                           << ::flowd::model::testing::Dump((result).error());       \
-    EXPECT_EQ(d_->code, (code_)) << ::flowd::model::testing::Dump((result).error()); \
+#define EXPECT_DETAIL(result, path, code_)                                                    \
+  do {                                                                                        \
+    const auto& r_ = (result);                                                                \
+    ASSERT_FALSE(r_.ok()) << "expected an error at " << (path);                               \
+    const ::flowd::ErrorDetail* d_ = ::flowd::model::testing::FindDetail(r_.error(), (path)); \
+    ASSERT_NE(d_, nullptr) << "no error at " << (path) << "\n"                                \
+                           << ::flowd::model::testing::Dump(r_.error());                      \
+    EXPECT_EQ(d_->code, (code_)) << ::flowd::model::testing::Dump(r_.error());                \
   } while (0)
 
-#define EXPECT_OK(result) \
-  ASSERT_TRUE((result).ok()) << ::flowd::model::testing::Dump((result).error())
+#define EXPECT_OK(result)                                                \
+  do {                                                                   \
+    const auto& ok_ = (result);                                          \
+    ASSERT_TRUE(ok_.ok()) << ::flowd::model::testing::Dump(ok_.error()); \
+  } while (0)
 
 }  // namespace flowd::model::testing
