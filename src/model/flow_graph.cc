@@ -78,9 +78,14 @@ int64_t CheckActionGraph(const json::object& content, Context& ctx) {
   std::map<std::string, size_t> index_of;
   std::vector<Edge> edges;
   int64_t max_id = 0;
+  // An action that failed to decode has no id here: references to it would be reported falsely.
+  bool all_decoded = true;
   for (size_t i = 0; i < actions.size(); ++i) {
     const json::object* a = AsObject(&actions[i]);
-    if (!a) continue;
+    if (!a) {
+      all_decoded = false;
+      continue;
+    }
     std::string base = "actions[" + std::to_string(i) + "]";
     const json::value* id_v = a->if_contains("actionId");
     if (id_v && id_v->is_string()) {
@@ -140,7 +145,9 @@ int64_t CheckActionGraph(const json::object& content, Context& ctx) {
 
   // startActionId
   const json::value* start_v = content.if_contains("startActionId");
-  if (start_v && start_v->is_string()) {
+  if (!all_decoded) {
+    // Reported already; skip reference checks.
+  } else if (start_v && start_v->is_string()) {
     std::string start(start_v->get_string());
     if (!index_of.count(start)) {
       ctx.Add(
@@ -158,6 +165,7 @@ int64_t CheckActionGraph(const json::object& content, Context& ctx) {
   for (size_t e = 0; e < edges.size(); ++e) {
     auto it = index_of.find(edges[e].target);
     if (it == index_of.end()) {
+      if (!all_decoded) continue;
       ctx.Add(edges[e].path + ".nextActionId",
               "nextActionId \"" + edges[e].target.substr(0, 32) +
                   "\" does not refer to an action of this flow",
