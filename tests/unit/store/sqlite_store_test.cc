@@ -1,0 +1,200 @@
+// SQLite-specific behaviour of the store: URL handling, files on disk, the migration list.
+// The Store contract itself is tested once for every backend in tests/conformance/.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/migrations.h"
+#include "store/store.h"
+
+namespace flowd::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("flowd-sqlite-unit-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+TEST(SqliteStoreOpen, RejectsUnknownSchemes) {
+  for (const char* url : {"", "mysql://x", "sqlite", "file:x.db", "SQLITE:x.db"}) {
+    auto r = Store::Open(url);
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << url;
+    EXPECT_NE(r.error().message.find("sqlite:"), std::string::npos) << r.error().message;
+  }
+  auto empty = Store::Open("sqlite:");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(SqliteStoreOpen, PostgresIsNotBuiltYet) {
+  for (const char* url : {"postgres://u@localhost/flowd", "postgresql://localhost/flowd"}) {
+    auto r = Store::Open(url);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.error().message.find("not available in this build"), std::string::npos)
+        << r.error().message;
+  }
+}
+
+TEST(SqliteStoreOpen, CreatesParentDirectoriesAndUsesWal) {
+  TempDir tmp;
+  fs::path db = tmp.path() / "a" / "b" / "flowd.db";
+  auto store = Store::Open("sqlite:" + db.string());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  ASSERT_TRUE((*store)->Migrate().ok());
+  EXPECT_TRUE(fs::exists(db));
+  ASSERT_TRUE((*store)->accounts().CreateAccount("x", 1).ok());
+  // WAL mode keeps a -wal file next to the database while connections are open.
+  EXPECT_TRUE(fs::exists(db.string() + "-wal"));
+}
+
+TEST(SqliteStoreOpen, NotADatabaseIsAnErrorNotACrash) {
+  TempDir tmp;
+  fs::path junk = tmp.path() / "junk.db";
+  FILE* f = std::fopen(junk.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::string garbage(8192, 'x');
+  std::fwrite(garbage.data(), 1, garbage.size(), f);
+  std::fclose(f);
+  auto store = Store::Open("sqlite:" + junk.string());
+  if (store.ok()) {
+    EXPECT_FALSE((*store)->Migrate().ok());
+  } else {
+    EXPECT_NE(store.error().code, ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST(SqliteStoreOpen, UnmigratedStoreAnswersErrors) {
+  auto store = Store::Open("sqlite::memory:");
+  ASSERT_TRUE(store.ok());
+  auto version = (*store)->SchemaVersion();
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, 0);
+  auto flow = (*store)->flows().GetFlow(1, 1);
+  ASSERT_FALSE(flow.ok());
+  EXPECT_EQ(flow.error().code, ErrorCode::kInternal);
+}
+
+TEST(SqliteMigrations, AreNumberedFromOneWithoutGaps) {
+  const auto& migrations = sqlite::Migrations();
+  ASSERT_FALSE(migrations.empty());
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    EXPECT_EQ(migrations[i].version, static_cast<int>(i + 1));
+    EXPECT_NE(migrations[i].sql, nullptr);
+  }
+  auto store = Store::Open("sqlite::memory:");
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Migrate().ok());
+  auto version = (*store)->SchemaVersion();
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, migrations.back().version);
+}
+
+// Two stores on one file (like `flowd token create` next to a running server): both write.
+TEST(SqliteStoreOpen, TwoStoresShareOneFile) {
+  TempDir tmp;
+  std::string url = "sqlite:" + (tmp.path() / "shared.db").string();
+  auto s1 = Store::Open(url);
+  auto s2 = Store::Open(url);
+  ASSERT_TRUE(s1.ok() && s2.ok());
+  ASSERT_TRUE((*s1)->Migrate().ok());
+  ASSERT_TRUE((*s2)->Migrate().ok());
+  auto a = (*s1)->accounts().CreateAccount("one", 1);
+  ASSERT_TRUE(a.ok());
+  auto b = (*s2)->accounts().CreateAccount("two", 1);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->id, a->id + 1);
+  auto seen = (*s1)->accounts().GetAccount(b->id);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->name, "two");
+}
+
+// A rough throughput probe, not a benchmark (bench/ owns those). Run with
+//   unit_store --gtest_also_run_disabled_tests --gtest_filter='*Throughput*'
+TEST(SqliteStoreThroughput, DISABLED_GetAndCreate) {
+  TempDir tmp;
+  auto opened = Store::Open("sqlite:" + (tmp.path() / "perf.db").string());
+  ASSERT_TRUE(opened.ok());
+  Store& store = **opened;
+  ASSERT_TRUE(store.Migrate().ok());
+  auto account = store.accounts().CreateAccount("perf", 1);
+  ASSERT_TRUE(account.ok());
+  const int64_t acct = account->id;
+
+  FlowWrite w;
+  w.name = "perf";
+  w.flow_type = "WORKFLOW";
+  w.object_type_id = "0-1";
+  w.content_json = "{\"actions\":[" + std::string(2000, ' ') + "]}";  // ~2 KB, a typical flow
+  w.email_content_ids = {"123456"};
+
+  using Clock = std::chrono::steady_clock;
+  auto per_second = [](int n, Clock::duration d) {
+    return n / std::chrono::duration<double>(d).count();
+  };
+
+  constexpr int kCreates = 5000;
+  std::vector<int64_t> ids;
+  auto t0 = Clock::now();
+  for (int i = 0; i < kCreates; ++i) {
+    auto f = store.flows().CreateFlow(acct, w, i);
+    ASSERT_TRUE(f.ok());
+    ids.push_back(f->id);
+  }
+  std::printf("CreateFlow (1 thread):  %.0f /s\n", per_second(kCreates, Clock::now() - t0));
+
+  t0 = Clock::now();
+  for (int i = 0; i < 2000; ++i) {
+    auto f = store.flows().UpdateFlow(acct, ids[i], 1, w, i);
+    ASSERT_TRUE(f.ok());
+  }
+  std::printf("UpdateFlow (1 thread):  %.0f /s\n", per_second(2000, Clock::now() - t0));
+
+  if (std::getenv("FLOWD_PROBE_SKIP_GETS") != nullptr) return;
+  for (int threads : {1, 2, 4}) {
+    constexpr int kGetsPerThread = 100000;
+    std::vector<std::thread> pool;
+    std::atomic<int> failures{0};
+    t0 = Clock::now();
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        for (int i = 0; i < kGetsPerThread; ++i) {
+          if (!store.flows().GetFlow(acct, ids[(i * 7 + t) % ids.size()]).ok()) ++failures;
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    std::printf("GetFlow (%d threads):    %.0f /s\n", threads,
+                per_second(threads * kGetsPerThread, Clock::now() - t0));
+  }
+}
+
+}  // namespace
+}  // namespace flowd::store
