@@ -310,8 +310,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void SerializeHeader(int status, std::string_view content_type,
                        const std::vector<std::pair<std::string, std::string>>& headers,
                        bool head_request) {
+    if (status < 200 || status > 599) {  // a handler bug; 1xx would also break the framing
+      log::Write(log::Level::kError, "handler returned an invalid status",
+                 {{"status", status}, {"correlation_id", correlation_id_}});
+      status = 500;
+      content_type = "application/json;charset=utf-8";
+      body_ =
+          RenderError(core_, 500, "INTERNAL_ERROR", "An internal error occurred", correlation_id_);
+    }
     status_ = status;
-    const bool bodiless = status < 200 || status == 204 || status == 304;
+    const bool bodiless = status == 204 || status == 304;
     if (bodiless || head_request)
       body_on_wire_ = false;
     else

@@ -62,6 +62,7 @@ class HttpServerTest : public ::testing::Test {
   HttpResponse Handle(const HttpRequest& r) {
     if (r.path == "/throw") throw std::runtime_error("boom");
     if (r.path == "/nocontent") return HttpResponse::NoContent();
+    if (r.path == "/badstatus") return HttpResponse::Json(42, "{}");
     if (r.path == "/slow") {
       slow_entered_.store(true);
       std::this_thread::sleep_for(milliseconds(200));
@@ -202,6 +203,15 @@ TEST_F(HttpServerTest, HandlerExceptionIs500WithErrorBody) {
   r = c->Read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(HttpServerTest, InvalidHandlerStatusBecomes500) {
+  StartServer();
+  auto c = Connect();
+  ASSERT_TRUE(c->Send("GET /badstatus HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto r = c->Read();
+  ASSERT_TRUE(r);
+  ExpectServerError(*r, 500, "INTERNAL_ERROR");
 }
 
 TEST_F(HttpServerTest, NoContentHasNoBody) {
