@@ -513,9 +513,19 @@ class HttpServer::Impl {
     if (started_) return Error{ErrorCode::kInternal, "HttpServer already started", {}, {}, {}};
     const auto& opt = core_.options;
     error_code ec;
+    tcp::endpoint endpoint;
     auto address = net::ip::make_address(opt.host, ec);
-    if (ec) return Unavailable("invalid listen address '" + opt.host + "'", ec);
-    tcp::endpoint endpoint(address, opt.port);
+    if (!ec) {
+      endpoint = tcp::endpoint(address, opt.port);
+    } else {  // a host name such as "localhost": take its first address
+      tcp::resolver resolver(ioc_);
+      auto results = resolver.resolve(opt.host, std::to_string(opt.port),
+                                      tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+      if (ec || results.empty()) {
+        return Unavailable("cannot resolve listen address '" + opt.host + "'", ec);
+      }
+      endpoint = results.begin()->endpoint();
+    }
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);

@@ -278,6 +278,26 @@ TEST_F(HttpServerLimitsTest, StopBeforeStartAndTwiceIsHarmless) {
   server_->Stop(milliseconds(100));
 }
 
+TEST_F(HttpServerLimitsTest, ListensOnAHostName) {
+  HttpServerOptions o = Options();
+  o.host = "localhost";
+  server_ = std::make_unique<HttpServer>(
+      o, [](const HttpRequest&) { return HttpResponse::NoContent(); }, nullptr);
+  Status st = server_->Start();
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_NE(server_->port(), 0);
+}
+
+TEST_F(HttpServerLimitsTest, BadListenAddressIsUnavailable) {
+  HttpServerOptions o = Options();
+  o.host = "no such host.invalid";
+  HttpServer bad(
+      o, [](const HttpRequest&) { return HttpResponse::NoContent(); }, nullptr);
+  Status st = bad.Start();
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kUnavailable);
+}
+
 TEST_F(HttpServerLimitsTest, BindFailureIsUnavailable) {
   StartServer();
   HttpServerOptions o = Options();
