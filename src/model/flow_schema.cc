@@ -224,7 +224,7 @@ void DefineFlowSchemas(schema::Registry& b) {
                {"type", b.Enum({"DATASET_FIELD_PROPERTY_FILTER"}), kRequired},
                {"datasetFieldName", b.String(), kRequired},
                {"name", b.String(), kRequired},
-               {"propertyName", b.String(), kRequired},
+               {"propertyName", b.String(), kRequired, kPropertyRef},
                {"sortBy", b.Ref("ApiSort"), kOptional},
            });
   b.Object("ApiEnrolledArgumentPropertyFilterDataSource",
@@ -232,14 +232,14 @@ void DefineFlowSchemas(schema::Registry& b) {
                {"type", b.Enum({"ENROLLED_ARGUMENT_PROPERTY_FILTER"}), kRequired},
                {"argumentName", b.String(), kRequired},
                {"name", b.String(), kRequired},
-               {"propertyName", b.String(), kRequired},
+               {"propertyName", b.String(), kRequired, kPropertyRef},
                {"sortBy", b.Ref("ApiSort"), kOptional},
            });
   b.Object("ApiEnrolledRecordPropertyFilterDataSource",
            {
                {"type", b.Enum({"ENROLLED_RECORD_PROPERTY_FILTER"}), kRequired},
                {"name", b.String(), kRequired},
-               {"propertyName", b.String(), kRequired},
+               {"propertyName", b.String(), kRequired, kPropertyRef},
                {"recordFieldName", b.String(), kRequired},
                {"sortBy", b.Ref("ApiSort"), kOptional},
            });
@@ -397,7 +397,7 @@ void DefineFlowSchemas(schema::Registry& b) {
   b.Object("ApiSort", {
                           {"missing", b.String(), kOptional},
                           {"order", b.Enum({"ASC", "DESC"}), kRequired},
-                          {"property", b.String(), kRequired},
+                          {"property", b.String(), kRequired, kPropertyRef},
                       });
   b.Object("ApiStaticAppendValue", {
                                        {"type", b.Enum({"STATIC_APPEND_VALUE"}), kRequired},
@@ -430,7 +430,7 @@ void DefineFlowSchemas(schema::Registry& b) {
            {
                {"type", b.Enum({"STATIC_PROPERTY_FILTER"}), kRequired},
                {"name", b.String(), kRequired},
-               {"propertyName", b.String(), kRequired},
+               {"propertyName", b.String(), kRequired, kPropertyRef},
                {"sortBy", b.Ref("ApiSort"), kOptional},
                {"staticValue", b.String(), kRequired},
            });

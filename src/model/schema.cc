@@ -506,6 +506,11 @@ json::value Walk(const Type& t, const json::value& v, Path& path, Context& ctx) 
       }
       json::object out;
       for (const auto& kv : o) {
+        if (kv.key().size() > lim.max_string_length) {
+          ctx.Add(path.str(), "Key is too long: " + std::to_string(kv.key().size()) + " bytes",
+                  kCodeLimit);
+          continue;
+        }
         size_t mark = path.Push(kv.key());
         out[kv.key()] = Walk(*t.element, kv.value(), path, ctx);
         path.Pop(mark);

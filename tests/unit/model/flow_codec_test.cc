@@ -315,3 +315,88 @@ TEST(FlowCodec, ContactOnlyFieldsOnPlatformFlowAreDropped) {
 
 }  // namespace
 }  // namespace flowd::model
+
+namespace flowd::model {
+namespace {
+
+TEST(FlowCodecMore, PutShapesPerType) {
+  auto contact = Put(J(R"({"type":"CONTACT_FLOW","revisionId":"3","isEnabled":false,"actions":[],
+                          "objectTypeId":"0-1","flowType":"WORKFLOW","dataSources":[]})"),
+                     "0-1");
+  EXPECT_OK(contact);
+  EXPECT_EQ(contact->content.at("suppressionListIds"), boost::json::array());
+  EXPECT_EQ(contact->content.at("canEnrollFromSalesforce"), false);
+  EXPECT_FALSE(contact->content.contains("dataSources"));
+  EXPECT_FALSE(contact->content.contains("objectTypeId"));
+  auto platform = Put(J(R"({"type":"PLATFORM_FLOW","revisionId":"3","isEnabled":true,"actions":[],
+      "suppressionFilterBranch":{"filterBranchType":"OR","filterBranchOperator":"OR",
+                                 "filterBranches":[],"filters":[]}})"),
+                      "2-1234");
+  EXPECT_OK(platform);
+  EXPECT_TRUE(platform->is_enabled);
+  EXPECT_EQ(platform->object_type_id, "2-1234");
+  EXPECT_FALSE(platform->content.contains("suppressionListIds"));
+  EXPECT_TRUE(platform->content.contains("suppressionFilterBranch"));
+  EXPECT_EQ(platform->content.at("blockedDates"), boost::json::array());
+}
+
+TEST(FlowCodecMore, ReferencedPropertiesEverywhere) {
+  boost::json::object b = MinimalCreate();
+  b["dataSources"] = J(R"([{"type":"STATIC_PROPERTY_FILTER","name":"n","propertyName":"ds_prop",
+                            "staticValue":"v","sortBy":{"property":"sort_prop","order":"ASC"}}])");
+  b["enrollmentSchedule"] = J(R"({"type":"PROPERTY_BASED","dateProperty":"date_prop","daysDelta":0,
+                                  "yearly":false,"timeOfDay":{"hour":0,"minute":0}})");
+  b["eventAnchor"] = J(R"({"type":"CONTACT_PROPERTY_ANCHOR","contactProperty":"anchor_prop"})");
+  b["goalFilterBranch"] = J(R"({"filterBranchType":"AND","filterBranchOperator":"AND",
+    "filterBranches":[],"filters":[{"filterType":"PROPERTY","property":"filter_prop","operation":{
+      "operationType":"COMPARATIVE_DATE","operator":"IS_AFTER","comparisonPropertyName":"cmp_prop",
+      "includeObjectsWithNoValueSet":false}}]})");
+  auto r = Create(b);
+  EXPECT_OK(r);
+  for (const char* p :
+       {"ds_prop", "sort_prop", "date_prop", "anchor_prop", "filter_prop", "cmp_prop"}) {
+    EXPECT_TRUE(r->referenced_properties.count(p)) << p;
+  }
+}
+
+TEST(FlowCodecMore, OutputFieldVariants) {
+  boost::json::object b = MinimalCreate();
+  b["startActionId"] = "1";
+  b["actions"] = J(R"([{"type":"CUSTOM_CODE","actionId":"1","runtime":"PYTHON39","sourceCode":"x",
+    "secretNames":[],"inputFields":[],"outputFields":[{"type":"BOOL","name":"a"},
+    {"type":"DATETIME","name":"b"},{"type":"OBJECT","name":"c"},{"type":"ENUMERATION","name":"d"}]}])");
+  auto r = Create(b);
+  EXPECT_DETAIL(r, "actions[0].outputFields[2].type", "UNKNOWN_TYPE");
+  EXPECT_DETAIL(r, "actions[0].outputFields[3].options", "REQUIRED_FIELD");
+  EXPECT_EQ(r.error().details.size(), 2u) << testing::Dump(r.error());
+}
+
+TEST(FlowCodecMore, HandBuiltDeepValueIsRefusedNotCrashing) {
+  boost::json::value v = J(R"({"type":"STATIC_VALUE","staticValue":"x"})");
+  for (int i = 0; i < 5000; ++i) {
+    boost::json::object o;
+    o["type"] = "LIST";
+    o["values"] = boost::json::array{std::move(v)};
+    v = std::move(o);
+  }
+  boost::json::object b = MinimalCreate();
+  b["startActionId"] = "1";
+  b["actions"] = boost::json::array{boost::json::object{{"type", "STATIC_BRANCH"},
+                                                        {"actionId", "1"},
+                                                        {"inputValue", std::move(v)},
+                                                        {"staticBranches", boost::json::array()}}};
+  auto r = Create(b);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().details[0].code, "LIMIT_EXCEEDED");
+}
+
+TEST(FlowCodecMore, CustomPropertiesAreStringMap) {
+  boost::json::object b = MinimalCreate();
+  b["customProperties"] = J(R"({"a":"1","b":2})");
+  auto r = Create(b);
+  EXPECT_DETAIL(r, "customProperties.b", "INVALID_TYPE");
+  EXPECT_EQ(r.error().details.size(), 1u);
+}
+
+}  // namespace
+}  // namespace flowd::model
