@@ -76,7 +76,14 @@ std::optional<std::string> IdField(const boost::json::object& item, std::string_
 }
 
 std::string Path(size_t i, std::string_view field) {
-  return "inputs[" + std::to_string(i) + "]" + (field.empty() ? "" : "." + std::string(field));
+  std::string out = "inputs[";
+  out += std::to_string(i);
+  out += ']';
+  if (!field.empty()) {
+    out += '.';
+    out += field;
+  }
+  return out;
 }
 
 Error Invalid(std::vector<ErrorDetail> problems) {
