@@ -141,7 +141,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
                  "PRAGMA foreign_keys=ON;"
                  "PRAGMA busy_timeout=5000;"
                  "PRAGMA temp_store=MEMORY;"
-                 "PRAGMA cache_size=-16384;"));
+                 "PRAGMA cache_size=-16384;"
+                 // After a checkpoint lets the WAL restart, truncate it to this size instead of
+                 // keeping the high-water mark on disk.
+                 "PRAGMA journal_size_limit=67108864;"));
   return conn;
 }
 

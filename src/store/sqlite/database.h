@@ -2,15 +2,21 @@
 // of reader connections so that concurrent reads run in parallel (WAL lets readers proceed while
 // the writer commits).
 //
+// Checkpoints (copying the WAL back into the database file, with an fsync) run on a background
+// thread with its own connection rather than inside a writer's COMMIT, so a write request never
+// pays for one: they are the only fsyncs under synchronous=NORMAL, and cost milliseconds.
+//
 // An in-memory database (":memory:") lives inside one connection, so there it is the only
 // connection: reads then share the writer's mutex. That mode exists for tests.
 //
 // Thread safety: all methods may be called from any thread.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -23,6 +29,9 @@ class Database {
  public:
   // `path` is a file name or ":memory:".
   static Result<std::unique_ptr<Database>> Open(const std::string& path);
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
 
   // Runs `fn(Connection&)` inside BEGIN IMMEDIATE … COMMIT on the writer connection and returns
   // its Result/Status; rolls back if `fn` fails or the commit does. `fn` must not call back into
@@ -71,6 +80,9 @@ class Database {
     return result;
   }
 
+  static int OnWalCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
+  void RunCheckpointer(std::unique_ptr<Connection> conn);
+
   Result<std::unique_ptr<Connection>> CheckOut();
   void CheckIn(std::unique_ptr<Connection> conn);
 
@@ -81,6 +93,12 @@ class Database {
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
+
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool stopping_ = false;
+  std::thread checkpointer_;  // file databases only
 };
 
 }  // namespace flowd::store::sqlite

@@ -15,7 +15,9 @@ constexpr int64_t kMaxId = std::numeric_limits<int64_t>::max();
 // Page sizes are capped so that `limit + 1` cannot overflow and a page cannot exhaust memory; the
 // API layer applies its own, much smaller, caps.
 constexpr size_t kMaxPage = 1'000'000;
-constexpr int64_t kMaxWorkflowId = std::numeric_limits<int32_t>::max();
+// workflow_id = id - kWorkflowIdOffset, a generated column (see migrations.cc).
+constexpr int64_t kWorkflowIdOffset = 490'000'000;
+constexpr int64_t kMaxFlowId = kWorkflowIdOffset + std::numeric_limits<int32_t>::max();
 
 // Columns 0..11 of every flow read, in FlowRecord order.
 #define FLOW_COLUMNS                                                              \
@@ -84,36 +86,24 @@ Status CheckUuidFree(Connection& conn, int64_t account_id, const std::optional<s
   return Status::Ok();
 }
 
-Result<int64_t> NextWorkflowId(Connection& conn) {
-  FLOWD_ASSIGN_OR_RETURN(Stmt next,
-                         conn.Prepare("UPDATE id_sequences SET last_value = last_value + 1 "
-                                      "WHERE name = 'workflow_id' RETURNING last_value"));
-  FLOWD_ASSIGN_OR_RETURN(bool row, next.Step());
-  if (!row) return Error::Internal("workflow id sequence missing (database not migrated?)");
-  int64_t id = next.Int(0);
-  if (id > kMaxWorkflowId) return Error::Internal("workflow id space (int32) exhausted");
-  return id;
-}
-
 Status InsertRevision(Connection& conn, const FlowRecord& f) {
   FLOWD_ASSIGN_OR_RETURN(
       Stmt insert,
       conn.Prepare("INSERT INTO flow_revisions (flow_id, revision_id, account_id, created_at_ms, "
-                   "workflow_id, uuid, name, is_enabled, flow_type, object_type_id, "
+                   "uuid, name, is_enabled, flow_type, object_type_id, "
                    "flow_created_at_ms, content_json) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
   return insert.Bind(1, f.id)
       .Bind(2, f.revision_id)
       .Bind(3, f.account_id)
       .Bind(4, f.updated_at_ms)
-      .Bind(5, f.workflow_id)
-      .BindOpt(6, f.uuid)
-      .Bind(7, f.name)
-      .Bind(8, int64_t{f.is_enabled ? 1 : 0})
-      .Bind(9, f.flow_type)
-      .Bind(10, f.object_type_id)
-      .Bind(11, f.created_at_ms)
-      .Bind(12, f.content_json)
+      .BindOpt(5, f.uuid)
+      .Bind(6, f.name)
+      .Bind(7, int64_t{f.is_enabled ? 1 : 0})
+      .Bind(8, f.flow_type)
+      .Bind(9, f.object_type_id)
+      .Bind(10, f.created_at_ms)
+      .Bind(11, f.content_json)
       .Run();
 }
 
@@ -185,7 +175,6 @@ Result<FlowRecord> SqliteFlowStore::CreateFlow(int64_t account_id, const FlowWri
     FLOWD_TRY(CheckUuidFree(conn, account_id, flow.uuid, /*self_id=*/0));
     FlowRecord f;
     f.account_id = account_id;
-    FLOWD_ASSIGN_OR_RETURN(f.workflow_id, NextWorkflowId(conn));
     f.revision_id = 1;
     f.uuid = flow.uuid;
     f.name = flow.name;
@@ -198,23 +187,26 @@ Result<FlowRecord> SqliteFlowStore::CreateFlow(int64_t account_id, const FlowWri
     {
       FLOWD_ASSIGN_OR_RETURN(
           Stmt insert,
-          conn.Prepare("INSERT INTO flows (account_id, workflow_id, revision_id, uuid, name, "
-                       "is_enabled, flow_type, object_type_id, created_at_ms, updated_at_ms, "
-                       "content_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+          conn.Prepare("INSERT INTO flows (account_id, revision_id, uuid, name, is_enabled, "
+                       "flow_type, object_type_id, created_at_ms, updated_at_ms, content_json) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
       FLOWD_TRY(insert.Bind(1, f.account_id)
-                    .Bind(2, f.workflow_id)
-                    .Bind(3, f.revision_id)
-                    .BindOpt(4, f.uuid)
-                    .Bind(5, f.name)
-                    .Bind(6, int64_t{f.is_enabled ? 1 : 0})
-                    .Bind(7, f.flow_type)
-                    .Bind(8, f.object_type_id)
-                    .Bind(9, f.created_at_ms)
-                    .Bind(10, f.updated_at_ms)
-                    .Bind(11, f.content_json)
+                    .Bind(2, f.revision_id)
+                    .BindOpt(3, f.uuid)
+                    .Bind(4, f.name)
+                    .Bind(5, int64_t{f.is_enabled ? 1 : 0})
+                    .Bind(6, f.flow_type)
+                    .Bind(7, f.object_type_id)
+                    .Bind(8, f.created_at_ms)
+                    .Bind(9, f.updated_at_ms)
+                    .Bind(10, f.content_json)
                     .Run());
     }
     f.id = conn.LastInsertRowid();
+    if (f.id > kMaxFlowId) {
+      return Error::Internal("flow id space exhausted (workflow ids must stay within int32)");
+    }
+    f.workflow_id = f.id - kWorkflowIdOffset;
     FLOWD_TRY(InsertRevision(conn, f));
     FLOWD_TRY(SyncEmailRefs(conn, account_id, f.id, flow.email_content_ids, /*new_flow=*/true));
     return f;
@@ -401,11 +393,15 @@ Result<FlowRevision> SqliteFlowStore::GetRevision(int64_t account_id, int64_t fl
 }
 
 Result<int64_t> SqliteFlowStore::FlowIdForWorkflowId(int64_t account_id, int64_t workflow_id) {
+  // The workflow id is a function of the flow id, so this is a primary-key lookup; the explicit
+  // range check keeps the subtraction from overflowing on absurd input.
+  if (workflow_id <= 0 || workflow_id > std::numeric_limits<int32_t>::max()) {
+    return Error::NotFound("Workflow " + std::to_string(workflow_id) + " not found");
+  }
   return db_.Read(false, [&](Connection& conn) -> Result<int64_t> {
-    FLOWD_ASSIGN_OR_RETURN(
-        Stmt select,
-        conn.Prepare("SELECT id FROM flows WHERE workflow_id = ?1 AND account_id = ?2"));
-    select.Bind(1, workflow_id).Bind(2, account_id);
+    FLOWD_ASSIGN_OR_RETURN(Stmt select,
+                           conn.Prepare("SELECT id FROM flows WHERE id = ?1 AND account_id = ?2"));
+    select.Bind(1, workflow_id + kWorkflowIdOffset).Bind(2, account_id);
     FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
     if (!found) return Error::NotFound("Workflow " + std::to_string(workflow_id) + " not found");
     return select.Int(0);
