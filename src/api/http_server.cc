@@ -178,7 +178,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnRead(error_code ec, size_t n) {
     if (closed_) return;
     buffer_.commit(n);
-    if (ec) {
+    // timed_out_ with success: the read completed just as the timer fired and cancelled nothing;
+    // the deadline has passed all the same, and no timer guards a further read.
+    if (ec || timed_out_) {
       if (timed_out_ && phase_ == Phase::kReading) {
         return SendError(408, "TIMEOUT", "The request was not received within the read timeout");
       }
@@ -208,9 +210,7 @@ class Session : public std::enable_shared_from_this<Session> {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
                          [self = shared_from_this()](error_code ec, size_t) {
-                           if (self->closed_) return;
-                           if (ec) return self->OnRead(ec, 0);
-                           self->ReadMore();
+                           self->OnRead(ec, 0);  // parses nothing new, then reads the body
                          });
         return;
       }
