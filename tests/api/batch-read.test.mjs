@@ -81,7 +81,6 @@ for (const prefix of [V4, BETA]) {
         { inputs: [{ id: a.id }] },
         { inputs: [{ flowId: a.id }] },
         { inputs: [{ flowId: a.id, type: 'WORKFLOW_ID' }] },
-        { inputs: [{ flowId: 'abc', type: 'FLOW_ID' }] },
         { inputs: 'x' },
         {},
       ]) {

@@ -75,11 +75,13 @@ describe('2026-09-beta additions', () => {
       assert.equal(new Set(ids).size, ids.length, 'no duplicate actionTypeIds');
       for (const d of r.json.results) {
         assert.ok(d.actionName.length > 0);
-        assert.ok(Array.isArray(d.objectTypeIds) && d.objectTypeIds.length > 0, `${d.actionTypeId} objectTypeIds`);
+        // an empty list means "every object type" (flowd's catalogue convention)
+        assert.ok(Array.isArray(d.objectTypeIds), `${d.actionTypeId} objectTypeIds`);
       }
+      const email = r.json.results.find((x) => x.actionTypeId === '0-4');
+      assert.deepEqual(email.objectTypeIds, ['0-1'], 'marketing email applies to contacts only');
       const delay = r.json.results.find((x) => x.actionTypeId === '0-1');
       assert.ok(delay.inputFieldDefinitions.some((f) => f.name === 'delta'), '0-1 has a delta input');
-      const email = r.json.results.find((x) => x.actionTypeId === '0-4');
       assert.ok(email.inputFieldDefinitions.some((f) => f.name === 'content_id'), '0-4 has a content_id input');
     });
 
@@ -92,8 +94,11 @@ describe('2026-09-beta additions', () => {
         for (const d of r.json.results) {
           assert.ok(d.objectTypeIds.includes(objectTypeId), `${d.actionTypeId} applies to ${objectTypeId}`);
         }
-        const expected = all.filter((d) => d.objectTypeIds.includes(objectTypeId)).map((d) => d.actionTypeId).sort();
+        const applies = (d) => d.objectTypeIds.length === 0 || d.objectTypeIds.includes(objectTypeId);
+        const expected = all.filter(applies).map((d) => d.actionTypeId).sort();
         assert.deepEqual(r.json.results.map((d) => d.actionTypeId).sort(), expected);
+        assert.equal(r.json.results.some((d) => d.actionTypeId === '0-4'), objectTypeId === '0-1',
+          'marketing email only for contacts');
         for (const id of ['0-1', '0-5', '0-3', '0-14']) {
           assert.ok(r.json.results.some((d) => d.actionTypeId === id), `${id} applies to ${objectTypeId}`);
         }

@@ -118,6 +118,23 @@ describe('validation', () => {
       }
     });
 
+    it('names a connection whose nextActionId does not exist', async () => {
+      const body = fullContactFlow('dangling');
+      body.actions = [delayAction('1', '2'), delayAction('2', '99')];
+      const r = await api('POST', FLOWS, { body });
+      assertError(r, 400, 'VALIDATION_ERROR');
+      assert.ok(inPaths(r).includes('actions[1].connection.nextActionId'), JSON.stringify(r.json.errors));
+    });
+
+    it('reports a schema problem and a graph problem together', async () => {
+      const body = fullContactFlow('two problems');
+      body.timeWindows = [{ day: 'FUNDAY' }];
+      body.actions = [delayAction('1', '2'), delayAction('2', '99')];
+      const r = await api('POST', FLOWS, { body });
+      assertError(r, 400, 'VALIDATION_ERROR');
+      assert.deepEqual(inPaths(r).sort(), ['actions[1].connection.nextActionId', 'timeWindows[0].day']);
+    });
+
     it('reports several problems at once, one errors[] entry each with its path', async () => {
       const body = fullContactFlow('many problems');
       body.timeWindows = [{ day: 'FUNDAY' }];
