@@ -125,10 +125,11 @@ class FlowStore {
   virtual Result<FlowRecord> CreateFlow(int64_t account_id, const FlowWrite& flow,
                                         int64_t now_ms) = 0;
   virtual Result<FlowRecord> GetFlow(int64_t account_id, int64_t flow_id) = 0;
-  // Flows in id order, ids > after_id; at most `limit`.
+  // Flows in id order, ids > after_id; at most `limit` (0 gives an empty page).
   virtual Result<FlowPage> ListFlows(int64_t account_id, std::optional<int64_t> after_id,
                                      size_t limit) = 0;
-  // Found flows only, in the order of `flow_ids`; missing ids are left out.
+  // Found flows only, in the order of `flow_ids`; missing ids are left out, and an id asked for
+  // twice is returned once, at its first position.
   virtual Result<std::vector<FlowRecord>> GetFlows(int64_t account_id,
                                                    const std::vector<int64_t>& flow_ids) = 0;
   // Compare-and-swap on the revision: kConflict (message names the current revision) when
@@ -144,7 +145,10 @@ class FlowStore {
   // Legacy id mapping. kNotFound when unknown in the account.
   virtual Result<int64_t> FlowIdForWorkflowId(int64_t account_id, int64_t workflow_id) = 0;
   // Email references of the account's flows (all when flow_ids is empty), ordered by cursor.
-  // `after`: items with cursor > after; `before`: the `limit` items just before `before`.
+  // `after`: items with cursor > after; `before`: the `limit` items just before `before` (still
+  // in ascending order). next_after is set iff items follow the page, prev_before iff items
+  // precede it. An update keeps the cursors of the references it keeps; a content id listed
+  // twice in one flow is one reference.
   virtual Result<EmailCampaignPage> ListEmailCampaigns(int64_t account_id,
                                                        const std::vector<int64_t>& flow_ids,
                                                        std::optional<int64_t> after,

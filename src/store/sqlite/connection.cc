@@ -142,6 +142,11 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
                  "PRAGMA busy_timeout=5000;"
                  "PRAGMA temp_store=MEMORY;"
                  "PRAGMA cache_size=-16384;"
+                 // Reads through a memory map of the database file share the OS page cache
+                 // across all reader connections instead of pread-ing into each one's private
+                 // cache: about twice the GetFlow rate once the flows outgrow that cache.
+                 // (WAL pages not yet checkpointed are still read with pread.)
+                 "PRAGMA mmap_size=268435456;"
                  // After a checkpoint lets the WAL restart, truncate it to this size instead of
                  // keeping the high-water mark on disk.
                  "PRAGMA journal_size_limit=67108864;"));

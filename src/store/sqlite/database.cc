@@ -8,7 +8,7 @@ namespace flowd::store::sqlite {
 namespace {
 // Idle readers kept for reuse. Readers are opened on demand when all are busy, so this bounds
 // memory (each holds its page cache and prepared statements), not concurrency.
-constexpr size_t kMaxIdleReaders = 16;
+constexpr size_t kMaxIdleReaders = 32;
 // A checkpoint is requested once the WAL holds this many pages (SQLite's own default for its
 // inline auto-checkpoint), and attempted at least this often while anything is pending.
 constexpr int kCheckpointPages = 1000;

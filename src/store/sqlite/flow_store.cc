@@ -347,23 +347,22 @@ Result<FlowRecord> SqliteFlowStore::UpdateFlow(int64_t account_id, int64_t flow_
 
 Status SqliteFlowStore::DeleteFlow(int64_t account_id, int64_t flow_id) {
   return db_.Write([&](Connection& conn) -> Status {
-    // Children first (explicitly, not only by ON DELETE CASCADE, so that the outcome does not
-    // hang on the foreign_keys pragma), each filtered by account as well.
+    // The flow row first, filtered by account: if it is not this account's, nothing is touched.
     {
-      FLOWD_ASSIGN_OR_RETURN(
-          Stmt del, conn.Prepare("DELETE FROM flow_emails WHERE flow_id = ?1 AND account_id = ?2"));
+      FLOWD_ASSIGN_OR_RETURN(Stmt del,
+                             conn.Prepare("DELETE FROM flows WHERE id = ?1 AND account_id = ?2"));
       FLOWD_TRY(del.Bind(1, flow_id).Bind(2, account_id).Run());
+      if (conn.Changes() == 0) return Error::NotFound(FlowNotFound(flow_id));
     }
+    // Then its children, by flow id (their indexes lead with it). ON DELETE CASCADE has
+    // normally removed them already; deleting explicitly keeps the outcome independent of the
+    // foreign_keys pragma.
     {
-      FLOWD_ASSIGN_OR_RETURN(
-          Stmt del,
-          conn.Prepare("DELETE FROM flow_revisions WHERE flow_id = ?1 AND account_id = ?2"));
-      FLOWD_TRY(del.Bind(1, flow_id).Bind(2, account_id).Run());
+      FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM flow_emails WHERE flow_id = ?1"));
+      FLOWD_TRY(del.Bind(1, flow_id).Run());
     }
-    FLOWD_ASSIGN_OR_RETURN(Stmt del,
-                           conn.Prepare("DELETE FROM flows WHERE id = ?1 AND account_id = ?2"));
-    FLOWD_TRY(del.Bind(1, flow_id).Bind(2, account_id).Run());
-    if (conn.Changes() == 0) return Error::NotFound(FlowNotFound(flow_id));  // rolls back
+    FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM flow_revisions WHERE flow_id = ?1"));
+    FLOWD_TRY(del.Bind(1, flow_id).Run());
     return Status::Ok();
   });
 }
@@ -416,7 +415,9 @@ namespace {
 struct EmailQueries {
   std::string asc, desc, any_below, any_above;
   explicit EmailQueries(bool filtered) {
-    std::string from = filtered ? " FROM flow_emails WHERE account_id = ?1 AND flow_id IN "
+    // Filtered: `+account_id` keeps the planner off the account index (a scan of the whole
+    // account's range) and on the (flow_id, …) index, which reads only the named flows' rows.
+    std::string from = filtered ? " FROM flow_emails WHERE +account_id = ?1 AND flow_id IN "
                                   "(SELECT value FROM json_each(?2))"
                                 : " FROM flow_emails WHERE account_id = ?1";
     std::string cols = "SELECT id, flow_id, email_campaign_id, email_content_id";
