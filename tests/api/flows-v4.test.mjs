@@ -46,3 +46,25 @@ describe('aliases PUT/DELETE /automation/v4/{flowId}', () => {
     assertError(await api('DELETE', `${V4}/99999999999999999999`), 400, 'VALIDATION_ERROR');
   });
 });
+
+describe('persistence across a restart', () => {
+  it('serves the same flows after SIGTERM and a new serve on the same database', async () => {
+    const srv = await startServer();
+    try {
+      const api = client(srv);
+      const created = await createFlow(api, V4, fullContactFlow('durable'));
+      const put = await api('PUT', `${V4}/flows/${created.id}`, { body: putBodyFrom(created, { name: 'durable v2' }) });
+      assert.equal(put.status, 200);
+      await srv.stop({ keepDir: true });
+      await srv.serve();
+      const again = client(srv);
+      const g = await again('GET', `${V4}/flows/${created.id}`);
+      assert.equal(g.status, 200);
+      assert.deepEqual(g.json, put.json);
+      const next = await createFlow(again, V4, fullContactFlow('after restart'));
+      assert.notEqual(next.id, created.id, 'ids are not reused after a restart');
+    } finally {
+      await srv.stop();
+    }
+  });
+});

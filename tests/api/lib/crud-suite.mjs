@@ -5,6 +5,7 @@ import { startServer } from './server.mjs';
 import { client, assertError } from './api.mjs';
 import {
   minimalContactFlow, minimalPlatformFlow, fullContactFlow, fullPlatformFlow, putBodyFrom, ISO_RE,
+  everyVariantFlow, delayAction,
 } from './fixtures.mjs';
 
 const LISTING_KEYS = new Set(['id', 'name', 'uuid', 'isEnabled', 'flowType', 'objectTypeId', 'revisionId', 'createdAt', 'updatedAt']);
@@ -105,6 +106,54 @@ export function crudSuite(prefix) {
         assert.equal(f.type, 'PLATFORM_FLOW');
         assert.deepEqual(f.timeWindows, []);
         assert.deepEqual(f.customProperties, {});
+      });
+    });
+
+    describe('round trips', () => {
+      it('keeps every action variant and every optional part as sent', async () => {
+        const body = everyVariantFlow(`variants ${prefix}`);
+        const f = await createFlow(api, prefix, body);
+        for (const k of Object.keys(body)) {
+          if (k === 'isEnabled' || k === 'dataSources') continue;
+          assert.deepEqual(f[k], body[k], `field ${k} round-trips`);
+        }
+        assert.equal(f.nextAvailableActionId, '10');
+        const g = await api('GET', `${prefix}/flows/${f.id}`);
+        assert.deepEqual(g.json, f);
+        const put = await api('PUT', `${prefix}/flows/${f.id}`, { body: putBodyFrom(f, { name: 'variants v2' }) });
+        assert.equal(put.status, 200, put.text);
+        assert.deepEqual(put.json.actions, body.actions);
+        assert.deepEqual(put.json.goalFilterBranch, body.goalFilterBranch);
+      });
+
+      it('lists the uuid when one is set', async () => {
+        const f = await createFlow(api, prefix, everyVariantFlow(`with uuid ${prefix}`));
+        const r = await api('GET', `${prefix}/flows`);
+        const item = r.json.results.find((x) => x.id === f.id);
+        assert.equal(item.uuid, f.uuid);
+      });
+
+      it('accepts the "GO-TO" spelling of the edge type and answers GOTO', async () => {
+        const body = fullContactFlow('go-to');
+        body.actions = [delayAction('1', '2'), delayAction('2')];
+        body.actions[0].connection.edgeType = 'GO-TO';
+        const f = await createFlow(api, prefix, body);
+        assert.equal(f.actions.find((a) => a.actionId === '1').connection.edgeType, 'GOTO');
+      });
+
+      it('accepts the legacy list action 0-13 on input', async () => {
+        const body = fullContactFlow('legacy list');
+        body.actions = [{ type: 'SINGLE_CONNECTION', actionId: '1', actionTypeId: '0-13', actionTypeVersion: 0, fields: { operation: 'ADD', list_id: '178' } }];
+        const r = await api('POST', `${prefix}/flows`, { body });
+        assert.equal(r.status, 201, r.text);
+      });
+
+      it('computes nextAvailableActionId from the highest numeric actionId', async () => {
+        const body = fullContactFlow('sparse ids');
+        body.startActionId = '7';
+        body.actions = [delayAction('7', '41'), delayAction('41')];
+        const f = await createFlow(api, prefix, body);
+        assert.equal(f.nextAvailableActionId, '42');
       });
     });
 
@@ -284,6 +333,14 @@ export function crudSuite(prefix) {
         const g = await api('GET', `${prefix}/flows/${created.id}`);
         assert.equal(g.json.revisionId, '2');
         assert.equal(g.json.name, winner.name);
+      });
+
+      it('refuses to change the flow type (CONTACT_FLOW → PLATFORM_FLOW)', async () => {
+        const created = await createFlow(api, prefix, fullContactFlow('type change'));
+        const body = putBodyFrom(created, { type: 'PLATFORM_FLOW' });
+        delete body.suppressionListIds;
+        delete body.canEnrollFromSalesforce;
+        assertError(await api('PUT', `${prefix}/flows/${created.id}`, { body }), 400, 'VALIDATION_ERROR');
       });
 
       it('answers 404 for an unknown id', async () => {
