@@ -76,6 +76,12 @@ std::string Ms(uint64_t ns) {
   return buf;
 }
 
+std::string Fixed1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f", v);
+  return buf;
+}
+
 std::string JsonQuoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -175,8 +181,12 @@ int Run(const Options& o) {
        << ",\"latency_ms\":{\"p50\":" << Ms(h.Quantile(0.5)) << ",\"p90\":" << Ms(h.Quantile(0.9))
        << ",\"p99\":" << Ms(h.Quantile(0.99)) << ",\"max\":" << Ms(h.max()) << "}"
        << ",\"client_cpu_pct\":" << static_cast<int>(100 * self_cpu / secs + 0.5);
+    // CPU time per 2xx response: steadier than req/s when other processes take the CPUs.
+    const double per_req_us = stats.ok ? 1e6 / static_cast<double>(stats.ok) : 0;
+    js << ",\"client_cpu_us_per_req\":" << Fixed1(self_cpu * per_req_us);
     if (server_cpu >= 0) {
-      js << ",\"server_cpu_pct\":" << static_cast<int>(100 * server_cpu / secs + 0.5);
+      js << ",\"server_cpu_pct\":" << static_cast<int>(100 * server_cpu / secs + 0.5)
+         << ",\"server_cpu_us_per_req\":" << Fixed1(server_cpu * per_req_us);
     }
     if (!stats.first_error.empty()) js << ",\"first_error\":" << JsonQuoted(stats.first_error);
     js << "}";

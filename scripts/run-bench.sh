@@ -104,7 +104,10 @@ field() {
 
 echo "# flowd benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 echo "# $CONNECTIONS connections, $LOAD_THREADS load threads ($IO), $SERVER_THREADS server threads, $RUNS runs × ${DURATION}s (+${WARMUP}s warm-up), access log $([ "$ACCESS_LOG" = 1 ] && echo on || echo off)"
-printf '%-7s %10s %9s %9s %9s %9s %7s %8s %8s  %s\n' scenario "req/s" "p50 ms" "p90 ms" "p99 ms" "max ms" errors "srv cpu" "gen cpu" "load avg (1 min) per run"
+# srv/gen cpu: share of one CPU used by the server / load generator; srv/gen us: their CPU time per
+# 2xx response (steadier than req/s when other processes compete for the CPUs).
+printf '%-7s %8s %7s %7s %7s %7s %6s %7s %7s %7s %7s  %s\n' scenario "req/s" "p50 ms" "p90 ms" \
+  "p99 ms" "max ms" errors "srv cpu" "srv us" "gen cpu" "gen us" "load avg (1 min) per run"
 
 for scenario in $SCENARIOS; do
   start_server "$scenario"
@@ -123,11 +126,13 @@ for scenario in $SCENARIOS; do
   stop_server
   j="$WORK/$scenario.json"
   errors=$(field errors <"$j" | awk '{ s += $1 } END { print s + 0 }')
-  printf '%-7s %10s %9s %9s %9s %9s %7s %7s%% %7s%%  %s\n' "$scenario" \
+  printf '%-7s %8s %7s %7s %7s %7s %6s %6s%% %7s %6s%% %7s  %s\n' "$scenario" \
     "$(field throughput_rps <"$j" | median %.0f)" "$(field p50 <"$j" | median)" \
     "$(field p90 <"$j" | median)" "$(field p99 <"$j" | median)" "$(field max <"$j" | median)" \
-    "$errors" "$(field server_cpu_pct <"$j" | median %.0f)" "$(field client_cpu_pct <"$j" | median %.0f)" \
-    "${loads[*]}"
+    "$errors" "$(field server_cpu_pct <"$j" | median %.0f)" \
+    "$(field server_cpu_us_per_req <"$j" | median %.1f)" \
+    "$(field client_cpu_pct <"$j" | median %.0f)" \
+    "$(field client_cpu_us_per_req <"$j" | median %.1f)" "${loads[*]}"
   if [ "${VERBOSE:-0}" = "1" ]; then sed 's/^/#   /' "$j"; fi
   if [ "$errors" != "0" ]; then grep -h "first error" "$WORK/$scenario.load.err" | head -3 >&2 || true; fi
 done
