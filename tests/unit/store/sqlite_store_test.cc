@@ -1,7 +1,9 @@
 // SQLite-specific behaviour of the store: URL handling, files on disk, the migration list.
 // The Store contract itself is tested once for every backend in tests/conformance/.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -134,6 +136,58 @@ TEST(SqliteStoreOpen, TwoStoresShareOneFile) {
   auto seen = (*s1)->accounts().GetAccount(b->id);
   ASSERT_TRUE(seen.ok());
   EXPECT_EQ(seen->name, "two");
+}
+
+// Invariant 1 (DESIGN.md §2) for the process-crash case: every write acknowledged before a
+// kill -9 is there after reopening. The child reports each acknowledged flow id through a pipe
+// and then SIGKILLs itself without closing the store (no final checkpoint, WAL left behind).
+TEST(SqliteStoreDurability, AcknowledgedWritesSurviveKill9) {
+  TempDir tmp;
+  const std::string url = "sqlite:" + (tmp.path() / "crash.db").string();
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    auto store = Store::Open(url);
+    if (!store.ok() || !(*store)->Migrate().ok()) ::_exit(2);
+    auto account = (*store)->accounts().CreateAccount("crash", 1);
+    if (!account.ok()) ::_exit(3);
+    FlowWrite w;
+    w.name = "survivor";
+    w.flow_type = "WORKFLOW";
+    w.object_type_id = "0-1";
+    w.content_json = "{\"pad\":\"" + std::string(3000, 'x') + "\"}";
+    for (int i = 0; i < 3000; ++i) {
+      auto f = (*store)->flows().CreateFlow(account->id, w, i);
+      if (!f.ok()) ::_exit(4);
+      int64_t ids[2] = {account->id, f->id};
+      if (::write(fds[1], ids, sizeof ids) != sizeof ids) ::_exit(5);
+    }
+    ::kill(::getpid(), SIGKILL);
+    ::_exit(6);
+  }
+  ::close(fds[1]);
+  std::vector<std::pair<int64_t, int64_t>> acked;
+  int64_t ids[2];
+  while (::read(fds[0], ids, sizeof ids) == static_cast<ssize_t>(sizeof ids)) {
+    acked.emplace_back(ids[0], ids[1]);
+  }
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child status " << status;
+  ASSERT_EQ(acked.size(), 3000u);
+
+  auto store = Store::Open(url);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  ASSERT_TRUE((*store)->Migrate().ok());
+  for (const auto& [account, flow] : acked) {
+    auto f = (*store)->flows().GetFlow(account, flow);
+    ASSERT_TRUE(f.ok()) << "flow " << flow << ": " << f.error().message;
+    ASSERT_TRUE((*store)->flows().GetRevision(account, flow, 1).ok());
+  }
 }
 
 // A rough throughput probe, not a benchmark (bench/ owns those). Run with
