@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <ostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -55,6 +56,9 @@ struct Backend {
   // Opens the store kept in `dir` (a fresh directory per test, the same one on reopen).
   std::function<Result<std::unique_ptr<Store>>(const fs::path& dir)> open;
 };
+
+// gtest prints parameters in test listings (and ctest shows them); the name is enough.
+void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
 
 class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
  protected:
