@@ -59,6 +59,11 @@ describe('workflow-id mappings', () => {
     for (const e of r.json.errors) assert.equal(e.category, 'OBJECT_NOT_FOUND');
   });
 
+  it('rejects 101 inputs with 400', async () => {
+    const inputs = Array.from({ length: 101 }, (_, i) => ({ type: 'FLOW_ID', flowId: String(i + 1) }));
+    assertError(await api('POST', `${V4}/workflow-id-mappings/batch/read`, { body: { inputs } }), 400, 'VALIDATION_ERROR');
+  });
+
   it('rejects malformed inputs with 400', async () => {
     for (const body of [{}, { inputs: [{ flowId: a.id }] }, { inputs: [{ type: 'NOPE', flowId: a.id }] }]) {
       assertError(await api('POST', `${V4}/workflow-id-mappings/batch/read`, { body }), 400, 'VALIDATION_ERROR');
@@ -82,6 +87,11 @@ describe('performance', () => {
     const r = await api('GET', `${V4}/flows/performance/${f.id}?bucketType=DAY`);
     assert.equal(r.status, 501, r.text);
     assert.equal(typeof r.json.category, 'string');
+  });
+
+  it('answers 404 for an unknown flow and 400 for a malformed id', async () => {
+    assertError(await api('GET', `${V4}/flows/performance/987654321`), 404, 'OBJECT_NOT_FOUND');
+    assertError(await api('GET', `${V4}/flows/performance/abc`), 400, 'VALIDATION_ERROR');
   });
 
   it('still requires authentication', async () => {

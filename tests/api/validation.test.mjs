@@ -100,6 +100,31 @@ describe('validation', () => {
       assert.ok(inPaths(r).includes('type'), `errors[].in must include "type": ${JSON.stringify(r.json.errors)}`);
     });
 
+    for (const field of ['objectTypeId', 'flowType', 'isEnabled', 'actions']) {
+      it(`answers 400 naming \`${field}\` when it is missing on create`, async () => {
+        const body = minimalContactFlow(`no ${field}`);
+        delete body[field];
+        const r = await api('POST', FLOWS, { body });
+        assertError(r, 400, 'VALIDATION_ERROR');
+        assert.ok(inPaths(r).includes(field), JSON.stringify(r.json.errors));
+      });
+    }
+
+    it('answers 400 when isEnabled is missing on PUT, and for a non-string revisionId', async () => {
+      const f = await createFlow(api, V4, fullContactFlow('put required'));
+      const body = putBodyFrom(f);
+      delete body.isEnabled;
+      assertError(await api('PUT', `${FLOWS}/${f.id}`, { body }), 400, 'VALIDATION_ERROR');
+      assertError(await api('PUT', `${FLOWS}/${f.id}`, { body: putBodyFrom(f, { revisionId: 1 }) }), 400, 'VALIDATION_ERROR');
+      assertError(await api('PUT', `${FLOWS}/${f.id}`, { body: putBodyFrom(f, { revisionId: 'abc' }) }), 400, 'VALIDATION_ERROR');
+    });
+
+    it('answers 409 CONFLICT for a uuid already used in the account', async () => {
+      const body = { ...fullContactFlow('uuid one'), uuid: 'shared-uuid' };
+      assert.equal((await api('POST', FLOWS, { body })).status, 201);
+      assertError(await api('POST', FLOWS, { body: { ...body, name: 'uuid two' } }), 409, 'CONFLICT');
+    });
+
     it('answers 400 for an unknown flow type tag', async () => {
       assertError(await api('POST', FLOWS, { body: { ...minimalContactFlow(), type: 'WORKFLOW_FLOW' } }), 400, 'VALIDATION_ERROR');
     });
@@ -229,6 +254,24 @@ describe('validation', () => {
       const ok = await api('PUT', `${FLOWS}/${c.json.id}`, { body: fixed });
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.json.isEnabled, true);
+    });
+  });
+
+  describe('transfer encodings', () => {
+    it('accepts a chunked request body', async () => {
+      const json = JSON.stringify(minimalContactFlow('chunked'));
+      const half = Math.floor(json.length / 2);
+      const chunk = (s) => `${s.length.toString(16)}\r\n${s}\r\n`;
+      const c = await RawConnection.open(srv.port);
+      try {
+        await c.write(`POST ${FLOWS} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${srv.token}\r\n` +
+          `Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(json.slice(0, half))}${chunk(json.slice(half))}0\r\n\r\n`);
+        const r = await c.readResponse();
+        assert.equal(r.status, 201, r.body);
+        assert.equal(r.json.name, 'chunked');
+      } finally {
+        c.close();
+      }
     });
   });
 

@@ -175,8 +175,10 @@ class FlowdServer {
     let signal = null;
     if (this.exit === null) {
       this.proc.kill('SIGTERM');
-      const timer = delay(STOP_TIMEOUT_MS).then(() => 'timeout');
-      const res = await Promise.race([this.exited, timer]);
+      let timer;
+      const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), STOP_TIMEOUT_MS); });
+      const res = await Promise.race([this.exited, timeout]);
+      clearTimeout(timer);
       if (res === 'timeout') {
         this.proc.kill('SIGKILL');
         await this.exited;
