@@ -40,21 +40,19 @@ Stmt::~Stmt() {
   }
 }
 
-void Stmt::NoteBind(int rc, int index) {
-  (void)index;
+void Stmt::NoteBind(int rc) {
   if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 
 Stmt& Stmt::Bind(int index, int64_t value) {
-  NoteBind(sqlite3_bind_int64(stmt_, index, value), index);
+  NoteBind(sqlite3_bind_int64(stmt_, index, value));
   return *this;
 }
 
 Stmt& Stmt::Bind(int index, std::string_view value) {
   // SQLITE_TRANSIENT: SQLite copies, so callers may pass temporaries.
   NoteBind(
-      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
-      index);
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   return *this;
 }
 
@@ -63,7 +61,7 @@ Stmt& Stmt::BindOpt(int index, const std::optional<std::string>& value) {
 }
 
 Stmt& Stmt::BindNull(int index) {
-  NoteBind(sqlite3_bind_null(stmt_, index), index);
+  NoteBind(sqlite3_bind_null(stmt_, index));
   return *this;
 }
 

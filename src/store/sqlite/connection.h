@@ -54,7 +54,7 @@ class Stmt {
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:
-  void NoteBind(int rc, int index);
+  void NoteBind(int rc);
 
   sqlite3_stmt* stmt_;
   Connection* conn_;
