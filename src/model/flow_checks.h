@@ -19,7 +19,11 @@ struct FlowFacts {
 // The action graph: actionId format and uniqueness, startActionId, every nextActionId, no cycle
 // through STANDARD edges, branch limits, AB test percentages. Returns max numeric actionId (0
 // when none).
-int64_t CheckActionGraph(const boost::json::object& content, schema::Context& ctx);
+// `raw_actions` is the request's `actions` array as sent (nullptr when absent or not an array):
+// ids of actions that failed to decode are still known from it, so edges to them are not
+// reported as dangling while edges to ids that exist nowhere still are.
+int64_t CheckActionGraph(const boost::json::object& content, const boost::json::array* raw_actions,
+                         schema::Context& ctx);
 
 // Built-in action types: required `fields` (enabled flows only), field shapes, object type
 // applicability. Collects email content ids and referenced properties.

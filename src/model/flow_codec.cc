@@ -145,7 +145,9 @@ Result<DecodedFlow> DecodeFlowRequest(const json::value& body, FlowRequestKind k
             schema::kCodeLimit);
   }
 
-  int64_t max_action_id = internal::CheckActionGraph(content, ctx);
+  const json::value* raw_actions = in.if_contains("actions");
+  int64_t max_action_id = internal::CheckActionGraph(
+      content, raw_actions && raw_actions->is_array() ? &raw_actions->get_array() : nullptr, ctx);
   internal::FlowFacts facts{kind, out.object_type_id, out.is_enabled};
   internal::CheckActionFields(content, facts, ctx, out.email_content_ids);
 

@@ -69,7 +69,8 @@ bool IsActionId(std::string_view s) {
   return true;
 }
 
-int64_t CheckActionGraph(const json::object& content, Context& ctx) {
+int64_t CheckActionGraph(const json::object& content, const json::array* raw_actions,
+                         Context& ctx) {
   const json::value* actions_v = content.if_contains("actions");
   if (!actions_v || !actions_v->is_array()) return 0;
   const json::array& actions = actions_v->get_array();
@@ -78,7 +79,16 @@ int64_t CheckActionGraph(const json::object& content, Context& ctx) {
   std::map<std::string, size_t> index_of;
   std::vector<Edge> edges;
   int64_t max_id = 0;
-  // An action that failed to decode has no id here: references to it would be reported falsely.
+  // An action that failed to decode has no id in `content`; its id as sent still counts as a
+  // target, so only edges to ids that exist nowhere are reported.
+  std::map<std::string, size_t> raw_ids;
+  if (raw_actions) {
+    for (size_t i = 0; i < raw_actions->size(); ++i) {
+      const json::object* a = AsObject(&(*raw_actions)[i]);
+      const json::value* id_v = a ? a->if_contains("actionId") : nullptr;
+      if (id_v && id_v->is_string()) raw_ids.emplace(std::string(id_v->get_string()), i);
+    }
+  }
   bool all_decoded = true;
   for (size_t i = 0; i < actions.size(); ++i) {
     const json::object* a = AsObject(&actions[i]);
@@ -145,11 +155,12 @@ int64_t CheckActionGraph(const json::object& content, Context& ctx) {
 
   // startActionId
   const json::value* start_v = content.if_contains("startActionId");
-  if (!all_decoded) {
-    // Reported already; skip reference checks.
-  } else if (start_v && start_v->is_string()) {
+  auto known = [&](const std::string& id) {
+    return index_of.count(id) > 0 || (!all_decoded && raw_ids.count(id) > 0);
+  };
+  if (start_v && start_v->is_string()) {
     std::string start(start_v->get_string());
-    if (!index_of.count(start)) {
+    if (!known(start)) {
       ctx.Add(
           "startActionId",
           "startActionId \"" + start.substr(0, 32) + "\" does not refer to an action of this flow",
@@ -165,7 +176,7 @@ int64_t CheckActionGraph(const json::object& content, Context& ctx) {
   for (size_t e = 0; e < edges.size(); ++e) {
     auto it = index_of.find(edges[e].target);
     if (it == index_of.end()) {
-      if (!all_decoded) continue;
+      if (known(edges[e].target)) continue;  // an action that failed to decode
       ctx.Add(edges[e].path + ".nextActionId",
               "nextActionId \"" + edges[e].target.substr(0, 32) +
                   "\" does not refer to an action of this flow",

@@ -139,3 +139,31 @@ TEST(FlowGraph, LargeFlowIsFast) {
 
 }  // namespace
 }  // namespace flowd::model
+
+namespace flowd::model {
+namespace {
+
+// Regression: an action that fails to decode must not hide a dangling edge elsewhere, nor make
+// edges that point at it look dangling.
+TEST(FlowGraphRegressionTest, BrokenActionKeepsOtherReferenceChecks) {
+  auto body = boost::json::parse(R"({
+    "type":"CONTACT_FLOW","objectTypeId":"0-1","flowType":"WORKFLOW","isEnabled":false,
+    "startActionId":"1",
+    "actions":[
+      {"type":"SINGLE_CONNECTION","actionId":"1","actionTypeId":"0-1","actionTypeVersion":0,
+       "fields":{"delta":"1","time_unit":"DAYS"},"connection":{"edgeType":"STANDARD","nextActionId":"3"}},
+      {"type":"SINGLE_CONNECTION","actionId":"2","actionTypeId":"0-1","actionTypeVersion":0,
+       "fields":{"delta":"1","time_unit":"DAYS"},"connection":{"edgeType":"STANDARD","nextActionId":"99"}},
+      {"type":"NOT_AN_ACTION","actionId":"3"}]})");
+  auto r = DecodeFlowRequest(body, FlowRequestKind::kCreate, std::nullopt);
+  ASSERT_FALSE(r.ok());
+  std::vector<std::string> in;
+  for (const auto& d : r.error().details) in.push_back(d.in);
+  EXPECT_NE(std::find(in.begin(), in.end(), "actions[1].connection.nextActionId"), in.end());
+  EXPECT_EQ(std::find(in.begin(), in.end(), "actions[0].connection.nextActionId"), in.end());
+  EXPECT_TRUE(std::any_of(in.begin(), in.end(),
+                          [](const std::string& p) { return p.starts_with("actions[2]"); }));
+}
+
+}  // namespace
+}  // namespace flowd::model
