@@ -2,7 +2,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <string_view>
 
 #include "api/errors.h"
@@ -141,7 +140,7 @@ HttpResponse RateLimited(const auth::RateDecision& d, std::string_view correlati
   boost::json::object body;
   body["status"] = "error";
   body["message"] = d.policy == "DAILY" ? "You have reached your daily limit."
-                                         : "You have reached your ten_secondly_rolling limit.";
+                                        : "You have reached your ten_secondly_rolling limit.";
   body["errorType"] = "RATE_LIMIT";
   body["correlationId"] = correlation_id;
   body["policyName"] = d.policy;
@@ -180,9 +179,11 @@ HttpResponse App::Handle(const HttpRequest& req) {
     if (m.allowed.empty()) return ErrorResponse(NoRoute(req), req.correlation_id);
     std::string allow;
     for (auto a : m.allowed) allow += (allow.empty() ? "" : ", ") + std::string(a);
-    Error e{ErrorCode::kMethodNotAllowed, req.method + " is not supported on " + req.path +
-                                              "; allowed: " + allow,
-            {}, {}, std::nullopt};
+    Error e{ErrorCode::kMethodNotAllowed,
+            req.method + " is not supported on " + req.path + "; allowed: " + allow,
+            {},
+            {},
+            std::nullopt};
     HttpResponse resp = ErrorResponse(e, req.correlation_id);
     resp.headers.emplace_back("Allow", allow);
     return resp;
@@ -194,7 +195,9 @@ HttpResponse App::Handle(const HttpRequest& req) {
     Error e{ErrorCode::kPermissionDenied,
             "This app hasn't been granted all required scopes to make this call. Read more about "
             "required scopes here: https://developers.hubspot.com/scopes.",
-            {ErrorDetail{"One or more of the following scopes are required.", "", "",
+            {ErrorDetail{"One or more of the following scopes are required.",
+                         "",
+                         "",
                          {{"requiredGranularScopes", {std::string(auth::kScopeAutomation)}}}}},
             {},
             std::nullopt};

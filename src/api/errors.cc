@@ -8,34 +8,56 @@ namespace flowd::api {
 
 int HttpStatusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kMethodNotAllowed: return 405;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kRateLimited: return 429;
-    case ErrorCode::kInternal: return 500;
-    case ErrorCode::kNotImplemented: return 501;
-    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kRateLimited:
+      return 429;
+    case ErrorCode::kInternal:
+      return 500;
+    case ErrorCode::kNotImplemented:
+      return 501;
+    case ErrorCode::kUnavailable:
+      return 503;
   }
   return 500;
 }
 
 std::string_view CategoryFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "VALIDATION_ERROR";
-    case ErrorCode::kUnauthenticated: return "INVALID_AUTHENTICATION";
-    case ErrorCode::kPermissionDenied: return "MISSING_SCOPES";
-    case ErrorCode::kNotFound: return "OBJECT_NOT_FOUND";
-    case ErrorCode::kMethodNotAllowed: return "METHOD_NOT_ALLOWED";
-    case ErrorCode::kConflict: return "CONFLICT";
-    case ErrorCode::kPayloadTooLarge: return "PAYLOAD_TOO_LARGE";
-    case ErrorCode::kRateLimited: return "RATE_LIMITS";
-    case ErrorCode::kInternal: return "INTERNAL_ERROR";
-    case ErrorCode::kNotImplemented: return "NOT_IMPLEMENTED";
-    case ErrorCode::kUnavailable: return "SERVICE_UNAVAILABLE";
+    case ErrorCode::kInvalidArgument:
+      return "VALIDATION_ERROR";
+    case ErrorCode::kUnauthenticated:
+      return "INVALID_AUTHENTICATION";
+    case ErrorCode::kPermissionDenied:
+      return "MISSING_SCOPES";
+    case ErrorCode::kNotFound:
+      return "OBJECT_NOT_FOUND";
+    case ErrorCode::kMethodNotAllowed:
+      return "METHOD_NOT_ALLOWED";
+    case ErrorCode::kConflict:
+      return "CONFLICT";
+    case ErrorCode::kPayloadTooLarge:
+      return "PAYLOAD_TOO_LARGE";
+    case ErrorCode::kRateLimited:
+      return "RATE_LIMITS";
+    case ErrorCode::kInternal:
+      return "INTERNAL_ERROR";
+    case ErrorCode::kNotImplemented:
+      return "NOT_IMPLEMENTED";
+    case ErrorCode::kUnavailable:
+      return "SERVICE_UNAVAILABLE";
   }
   return "INTERNAL_ERROR";
 }

@@ -59,7 +59,9 @@ const boost::json::array* BatchInputs(const boost::json::value& body,
   if (arr.size() > flows::kMaxBatchInputs) {
     problems.push_back({"at most " + std::to_string(flows::kMaxBatchInputs) +
                             " inputs per batch, got " + std::to_string(arr.size()),
-                        "inputs", "TOO_MANY_INPUTS", {}});
+                        "inputs",
+                        "TOO_MANY_INPUTS",
+                        {}});
     return nullptr;
   }
   return &arr;
@@ -87,15 +89,17 @@ std::string Path(size_t i, std::string_view field) {
 }
 
 Error Invalid(std::vector<ErrorDetail> problems) {
-  std::string msg = problems.size() == 1 ? problems[0].message
-                                         : std::to_string(problems.size()) + " problems in the request";
+  std::string msg = problems.size() == 1
+                        ? problems[0].message
+                        : std::to_string(problems.size()) + " problems in the request";
   return Error::Invalid(msg, std::move(problems));
 }
 
 }  // namespace
 
 HandlerResult ListFlows(const HandlerContext& c) {
-  FLOWD_ASSIGN_OR_RETURN(size_t limit, ParseLimit(c.request, flows::kMaxPageSize, flows::kMaxPageSize));
+  FLOWD_ASSIGN_OR_RETURN(size_t limit,
+                         ParseLimit(c.request, flows::kMaxPageSize, flows::kMaxPageSize));
   std::optional<int64_t> after;
   if (const std::string* a = c.request.QueryParam("after")) {
     FLOWD_ASSIGN_OR_RETURN(after, ParseIdParam(*a, "after"));
@@ -178,14 +182,17 @@ HandlerResult BatchReadFlows(const HandlerContext& c) {
 }
 
 HandlerResult ListEmailCampaigns(const HandlerContext& c) {
-  FLOWD_ASSIGN_OR_RETURN(size_t limit, ParseLimit(c.request, flows::kMaxPageSize, flows::kMaxPageSize));
+  FLOWD_ASSIGN_OR_RETURN(size_t limit,
+                         ParseLimit(c.request, flows::kMaxPageSize, flows::kMaxPageSize));
   std::vector<int64_t> flow_ids;
   std::vector<ErrorDetail> problems;
   for (const auto& text : c.request.QueryParams("flowId")) {
     auto id = flows::ParseId(text);
     if (!id) {
-      problems.push_back({"flowId must be a decimal id, got '" + text.substr(0, 64) + "'", "flowId",
-                          "INVALID_ID", {}});
+      problems.push_back({"flowId must be a decimal id, got '" + text.substr(0, 64) + "'",
+                          "flowId",
+                          "INVALID_ID",
+                          {}});
     } else {
       flow_ids.push_back(*id);
     }
@@ -195,8 +202,11 @@ HandlerResult ListEmailCampaigns(const HandlerContext& c) {
     if (const std::string* v = c.request.QueryParam(name)) {
       auto id = flows::ParseId(*v);
       if (!id) {
-        problems.push_back({std::string(name) + " must be a paging cursor returned by this endpoint",
-                            std::string(name), "INVALID_CURSOR", {}});
+        problems.push_back(
+            {std::string(name) + " must be a paging cursor returned by this endpoint",
+             std::string(name),
+             "INVALID_CURSOR",
+             {}});
       }
       (name == "after" ? after : before) = id;
     }
@@ -205,8 +215,9 @@ HandlerResult ListEmailCampaigns(const HandlerContext& c) {
     problems.push_back({"give either after or before, not both", "before", "", {}});
   }
   if (!problems.empty()) return Invalid(std::move(problems));
-  FLOWD_ASSIGN_OR_RETURN(store::EmailCampaignPage page,
-                         c.flows.EmailCampaigns(c.principal.account_id, flow_ids, after, before, limit));
+  FLOWD_ASSIGN_OR_RETURN(
+      store::EmailCampaignPage page,
+      c.flows.EmailCampaigns(c.principal.account_id, flow_ids, after, before, limit));
   boost::json::array results;
   for (const auto& e : page.items) {
     results.push_back(boost::json::object{{"flowId", std::to_string(e.flow_id)},
@@ -214,7 +225,8 @@ HandlerResult ListEmailCampaigns(const HandlerContext& c) {
                                           {"emailContentId", e.email_content_id}});
   }
   boost::json::object body{{"results", std::move(results)}};
-  std::string base = c.BaseUrl() + c.prefix + "/flows/email-campaigns?limit=" + std::to_string(limit);
+  std::string base =
+      c.BaseUrl() + c.prefix + "/flows/email-campaigns?limit=" + std::to_string(limit);
   for (int64_t id : flow_ids) base += "&flowId=" + std::to_string(id);
   boost::json::object paging;
   if (page.next_after) {
@@ -235,7 +247,9 @@ HandlerResult FlowPerformance(const HandlerContext& c) {
   return Error{ErrorCode::kNotImplemented,
                "Flow performance data comes from the execution engine, which this flowd build does "
                "not have yet; see docs/api-coverage.md",
-               {}, {}, std::nullopt};
+               {},
+               {},
+               std::nullopt};
 }
 
 HandlerResult MapWorkflowIds(const HandlerContext& c) {
@@ -250,8 +264,8 @@ HandlerResult MapWorkflowIds(const HandlerContext& c) {
       const auto* type = item ? item->if_contains("type") : nullptr;
       std::string_view t = type && type->is_string() ? std::string_view(type->get_string()) : "";
       if (t != "FLOW_ID" && t != "WORKFLOW_ID") {
-        problems.push_back({"type is required and must be FLOW_ID or WORKFLOW_ID", Path(i, "type"),
-                            "", {}});
+        problems.push_back(
+            {"type is required and must be FLOW_ID or WORKFLOW_ID", Path(i, "type"), "", {}});
         continue;
       }
       bool by_flow = t == "FLOW_ID";
@@ -259,12 +273,14 @@ HandlerResult MapWorkflowIds(const HandlerContext& c) {
       auto id = IdField(*item, field);
       if (!id) {
         problems.push_back({std::string(field) + " is required for type " + std::string(t),
-                            Path(i, field), "", {}});
+                            Path(i, field),
+                            "",
+                            {}});
         continue;
       }
-      wanted.push_back({by_flow ? flows::MappingInput::Kind::kFlowId
-                                : flows::MappingInput::Kind::kWorkflowId,
-                        *id});
+      wanted.push_back(
+          {by_flow ? flows::MappingInput::Kind::kFlowId : flows::MappingInput::Kind::kWorkflowId,
+           *id});
     }
   }
   if (!problems.empty()) return Invalid(std::move(problems));
@@ -274,15 +290,16 @@ HandlerResult MapWorkflowIds(const HandlerContext& c) {
     rendered.push_back("{\"flowId\":" + std::to_string(m.flow_id) +
                        ",\"workflowId\":" + std::to_string(m.workflow_id) + "}");
   }
-  std::string out =
-      BatchEnvelope(rendered, r.missing, "flow or workflow", started, SystemClock::Instance().NowMs());
+  std::string out = BatchEnvelope(rendered, r.missing, "flow or workflow", started,
+                                  SystemClock::Instance().NowMs());
   return HttpResponse::Json(r.missing.empty() ? 200 : 207, std::move(out));
 }
 
 HandlerResult GetFlowRevision(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
   FLOWD_ASSIGN_OR_RETURN(int64_t rev, ParseIdParam(c.params[1], "revisionId"));
-  FLOWD_ASSIGN_OR_RETURN(store::FlowRevision r, c.flows.GetRevision(c.principal.account_id, id, rev));
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRevision r,
+                         c.flows.GetRevision(c.principal.account_id, id, rev));
   std::string out = "{\"id\":\"" + std::to_string(r.flow_id) + "\",\"revisionId\":\"" +
                     std::to_string(r.revision_id) + "\",\"revisionCreatedAt\":\"" +
                     FormatIso8601Ms(r.created_at_ms) + "\",\"flow\":" + flows::RenderFlow(r.flow) +
@@ -292,7 +309,8 @@ HandlerResult GetFlowRevision(const HandlerContext& c) {
 
 HandlerResult ListActionTypes(const HandlerContext& c) {
   std::optional<std::string> object_type;
-  if (const std::string* o = c.request.QueryParam("objectTypeId"); o && !o->empty()) object_type = *o;
+  if (const std::string* o = c.request.QueryParam("objectTypeId"); o && !o->empty())
+    object_type = *o;
   boost::json::object body{{"results", model::ActionTypeDefinitions(object_type)}};
   return HttpResponse::Json(200, boost::json::serialize(body));
 }

@@ -22,9 +22,9 @@ Result<int64_t> ParseIdParam(std::string_view text, std::string_view where) {
   auto id = flows::ParseId(text);
   if (!id) {
     std::string shown(text.substr(0, 64));
-    return Error::Invalid(std::string(where) + " must be a decimal id, got '" + shown + "'",
-                          {ErrorDetail{"Not a valid id: '" + shown + "'", std::string(where),
-                                       "INVALID_ID", {}}});
+    return Error::Invalid(
+        std::string(where) + " must be a decimal id, got '" + shown + "'",
+        {ErrorDetail{"Not a valid id: '" + shown + "'", std::string(where), "INVALID_ID", {}}});
   }
   return *id;
 }

@@ -59,8 +59,8 @@ Result<RateLimits> ParseRateLimits(std::string_view text) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string_view part =
-        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view part = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     size_t slash = part.find('/');
     if (slash == std::string_view::npos) return bad();
     auto n = ParsePositive(part.substr(0, slash));
@@ -116,13 +116,16 @@ Result<Principal> TokenService::Authenticate(std::string_view authorization) {
   if (authorization.empty()) {
     return unauthenticated(
         "Authentication credentials not found. This API supports OAuth 2.0 authentication and "
-        "you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview");
+        "you can find more details at "
+        "https://developers.hubspot.com/docs/methods/auth/oauth-overview");
   }
   constexpr std::string_view kBearer = "bearer ";
   if (authorization.size() <= kBearer.size() ||
-      !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
-    return unauthenticated("Authentication credentials not found: expected 'Authorization: Bearer <token>'");
+      !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      })) {
+    return unauthenticated(
+        "Authentication credentials not found: expected 'Authorization: Bearer <token>'");
   }
   std::string_view token = authorization.substr(kBearer.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);

@@ -52,7 +52,8 @@ RateDecision RateLimiter::Check(const Principal& principal, bool exempt_ten_seco
     }
     ++s.day_count;
   }
-  d.ten_secondly_remaining = lim.ten_secondly > 0 ? std::max<int64_t>(0, lim.ten_secondly - window) : 0;
+  d.ten_secondly_remaining =
+      lim.ten_secondly > 0 ? std::max<int64_t>(0, lim.ten_secondly - window) : 0;
   d.daily_remaining = lim.daily > 0 ? std::max<int64_t>(0, lim.daily - s.day_count) : 0;
   return d;
 }

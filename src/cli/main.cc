@@ -4,10 +4,8 @@
 // Contract (scripts and tests rely on it): results on stdout alone (an id, a token), diagnostics
 // on stderr, exit 0 on success, 1 on failure, 2 on bad usage.
 #include <CLI/CLI.hpp>
-
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <cstdio>
 #include <iostream>
 
@@ -58,7 +56,8 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text) {
     return Error::Invalid("--listen must be HOST:PORT, got '" + text + "'");
   }
   std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int port = 0;
   try {
     size_t used = 0;
@@ -110,7 +109,8 @@ std::vector<std::string> SplitScopes(const std::string& text) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (part == "all") {
       const auto& all = auth::KnownScopes();
       out.insert(out.end(), all.begin(), all.end());
@@ -124,9 +124,10 @@ std::vector<std::string> SplitScopes(const std::string& text) {
 }
 
 int Run(int argc, char** argv) {
-  CLI::App app{"flowd — a self-hosted workflow-automation server compatible with HubSpot's "
-               "Automation API v4",
-               "flowd"};
+  CLI::App app{
+      "flowd — a self-hosted workflow-automation server compatible with HubSpot's "
+      "Automation API v4",
+      "flowd"};
   app.set_version_flag("--version", std::string("flowd ") + FLOWD_VERSION);
   app.require_subcommand(1);
 
@@ -137,12 +138,14 @@ int Run(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "Server threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  serve_cmd->add_option("--read-timeout-ms", serve.read_timeout_ms,
-                        "Time allowed to receive one complete request")
+  serve_cmd
+      ->add_option("--read-timeout-ms", serve.read_timeout_ms,
+                   "Time allowed to receive one complete request")
       ->check(CLI::Range(int64_t{10}, int64_t{3'600'000}))
       ->capture_default_str();
-  serve_cmd->add_option("--idle-timeout-ms", serve.idle_timeout_ms,
-                        "Idle keep-alive connections are closed after this")
+  serve_cmd
+      ->add_option("--idle-timeout-ms", serve.idle_timeout_ms,
+                   "Idle keep-alive connections are closed after this")
       ->check(CLI::Range(int64_t{10}, int64_t{3'600'000}))
       ->capture_default_str();
   serve_cmd->add_flag("--quiet", serve.quiet, "No access log");
@@ -164,7 +167,8 @@ int Run(int argc, char** argv) {
   token_cmd->require_subcommand(1);
   int64_t token_account = 0;
   std::string scopes, token_name = "cli", rate_limit;
-  auto* token_create = token_cmd->add_subcommand("create", "Create a token; prints it (shown once)");
+  auto* token_create =
+      token_cmd->add_subcommand("create", "Create a token; prints it (shown once)");
   token_create->add_option("--db", db, "Database URL")->capture_default_str();
   token_create->add_option("--account", token_account, "Account id")->required();
   token_create->add_option("--scopes", scopes, "Comma-separated scopes ('all' = every scope)")
@@ -216,8 +220,10 @@ int Run(int argc, char** argv) {
     auto accts = (*store)->accounts().ListAccounts();
     if (!accts.ok()) return Fail(accts.error());
     for (const auto& a : *accts) {
-      std::cout << boost::json::serialize(boost::json::object{
-                       {"id", a.id}, {"name", a.name}, {"createdAt", FormatIso8601Ms(a.created_at_ms)}})
+      std::cout << boost::json::serialize(
+                       boost::json::object{{"id", a.id},
+                                           {"name", a.name},
+                                           {"createdAt", FormatIso8601Ms(a.created_at_ms)}})
                 << "\n";
     }
     return 0;

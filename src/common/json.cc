@@ -2,7 +2,6 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parser.hpp>
-
 #include <string>
 #include <unordered_set>
 #include <vector>

@@ -56,8 +56,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}    // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
@@ -95,9 +95,9 @@ class [[nodiscard]] Status {
 #define FLOWD_CONCAT(a, b) FLOWD_CONCAT_INNER(a, b)
 
 // FLOWD_TRY(expr): returns the error of a failed Status/Result from the enclosing function.
-#define FLOWD_TRY(expr)                                          \
-  do {                                                           \
-    auto&& flowd_try_tmp = (expr);                               \
+#define FLOWD_TRY(expr)                                               \
+  do {                                                                \
+    auto&& flowd_try_tmp = (expr);                                    \
     if (!flowd_try_tmp.ok()) return std::move(flowd_try_tmp).error(); \
   } while (0)
 

@@ -15,8 +15,9 @@ std::string FormatIso8601Ms(int64_t epoch_ms) {
   int s = static_cast<int>(ms_of_day / 1000 % 60);
   int ms = static_cast<int>(ms_of_day % 1000);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), h, m, s, ms);
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), h, m, s, ms);
   return buf;
 }
 

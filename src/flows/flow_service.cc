@@ -2,7 +2,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <charconv>
 #include <unordered_set>
 
@@ -40,9 +39,9 @@ store::FlowWrite ToWrite(const model::DecodedFlow& decoded, const boost::json::o
 }  // namespace
 
 Result<store::FlowRecord> FlowService::Create(int64_t account_id, const boost::json::value& body) {
-  FLOWD_ASSIGN_OR_RETURN(model::DecodedFlow decoded,
-                         model::DecodeFlowRequest(body, model::FlowRequestKind::kCreate,
-                                                  std::nullopt, limits_));
+  FLOWD_ASSIGN_OR_RETURN(
+      model::DecodedFlow decoded,
+      model::DecodeFlowRequest(body, model::FlowRequestKind::kCreate, std::nullopt, limits_));
   const int64_t now = clock_.NowMs();
   boost::json::object& content = decoded.content;
   if (!decoded.name || decoded.name->empty()) {
@@ -73,7 +72,9 @@ Result<store::FlowRecord> FlowService::Replace(int64_t account_id, int64_t flow_
     return Error::Invalid("revisionId must be the decimal revision id returned by GET",
                           {ErrorDetail{"revisionId must be a decimal string such as \"" +
                                            std::to_string(current.revision_id) + "\"",
-                                       "revisionId", "INVALID_REVISION_ID", {}}});
+                                       "revisionId",
+                                       "INVALID_REVISION_ID",
+                                       {}}});
   }
   boost::json::object& content = decoded.content;
   // Read-only on PUT: kept from the stored flow.

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,8 +56,7 @@ class FlowService {
   Status Delete(int64_t account_id, int64_t flow_id);
   // Ids that are not decimal ids are reported missing, like unknown ones. Duplicates read once.
   Result<BatchReadResult> BatchRead(int64_t account_id, const std::vector<std::string>& ids);
-  Result<store::FlowRevision> GetRevision(int64_t account_id, int64_t flow_id,
-                                          int64_t revision_id);
+  Result<store::FlowRevision> GetRevision(int64_t account_id, int64_t flow_id, int64_t revision_id);
   Result<MappingResult> MapIds(int64_t account_id, const std::vector<MappingInput>& inputs);
   Result<store::EmailCampaignPage> EmailCampaigns(int64_t account_id,
                                                   const std::vector<int64_t>& flow_ids,

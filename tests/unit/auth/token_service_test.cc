@@ -63,7 +63,8 @@ TEST_F(TokenServiceTest, RevokedTokensStopWorkingAtOnce) {
 
 TEST_F(TokenServiceTest, IssueChecksAccountAndScopes) {
   TokenService svc(*store_);
-  EXPECT_EQ(svc.Issue(account_ + 999, "x", {"automation"}, {}, 1).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(svc.Issue(account_ + 999, "x", {"automation"}, {}, 1).error().code,
+            ErrorCode::kNotFound);
   EXPECT_EQ(svc.Issue(account_, "x", {"Bad Scope"}, {}, 1).error().code,
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(svc.Issue(account_, "x", {}, {}, 1).error().code, ErrorCode::kInvalidArgument);
