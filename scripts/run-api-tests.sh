@@ -33,8 +33,10 @@ for dir in tests/api tests/client; do
   fi
 done
 
-# Each test file gets a hard timeout; files run two at a time (each starts its own server).
-node_test=(node --test --test-concurrency=2 --test-timeout=90000)
+# Every test has a timeout, and each run as a whole a hard one (timeout(1) signals the whole
+# process group, so the flowd servers started by the suites are stopped too). Files run two at
+# a time; each starts its own server(s) on a free loopback port with its own database.
+node_test=(timeout --kill-after=10 300 node --test --test-concurrency=2 --test-timeout=90000)
 
 status=0
 if [[ $# -gt 0 ]]; then

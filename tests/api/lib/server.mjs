@@ -55,6 +55,12 @@ export async function freePort() {
   });
 }
 
+// Servers still running when this process exits (a crashed suite) are killed, never orphaned.
+const running = new Set();
+process.on('exit', () => {
+  for (const p of running) p.kill('SIGKILL');
+});
+
 function delay(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -114,9 +120,14 @@ class FlowdServer {
       const proc = spawn(flowdBin(), ['serve', '--db', this.dbUrl, '--listen', `127.0.0.1:${this.port}`, '--threads', '2'],
         { stdio: ['ignore', 'pipe', 'pipe'] });
       this.proc = proc;
+      running.add(proc);
       proc.stdout.setEncoding('utf8').on('data', (d) => { this.stdout += d; });
       proc.stderr.setEncoding('utf8').on('data', (d) => { this.stderr += d; });
-      this.exited = new Promise((r) => proc.on('exit', (code, signal) => { this.exit = { code, signal }; r(this.exit); }));
+      this.exited = new Promise((r) => proc.on('exit', (code, signal) => {
+        running.delete(proc);
+        this.exit = { code, signal };
+        r(this.exit);
+      }));
       proc.on('error', (e) => { lastError = e; });
       try {
         await this.waitHealthy();
