@@ -31,11 +31,9 @@ DECODE=${DECODE:-0}
 
 FLOWD="$BUILD_DIR/flowd"
 LOAD="$BUILD_DIR/bench/flowd_load"
-if [ ! -x "$FLOWD" ] || [ ! -x "$LOAD" ]; then
-  echo "run-bench: building $BUILD_DIR" >&2
-  [ -f "$BUILD_DIR/CMakeCache.txt" ] || cmake --preset release >&2
-  cmake --build "$BUILD_DIR" -j2 --target flowd flowd_load >&2
-fi
+# Configure when needed; the build itself is a no-op when everything is up to date.
+[ -f "$BUILD_DIR/CMakeCache.txt" ] || cmake --preset release >&2
+cmake --build "$BUILD_DIR" -j2 --target flowd flowd_load >/dev/null
 
 WORK=$(mktemp -d /tmp/flowd-bench.XXXXXX)
 SERVER_PID=""
@@ -138,8 +136,6 @@ for scenario in $SCENARIOS; do
 done
 
 if [ "$DECODE" = "1" ]; then
-  if [ ! -x "$BUILD_DIR/bench/flowd_decode_bench" ]; then
-    cmake --build "$BUILD_DIR" -j2 --target flowd_decode_bench >&2
-  fi
+  cmake --build "$BUILD_DIR" -j2 --target flowd_decode_bench >/dev/null
   "$BUILD_DIR/bench/flowd_decode_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 fi
