@@ -167,6 +167,17 @@ Status SyncEmailRefs(Connection& conn, int64_t account_id, int64_t flow_id,
   return Status::Ok();
 }
 
+// The caller-supplied part of a flow row, as written by create and update.
+void ApplyWrite(FlowRecord& f, const FlowWrite& flow, int64_t now_ms) {
+  f.uuid = flow.uuid;
+  f.name = flow.name;
+  f.is_enabled = flow.is_enabled;
+  f.flow_type = flow.flow_type;
+  f.object_type_id = flow.object_type_id;
+  f.updated_at_ms = now_ms;
+  f.content_json = flow.content_json;
+}
+
 }  // namespace
 
 Result<FlowRecord> SqliteFlowStore::CreateFlow(int64_t account_id, const FlowWrite& flow,
@@ -176,14 +187,8 @@ Result<FlowRecord> SqliteFlowStore::CreateFlow(int64_t account_id, const FlowWri
     FlowRecord f;
     f.account_id = account_id;
     f.revision_id = 1;
-    f.uuid = flow.uuid;
-    f.name = flow.name;
-    f.is_enabled = flow.is_enabled;
-    f.flow_type = flow.flow_type;
-    f.object_type_id = flow.object_type_id;
     f.created_at_ms = now_ms;
-    f.updated_at_ms = now_ms;
-    f.content_json = flow.content_json;
+    ApplyWrite(f, flow, now_ms);
     {
       FLOWD_ASSIGN_OR_RETURN(
           Stmt insert,
@@ -314,13 +319,7 @@ Result<FlowRecord> SqliteFlowStore::UpdateFlow(int64_t account_id, int64_t flow_
     FLOWD_TRY(CheckUuidFree(conn, account_id, flow.uuid, flow_id));
     f.account_id = account_id;
     f.id = flow_id;
-    f.uuid = flow.uuid;
-    f.name = flow.name;
-    f.is_enabled = flow.is_enabled;
-    f.flow_type = flow.flow_type;
-    f.object_type_id = flow.object_type_id;
-    f.updated_at_ms = now_ms;
-    f.content_json = flow.content_json;
+    ApplyWrite(f, flow, now_ms);
     {
       FLOWD_ASSIGN_OR_RETURN(
           Stmt update,
