@@ -1,21 +1,15 @@
 // Authentication (bearer tokens), revocation, scopes and account isolation.
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import { createFlow } from './lib/crud-suite.mjs';
-import { startServer } from './lib/server.mjs';
+import { useServer } from './lib/suite.mjs';
 import { client, assertError } from './lib/api.mjs';
 import { V4, BETA, fullContactFlow, emailAction, delayAction, putBodyFrom } from './lib/fixtures.mjs';
 
 describe('auth', () => {
   let srv;
   let api;
-  before(async () => {
-    srv = await startServer();
-    api = client(srv);
-  });
-  after(async () => {
-    await srv?.stop();
-  });
+  useServer({ onStart: (ctx) => ({ srv, api } = ctx) });
 
   describe('authentication', () => {
     const endpoints = [

@@ -1,27 +1,22 @@
 // POST /automation/v4/flows/batch/read (and the beta twin).
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import { createFlow } from './lib/crud-suite.mjs';
-import { startServer } from './lib/server.mjs';
-import { client, assertError } from './lib/api.mjs';
+import { useServer } from './lib/suite.mjs';
+import { assertError } from './lib/api.mjs';
 import { V4, BETA, fullContactFlow, fullPlatformFlow, ISO_RE } from './lib/fixtures.mjs';
 
 const ids = (inputs) => ({ inputs: inputs.map((flowId) => ({ flowId, type: 'FLOW_ID' })) });
 
 for (const prefix of [V4, BETA]) {
   describe(`batch read under ${prefix}`, () => {
-    let srv;
     let api;
     let a;
     let b;
+    useServer({ onStart: (ctx) => ({ api } = ctx) });
     before(async () => {
-      srv = await startServer();
-      api = client(srv);
       a = await createFlow(api, prefix, fullContactFlow('batch a'));
       b = await createFlow(api, prefix, fullPlatformFlow('batch b'));
-    });
-    after(async () => {
-      await srv?.stop();
     });
 
     it('returns 200 COMPLETE with full flows', async () => {

@@ -1,9 +1,9 @@
 // GET /automation/v4/flows/email-campaigns: marketing emails (0-4 actions) used by flows.
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import { createFlow } from './lib/crud-suite.mjs';
-import { startServer } from './lib/server.mjs';
-import { client, assertError } from './lib/api.mjs';
+import { useServer } from './lib/suite.mjs';
+import { assertError } from './lib/api.mjs';
 import { V4, BETA, fullContactFlow, delayAction, emailAction, putBodyFrom } from './lib/fixtures.mjs';
 
 function emailFlow(name, contentIds) {
@@ -21,20 +21,15 @@ function emailFlow(name, contentIds) {
 const key = (x) => `${x.flowId}:${x.emailContentId}`;
 
 describe('email campaigns', () => {
-  let srv;
   let api;
   let f1;
   let f2;
   let f3;
+  useServer({ onStart: (ctx) => ({ api } = ctx) });
   before(async () => {
-    srv = await startServer();
-    api = client(srv);
     f1 = await createFlow(api, V4, emailFlow('one email', ['5001']));
     f2 = await createFlow(api, V4, emailFlow('two emails', ['5002', '5003']));
     f3 = await createFlow(api, V4, emailFlow('no email', []));
-  });
-  after(async () => {
-    await srv?.stop();
   });
 
   async function all(prefix = V4, query = '') {

@@ -1,24 +1,17 @@
 // The same API under the date-versioned prefix /automation/2026-09-beta, plus its additions:
 // flow revisions and the action-type catalogue.
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import { crudSuite, createFlow, clockPast } from './lib/crud-suite.mjs';
-import { startServer } from './lib/server.mjs';
-import { client, assertError } from './lib/api.mjs';
+import { useServer } from './lib/suite.mjs';
+import { assertError } from './lib/api.mjs';
 import { BETA, V4, fullContactFlow, fullPlatformFlow, putBodyFrom, ISO_RE } from './lib/fixtures.mjs';
 
 crudSuite(BETA);
 
 describe('2026-09-beta additions', () => {
-  let srv;
   let api;
-  before(async () => {
-    srv = await startServer();
-    api = client(srv);
-  });
-  after(async () => {
-    await srv?.stop();
-  });
+  useServer({ onStart: (ctx) => ({ api } = ctx) });
 
   describe('GET /flows/{flowId}/revisions/{revisionId}', () => {
     it('returns every stored revision; revision 1 still shows the original after a PUT', async () => {

@@ -1,23 +1,17 @@
 // Flows CRUD under /automation/v4, plus the /automation/v4/{flowId} aliases (DESIGN.md §4).
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import { crudSuite, createFlow } from './lib/crud-suite.mjs';
 import { startServer } from './lib/server.mjs';
+import { useServer } from './lib/suite.mjs';
 import { client, assertError } from './lib/api.mjs';
 import { V4, fullContactFlow, putBodyFrom } from './lib/fixtures.mjs';
 
 crudSuite(V4);
 
 describe('aliases PUT/DELETE /automation/v4/{flowId}', () => {
-  let srv;
   let api;
-  before(async () => {
-    srv = await startServer();
-    api = client(srv);
-  });
-  after(async () => {
-    await srv?.stop();
-  });
+  useServer({ onStart: (ctx) => ({ api } = ctx) });
 
   it('PUT /automation/v4/{flowId} updates like the spec path', async () => {
     const created = await createFlow(api, V4, fullContactFlow('alias'));

@@ -1,10 +1,10 @@
 // HTTP behaviour: health, correlation ids, keep-alive, malformed requests, header limits and the
 // JSON access log on stderr (which must never contain a token).
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import { createFlow } from './lib/crud-suite.mjs';
-import { startServer } from './lib/server.mjs';
-import { client, UUID_RE } from './lib/api.mjs';
+import { useServer } from './lib/suite.mjs';
+import { UUID_RE } from './lib/api.mjs';
 import { RawConnection, rawExchange } from './lib/raw.mjs';
 import { V4, fullContactFlow } from './lib/fixtures.mjs';
 
@@ -15,13 +15,9 @@ function get(path, token) {
 describe('HTTP', () => {
   let srv;
   let api;
-  before(async () => {
-    srv = await startServer();
-    api = client(srv);
-  });
+  useServer({ onStart: (ctx) => ({ srv, api } = ctx), stop: stopCheckingAccessLog });
 
-  after(async () => {
-    if (!srv) return;
+  async function stopCheckingAccessLog() {
     // Access log: every request made through the API helper has a JSON line (bounded wait:
     // the line may be written just after the response).
     const expected = api.log.filter((x) => x.correlationId);
@@ -47,7 +43,7 @@ describe('HTTP', () => {
     }
     for (const s of srv.secrets) assert.ok(!stderr.includes(s), 'no token in the logs');
     assert.ok(!stderr.includes('never-log-this-secret'), 'no rejected token in the logs');
-  });
+  }
 
   it('answers GET /healthz with 200 without authentication', async () => {
     const r = await fetch(`${srv.baseUrl}/healthz`);

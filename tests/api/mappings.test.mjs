@@ -1,24 +1,19 @@
 // POST /automation/v4/workflow-id-mappings/batch/read and GET …/flows/performance/{flowId}.
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import { createFlow } from './lib/crud-suite.mjs';
-import { startServer } from './lib/server.mjs';
-import { client, assertError } from './lib/api.mjs';
+import { useServer } from './lib/suite.mjs';
+import { assertError } from './lib/api.mjs';
 import { V4, BETA, fullContactFlow, fullPlatformFlow } from './lib/fixtures.mjs';
 
 describe('workflow-id mappings', () => {
-  let srv;
   let api;
   let a;
   let b;
+  useServer({ onStart: (ctx) => ({ api } = ctx) });
   before(async () => {
-    srv = await startServer();
-    api = client(srv);
     a = await createFlow(api, V4, fullContactFlow('map a'));
     b = await createFlow(api, V4, fullPlatformFlow('map b'));
-  });
-  after(async () => {
-    await srv?.stop();
   });
 
   for (const prefix of [V4, BETA]) {
@@ -72,15 +67,8 @@ describe('workflow-id mappings', () => {
 });
 
 describe('performance', () => {
-  let srv;
   let api;
-  before(async () => {
-    srv = await startServer();
-    api = client(srv);
-  });
-  after(async () => {
-    await srv?.stop();
-  });
+  useServer({ onStart: (ctx) => ({ api } = ctx) });
 
   it('answers 501 with a HubSpot error body (engine not yet available)', async () => {
     const f = await createFlow(api, V4, fullContactFlow('perf'));

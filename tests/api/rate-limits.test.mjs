@@ -1,8 +1,7 @@
 // Per-token rate limits: ten-secondly rolling and daily, HubSpot's headers and 429 bodies.
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
-import { startServer } from './lib/server.mjs';
-import { client } from './lib/api.mjs';
+import { describe, it } from 'node:test';
+import { useServer } from './lib/suite.mjs';
 import { V4, fullContactFlow, putBodyFrom } from './lib/fixtures.mjs';
 
 const H = {
@@ -25,13 +24,7 @@ function assert429(r, policyName) {
 describe('rate limits', () => {
   let srv;
   let api;
-  before(async () => {
-    srv = await startServer();
-    api = client(srv);
-  });
-  after(async () => {
-    await srv?.stop();
-  });
+  useServer({ onStart: (ctx) => ({ srv, api } = ctx) });
 
   it('sends the headers and answers the 6th GET within 10 s with 429 TEN_SECONDLY_ROLLING', async () => {
     const token = srv.createToken(srv.accountId, { name: 'five', rateLimit: '5/10s,1000/day' });

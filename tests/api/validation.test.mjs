@@ -1,10 +1,10 @@
 // Request validation: malformed JSON, schema violations, graph rules, draft vs enabled flows,
 // size limits — and the shape of every error body (checked by lib/api.mjs on each response).
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import { createFlow } from './lib/crud-suite.mjs';
-import { startServer } from './lib/server.mjs';
-import { client, assertError, assertErrorConvention } from './lib/api.mjs';
+import { useServer } from './lib/suite.mjs';
+import { assertError, assertErrorConvention } from './lib/api.mjs';
 import { RawConnection } from './lib/raw.mjs';
 import { V4, fullContactFlow, minimalContactFlow, minimalPlatformFlow, delayAction, propertyFilterBranch, putBodyFrom } from './lib/fixtures.mjs';
 
@@ -39,13 +39,7 @@ function staticBranchFlow(n) {
 describe('validation', () => {
   let srv;
   let api;
-  before(async () => {
-    srv = await startServer();
-    api = client(srv);
-  });
-  after(async () => {
-    await srv?.stop();
-  });
+  useServer({ onStart: (ctx) => ({ srv, api } = ctx) });
 
   describe('malformed JSON', () => {
     it('answers 400 "Invalid input JSON" for broken JSON', async () => {

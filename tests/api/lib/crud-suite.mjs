@@ -1,7 +1,7 @@
 // The flows CRUD suite, written once and run per API prefix (v4 and 2026-09-beta).
 import assert from 'node:assert/strict';
-import { describe, it, before, after } from 'node:test';
-import { startServer } from './server.mjs';
+import { describe, it } from 'node:test';
+import { useServer } from './suite.mjs';
 import { client, assertError } from './api.mjs';
 import {
   minimalContactFlow, minimalPlatformFlow, fullContactFlow, fullPlatformFlow, putBodyFrom, ISO_RE,
@@ -40,13 +40,7 @@ export function crudSuite(prefix) {
   describe(`flows CRUD under ${prefix}`, () => {
     let srv;
     let api;
-    before(async () => {
-      srv = await startServer();
-      api = client(srv);
-    });
-    after(async () => {
-      await srv?.stop();
-    });
+    useServer({ onStart: (ctx) => ({ srv, api } = ctx) });
 
     describe('create', () => {
       it('answers 201 with Location and a complete ApiFlow, filling spec-required collections', async () => {
