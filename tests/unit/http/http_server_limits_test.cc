@@ -3,7 +3,6 @@
 
 #include <atomic>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <future>
 #include <random>
@@ -11,6 +10,7 @@
 
 #include "api/http_server.h"
 #include "test_client.h"
+#include "test_server.h"
 
 namespace flowd::api {
 namespace {
@@ -20,53 +20,18 @@ using testing::RawResponse;
 using testing::TestClient;
 using SteadyClock = std::chrono::steady_clock;
 
-std::string RenderTestError(int status, std::string_view category, std::string_view message,
-                            std::string_view correlation_id) {
-  boost::json::object o;
-  o["status"] = "error";
-  o["httpStatus"] = status;
-  o["category"] = category;
-  o["message"] = message;
-  o["correlationId"] = correlation_id;
-  return boost::json::serialize(o);
-}
-
-class HttpServerLimitsTest : public ::testing::Test {
+class HttpServerLimitsTest : public testing::HttpServerFixture {
  protected:
-  static HttpServerOptions Options() {
-    HttpServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.threads = 2;
-    o.max_body_bytes = 1024;
-    o.max_header_bytes = 2048;
-    o.read_timeout = milliseconds(3000);
-    o.idle_timeout = milliseconds(5000);
-    o.access_log = false;
-    return o;
+  HttpResponse Handle(const HttpRequest& r) override {
+    if (r.path == "/slow") return Slow();
+    return HttpResponse::Json(200, R"({"ok":true})");
   }
 
-  void StartServer(HttpServerOptions options = Options()) {
-    server_ = std::make_unique<HttpServer>(
-        options,
-        [this](const HttpRequest& r) {
-          if (r.path == "/slow") {
-            slow_entered_.store(true);
-            std::this_thread::sleep_for(milliseconds(200));
-            return HttpResponse::Json(200, R"({"slow":true})");
-          }
-          return HttpResponse::Json(200, R"({"ok":true})");
-        },
-        RenderTestError);
-    Status st = server_->Start();
-    ASSERT_TRUE(st.ok()) << st.error().message;
+  // A server answering 204 to everything, without an error renderer (the built-in error body).
+  static std::unique_ptr<HttpServer> NoContentServer(HttpServerOptions options) {
+    return std::make_unique<HttpServer>(
+        options, [](const HttpRequest&) { return HttpResponse::NoContent(); }, nullptr);
   }
-
-  void TearDown() override {
-    if (server_) server_->Stop(milliseconds(2000));
-  }
-
-  std::unique_ptr<TestClient> Connect() { return std::make_unique<TestClient>(server_->port()); }
 
   // Asserts a server-generated error: status, category, correlation id in header and body.
   static void ExpectServerError(const std::optional<RawResponse>& r, int status,
@@ -89,9 +54,6 @@ class HttpServerLimitsTest : public ::testing::Test {
     }
     return true;
   }
-
-  std::unique_ptr<HttpServer> server_;
-  std::atomic<bool> slow_entered_{false};
 };
 
 TEST_F(HttpServerLimitsTest, OversizedContentLengthIs413BeforeTheBodyIsSent) {
@@ -171,9 +133,7 @@ TEST_F(HttpServerLimitsTest, ConflictingContentLengthIs400) {
 }
 
 TEST_F(HttpServerLimitsTest, ReadTimeoutIs408ThenClose) {
-  HttpServerOptions o = Options();
-  o.read_timeout = milliseconds(200);
-  StartServer(o);
+  StartServer(OptionsWith(&HttpServerOptions::read_timeout, milliseconds(200)));
   auto c = Connect();
   auto start = SteadyClock::now();
   ASSERT_TRUE(c->Send("GET /x HTTP/1.1\r\nHost: x\r\n"));  // header never finished
@@ -183,18 +143,14 @@ TEST_F(HttpServerLimitsTest, ReadTimeoutIs408ThenClose) {
 }
 
 TEST_F(HttpServerLimitsTest, ReadTimeoutCoversTheBody) {
-  HttpServerOptions o = Options();
-  o.read_timeout = milliseconds(200);
-  StartServer(o);
+  StartServer(OptionsWith(&HttpServerOptions::read_timeout, milliseconds(200)));
   auto c = Connect();
   ASSERT_TRUE(c->Send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc"));
   ExpectServerError(c->Read(milliseconds(3000)), 408, "TIMEOUT");
 }
 
 TEST_F(HttpServerLimitsTest, IdleKeepAliveConnectionIsClosedSilently) {
-  HttpServerOptions o = Options();
-  o.idle_timeout = milliseconds(200);
-  StartServer(o);
+  StartServer(OptionsWith(&HttpServerOptions::idle_timeout, milliseconds(200)));
   auto c = Connect();
   ASSERT_TRUE(c->Send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n"));
   ASSERT_TRUE(c->Read());
@@ -210,9 +166,7 @@ TEST_F(HttpServerLimitsTest, IdleKeepAliveConnectionIsClosedSilently) {
 }
 
 TEST_F(HttpServerLimitsTest, MaxConnectionsClosesExtraConnections) {
-  HttpServerOptions o = Options();
-  o.max_connections = 2;
-  StartServer(o);
+  StartServer(OptionsWith(&HttpServerOptions::max_connections, 2));
   auto a = Connect();
   auto b = Connect();
   for (auto* c : {a.get(), b.get()}) {
@@ -270,48 +224,37 @@ TEST_F(HttpServerLimitsTest, StopWithIdleConnectionsReturnsPromptly) {
 }
 
 TEST_F(HttpServerLimitsTest, StopBeforeStartAndTwiceIsHarmless) {
-  HttpServer never(
-      {}, [](const HttpRequest&) { return HttpResponse::NoContent(); }, nullptr);
-  never.Stop();
+  auto never = NoContentServer({});
+  never->Stop();
   StartServer();
   server_->Stop(milliseconds(100));
   server_->Stop(milliseconds(100));
 }
 
 TEST_F(HttpServerLimitsTest, ListensOnAHostName) {
-  HttpServerOptions o = Options();
-  o.host = "localhost";
-  server_ = std::make_unique<HttpServer>(
-      o, [](const HttpRequest&) { return HttpResponse::NoContent(); }, nullptr);
+  server_ = NoContentServer(OptionsWith(&HttpServerOptions::host, "localhost"));
   Status st = server_->Start();
   ASSERT_TRUE(st.ok()) << st.error().message;
   EXPECT_NE(server_->port(), 0);
 }
 
 TEST_F(HttpServerLimitsTest, BadListenAddressIsUnavailable) {
-  HttpServerOptions o = Options();
-  o.host = "no such host.invalid";
-  HttpServer bad(
-      o, [](const HttpRequest&) { return HttpResponse::NoContent(); }, nullptr);
-  Status st = bad.Start();
+  auto bad = NoContentServer(OptionsWith(&HttpServerOptions::host, "no such host.invalid"));
+  Status st = bad->Start();
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, ErrorCode::kUnavailable);
 }
 
 TEST_F(HttpServerLimitsTest, BindFailureIsUnavailable) {
   StartServer();
-  HttpServerOptions o = Options();
-  o.port = server_->port();
-  HttpServer clash(
-      o, [](const HttpRequest&) { return HttpResponse::NoContent(); }, nullptr);
-  Status st = clash.Start();
+  auto clash = NoContentServer(OptionsWith(&HttpServerOptions::port, server_->port()));
+  Status st = clash->Start();
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, ErrorCode::kUnavailable);
 }
 
 TEST_F(HttpServerLimitsTest, ServerErrorsUseTheBuiltInBodyWithoutARenderer) {
-  server_ = std::make_unique<HttpServer>(
-      Options(), [](const HttpRequest&) { return HttpResponse::NoContent(); }, nullptr);
+  server_ = NoContentServer(Options());
   ASSERT_TRUE(server_->Start().ok());
   auto c = Connect();
   ASSERT_TRUE(c->Send("\x01\x02\r\n\r\n"));
@@ -324,9 +267,7 @@ TEST_F(HttpServerLimitsTest, ServerErrorsUseTheBuiltInBodyWithoutARenderer) {
 }
 
 TEST_F(HttpServerLimitsTest, SurvivesRandomGarbage) {
-  HttpServerOptions o = Options();
-  o.read_timeout = milliseconds(500);
-  StartServer(o);
+  StartServer(OptionsWith(&HttpServerOptions::read_timeout, milliseconds(500)));
   std::mt19937 rng(12345);
   const std::string prefixes[] = {"", "GET / HTTP/1.1\r\n", "POST /x HTTP/1.1\r\nContent-Length: ",
                                   "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"};
@@ -356,10 +297,8 @@ TEST_F(HttpServerLimitsTest, SurvivesRandomGarbage) {
 }
 
 TEST_F(HttpServerLimitsTest, AccessLogHasOneLinePerRequestAndNoSecrets) {
-  HttpServerOptions o = Options();
-  o.access_log = true;
   ::testing::internal::CaptureStderr();
-  StartServer(o);
+  StartServer(OptionsWith(&HttpServerOptions::access_log, true));
   {
     auto c = Connect();
     ASSERT_TRUE(

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -10,9 +9,9 @@
 #include <random>
 #include <set>
 #include <stdexcept>
-#include <thread>
 
 #include "test_client.h"
+#include "test_server.h"
 
 namespace flowd::api {
 namespace {
@@ -21,53 +20,13 @@ using std::chrono::milliseconds;
 using testing::RawResponse;
 using testing::TestClient;
 
-std::string RenderTestError(int status, std::string_view category, std::string_view message,
-                            std::string_view correlation_id) {
-  boost::json::object o;
-  o["status"] = "error";
-  o["httpStatus"] = status;
-  o["category"] = category;
-  o["message"] = message;
-  o["correlationId"] = correlation_id;
-  return boost::json::serialize(o);
-}
-
-class HttpServerTest : public ::testing::Test {
+class HttpServerTest : public testing::HttpServerFixture {
  protected:
-  static HttpServerOptions Options() {
-    HttpServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.threads = 2;
-    o.max_body_bytes = 1024;
-    o.max_header_bytes = 2048;
-    o.read_timeout = milliseconds(3000);
-    o.idle_timeout = milliseconds(5000);
-    o.access_log = false;
-    return o;
-  }
-
-  void StartServer(HttpServerOptions options = Options()) {
-    server_ = std::make_unique<HttpServer>(
-        options, [this](const HttpRequest& r) { return Handle(r); }, RenderTestError);
-    Status st = server_->Start();
-    ASSERT_TRUE(st.ok()) << st.error().message;
-    ASSERT_NE(server_->port(), 0);
-  }
-
-  void TearDown() override {
-    if (server_) server_->Stop(milliseconds(2000));
-  }
-
-  HttpResponse Handle(const HttpRequest& r) {
+  HttpResponse Handle(const HttpRequest& r) override {
     if (r.path == "/throw") throw std::runtime_error("boom");
     if (r.path == "/nocontent") return HttpResponse::NoContent();
     if (r.path == "/badstatus") return HttpResponse::Json(42, "{}");
-    if (r.path == "/slow") {
-      slow_entered_.store(true);
-      std::this_thread::sleep_for(milliseconds(200));
-      return HttpResponse::Json(200, R"({"slow":true})");
-    }
+    if (r.path == "/slow") return Slow();
     if (r.path == "/headers") {
       HttpResponse res = HttpResponse::Json(200, "{}");
       res.headers = {{"x-custom", "yes"},
@@ -89,8 +48,6 @@ class HttpServerTest : public ::testing::Test {
     return HttpResponse::Json(200, boost::json::serialize(o));
   }
 
-  std::unique_ptr<TestClient> Connect() { return std::make_unique<TestClient>(server_->port()); }
-
   static boost::json::object Json(const RawResponse& r) {
     return boost::json::parse(r.body).as_object();
   }
@@ -104,9 +61,6 @@ class HttpServerTest : public ::testing::Test {
     EXPECT_EQ(body["correlationId"].as_string(), cid);
     EXPECT_EQ(body["httpStatus"].as_int64(), status);
   }
-
-  std::unique_ptr<HttpServer> server_;
-  std::atomic<bool> slow_entered_{false};
 };
 
 TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
@@ -314,9 +268,7 @@ TEST_F(HttpServerTest, ExpectContinueGets100BeforeTheBody) {
 }
 
 TEST_F(HttpServerTest, LargeBodyWithinLimitIsRead) {
-  HttpServerOptions o = Options();
-  o.max_body_bytes = 4 * 1024 * 1024;
-  StartServer(o);
+  StartServer(OptionsWith(&HttpServerOptions::max_body_bytes, 4 * 1024 * 1024));
   auto c = Connect();
   std::string body(3 * 1024 * 1024, 'x');
   ASSERT_TRUE(c->Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " +
