@@ -222,8 +222,13 @@ json::array ActionTypeDefinitions(const std::optional<std::string>& object_type_
     d["groupId"] = t.group_id;
     json::array ots;
     if (t.object_type_ids.empty()) {
-      // Applies to every object type: list the one asked for (when any).
-      if (object_type_id) ots.push_back(json::value(*object_type_id));
+      // Applies to every object type: the one asked for, or else the standard types flows run
+      // on (custom object types "2-…" are per account and cannot be listed here).
+      if (object_type_id) {
+        ots.push_back(json::value(*object_type_id));
+      } else {
+        for (const char* id : {"0-1", "0-2", "0-3", "0-5"}) ots.push_back(json::value(id));
+      }
     } else {
       for (const std::string& id : t.object_type_ids) ots.push_back(json::value(id));
     }

@@ -88,3 +88,24 @@ TEST(ActionCatalog, DelayFields) {
 
 }  // namespace
 }  // namespace flowd::model
+
+namespace flowd::model {
+namespace {
+
+TEST(ActionCatalogObjectTypesTest, UnfilteredListingNamesTheStandardObjectTypes) {
+  for (const boost::json::value& d : ActionTypeDefinitions(std::nullopt)) {
+    const auto& o = d.as_object();
+    const auto& ots = o.at("objectTypeIds").as_array();
+    EXPECT_FALSE(ots.empty()) << o.at("actionTypeId");
+    if (o.at("actionTypeId") == "0-1") {
+      EXPECT_EQ(ots, (boost::json::array{"0-1", "0-2", "0-3", "0-5"}));
+    }
+  }
+  // A custom object type asked for is named as such.
+  for (const boost::json::value& d : ActionTypeDefinitions(std::string("2-12345"))) {
+    EXPECT_EQ(d.as_object().at("objectTypeIds"), boost::json::array{"2-12345"});
+  }
+}
+
+}  // namespace
+}  // namespace flowd::model
