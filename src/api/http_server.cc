@@ -13,6 +13,9 @@
 // - Responses are serialized by hand into a reused header string plus the body (one writev).
 #include "api/http_server.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -20,7 +23,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -666,16 +668,28 @@ uint16_t HttpServer::port() const { return impl_->port(); }
 
 void HttpServer::Stop(std::chrono::milliseconds drain) { impl_->Stop(drain); }
 
+namespace {
+sigset_t ShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+}  // namespace
+
+void HttpServer::BlockShutdownSignals() {
+  sigset_t set = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
 int HttpServer::WaitForShutdownSignal() {
-  // A signal_set on a private io_context: works whichever thread the kernel picks to deliver the
-  // signal to, unlike sigwait, which needs the signal blocked in every thread.
-  net::io_context ioc(1);
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  // The signals are blocked in every thread (BlockShutdownSignals before any thread started),
+  // so they stay pending until this sigwait takes one; none is lost, none kills the process.
+  sigset_t set = ShutdownSignals();
   int received = 0;
-  signals.async_wait([&received](const error_code& ec, int signal_number) {
-    if (!ec) received = signal_number;
-  });
-  ioc.run();
+  while (sigwait(&set, &received) != 0) {
+  }
   return received;
 }
 

@@ -45,7 +45,11 @@ class HttpServer {
   // Stops accepting, lets in-flight requests finish (up to `drain`), closes idle connections,
   // joins the threads. Safe to call once from any thread other than a server thread.
   void Stop(std::chrono::milliseconds drain = std::chrono::milliseconds(10'000));
-  // Blocks until SIGINT or SIGTERM arrives (installs the handlers), then returns.
+  // Blocks SIGINT and SIGTERM in the calling thread and in every thread it starts afterwards.
+  // Call it first thing in main, before Start(), so that a signal arriving at any moment stays
+  // pending for WaitForShutdownSignal instead of killing the process.
+  static void BlockShutdownSignals();
+  // Waits until SIGINT or SIGTERM arrives and returns its number. Needs BlockShutdownSignals().
   static int WaitForShutdownSignal();
 
  private:

@@ -71,6 +71,8 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text) {
 }
 
 int Serve(const ServeOptions& o) {
+  // Before any thread exists: SIGTERM/SIGINT must wait for the orderly drain below.
+  api::HttpServer::BlockShutdownSignals();
   auto listen = ParseListen(o.listen);
   if (!listen.ok()) return Fail(listen.error());
   auto store = OpenMigrated(o.db);
