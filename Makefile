@@ -3,7 +3,7 @@ JOBS ?= 2
 RELEASE := build/release
 ASAN := build/asan
 
-.PHONY: all deps configure build run test test-unit test-api test-asan fuzz bench format clean
+.PHONY: all deps configure build run test test-release test-unit test-api test-asan fuzz bench format clean
 
 all: build
 
@@ -22,7 +22,11 @@ build: configure
 run: build
 	@scripts/run.sh
 
-test: build
+# Everything: the release build's unit/conformance/fuzz-corpus tests and API + client suites,
+# then the same suite again on the ASan + UBSan build.
+test: test-release test-asan
+
+test-release: build
 	ctest --test-dir $(RELEASE) --output-on-failure -j$(JOBS) --timeout 300
 	FLOWD_BIN=$(RELEASE)/flowd scripts/run-api-tests.sh
 
@@ -34,7 +38,7 @@ test-api: build
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps
-	cmake --preset asan
+	test -f $(ASAN)/CMakeCache.txt || cmake --preset asan
 	cmake --build $(ASAN) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN) --output-on-failure -j$(JOBS) --timeout 600
 	FLOWD_BIN=$(ASAN)/flowd scripts/run-api-tests.sh
