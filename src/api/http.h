@@ -44,9 +44,9 @@ using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
 // Renders a HubSpot error body for errors the server itself detects (malformed request,
 // body too large, timeouts): status, category, message, correlation id → JSON text.
-using ErrorRenderer = std::function<std::string(int status, std::string_view category,
-                                                std::string_view message,
-                                                std::string_view correlation_id)>;
+using ErrorRenderer =
+    std::function<std::string(int status, std::string_view category, std::string_view message,
+                              std::string_view correlation_id)>;
 
 // Splits an origin-form request target ("/a%20b?x=1&x=2") into the percent-decoded path and the
 // decoded query pairs (in order, repeats kept, '+' read as a space). False when the target is not

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/json/array.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,15 +15,15 @@ struct ActionInputField {
   std::string label;
   std::string description;
   bool required = false;
-  std::string crm_type;  // bool currency_number date datetime enumeration json number
-                         // object_coordinates phone_number string
+  std::string crm_type;              // bool currency_number date datetime enumeration json number
+                                     // object_coordinates phone_number string
   std::vector<std::string> options;  // ENUM fields only (empty → SIMPLE)
 };
 
 struct ActionType {
-  std::string action_type_id;  // "0-1"
-  std::string name;            // "Delay for a set amount of time"
-  std::string group_id;        // e.g. "DELAYS", "CRM", "COMMUNICATIONS", "LISTS"
+  std::string action_type_id;                // "0-1"
+  std::string name;                          // "Delay for a set amount of time"
+  std::string group_id;                      // e.g. "DELAYS", "CRM", "COMMUNICATIONS", "LISTS"
   std::vector<std::string> object_type_ids;  // empty = every object type
   std::vector<ActionInputField> fields;
   // Accepted on input but not listed by the catalogue endpoint (e.g. legacy list action 0-13).

@@ -7,7 +7,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -25,10 +24,10 @@ struct FlowLimits {
   size_t max_actions = 1000;
   size_t max_list_branches = 20;
   size_t max_static_branches = 250;
-  size_t max_filter_depth = 10;        // nesting of filter branches
-  size_t max_string_length = 65536;    // any string value (sourceCode included)
-  size_t max_name_length = 256;        // flow name
-  size_t max_array_items = 1000;       // any other array
+  size_t max_filter_depth = 10;      // nesting of filter branches
+  size_t max_string_length = 65536;  // any string value (sourceCode included)
+  size_t max_name_length = 256;      // flow name
+  size_t max_array_items = 1000;     // any other array
 };
 
 struct DecodedFlow {
