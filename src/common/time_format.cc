@@ -14,11 +14,30 @@ std::string FormatIso8601Ms(int64_t epoch_ms) {
   int m = static_cast<int>(ms_of_day / 60'000 % 60);
   int s = static_cast<int>(ms_of_day / 1000 % 60);
   int ms = static_cast<int>(ms_of_day % 1000);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), h, m, s, ms);
-  return buf;
+  // Hand-formatted: this runs twice per flow rendered (createdAt, updatedAt).
+  int y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), h, m, s,
+                  ms);
+    return buf;
+  }
+  char buf[25] = "0000-00-00T00:00:00.000Z";
+  auto put = [&buf](int pos, int value, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+      buf[pos + i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, y, 4);
+  put(5, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+  put(8, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+  put(11, h, 2);
+  put(14, m, 2);
+  put(17, s, 2);
+  put(20, ms, 3);
+  return std::string(buf, 24);
 }
 
 std::optional<int64_t> ParseIso8601Ms(std::string_view text) {
