@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/time_format.h"
@@ -131,32 +132,38 @@ Result<store::FlowRevision> FlowService::GetRevision(int64_t account_id, int64_t
 
 Result<MappingResult> FlowService::MapIds(int64_t account_id,
                                           const std::vector<MappingInput>& inputs) {
-  MappingResult out;
-  std::unordered_set<int64_t> seen;
+  // Resolve every input to a candidate flow id, then check them all with one read.
+  std::vector<std::optional<int64_t>> candidates;
+  candidates.reserve(inputs.size());
+  std::vector<int64_t> wanted;
   for (const auto& in : inputs) {
     auto id = ParseId(in.id);
-    std::optional<int64_t> flow_id;
     if (id && in.kind == MappingInput::Kind::kWorkflowId) {
       auto r = flows_.FlowIdForWorkflowId(account_id, *id);
       if (r.ok()) {
-        flow_id = *r;
-      } else if (r.error().code != ErrorCode::kNotFound) {
+        id = *r;
+      } else if (r.error().code == ErrorCode::kNotFound) {
+        id.reset();
+      } else {
         return std::move(r).error();
       }
-    } else if (id) {
-      flow_id = id;
     }
-    if (!flow_id) {
-      out.missing.push_back(in.id);
-      continue;
+    candidates.push_back(id);
+    if (id) wanted.push_back(*id);
+  }
+  FLOWD_ASSIGN_OR_RETURN(std::vector<store::FlowRecord> flows, flows_.GetFlows(account_id, wanted));
+  std::unordered_map<int64_t, int64_t> workflow_of;
+  for (const auto& f : flows) workflow_of.emplace(f.id, f.workflow_id);
+
+  MappingResult out;
+  std::unordered_set<int64_t> listed;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto it = candidates[i] ? workflow_of.find(*candidates[i]) : workflow_of.end();
+    if (it == workflow_of.end()) {
+      out.missing.push_back(inputs[i].id);
+    } else if (listed.insert(it->first).second) {
+      out.found.push_back(Mapping{it->first, it->second});
     }
-    auto flow = flows_.GetFlow(account_id, *flow_id);
-    if (!flow.ok()) {
-      if (flow.error().code != ErrorCode::kNotFound) return std::move(flow).error();
-      out.missing.push_back(in.id);
-      continue;
-    }
-    if (seen.insert(flow->id).second) out.found.push_back(Mapping{flow->id, flow->workflow_id});
   }
   return out;
 }
