@@ -5,6 +5,7 @@
 #include <string>
 #include <system_error>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace flowd::store {
@@ -33,10 +34,10 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view url) {
     return sqlite::OpenSqliteStore(path);
   }
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    return Error::Invalid("postgres:// backend not available in this build (only sqlite:PATH)");
+    return postgres::OpenPostgresStore(url);
   }
   return Error::Invalid("unknown store URL '" + std::string(url) +
-                        "'; expected sqlite:PATH or sqlite::memory:");
+                        "'; expected sqlite:PATH, sqlite::memory: or postgres://…");
 }
 
 }  // namespace flowd::store

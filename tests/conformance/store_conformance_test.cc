@@ -10,9 +10,11 @@
 #include <barrier>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <ostream>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -806,6 +808,19 @@ TEST_P(StoreConformanceTest, ConcurrentReadersAndWriters) {
 
 // ---------------------------------------------------------------- backends
 
+// The test URL with a schema unique to the test owning `dir`.
+std::string PostgresUrlFor(const std::string& url, const fs::path& dir) {
+  const fs::path name_file = dir / "postgres-schema";
+  std::string schema;
+  if (std::ifstream in(name_file); in) std::getline(in, schema);
+  if (schema.empty()) {
+    std::random_device random;
+    schema = "t_" + std::to_string(::getpid()) + "_" + std::to_string(random());
+    std::ofstream(name_file) << schema << "\n";
+  }
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema;
+}
+
 std::vector<Backend> Backends() {
   std::vector<Backend> backends = {
       {"sqlite_file", true,
@@ -814,13 +829,15 @@ std::vector<Backend> Backends() {
        }},
       {"sqlite_memory", false, [](const fs::path&) { return Store::Open("sqlite::memory:"); }},
   };
-  // PostgreSQL runs only where a server is reachable: set FLOWD_TEST_POSTGRES_URL (CI does).
-  // When the postgres backend lands, its factory must give each test an empty database, e.g. by
-  // creating a schema per test ("…?options=-csearch_path%3Dt_<n>") or dropping every table first;
-  // until then Store::Open refuses the URL and the suite fails loudly rather than skipping.
+  // PostgreSQL runs only where a server is reachable: set FLOWD_TEST_POSTGRES_URL (CI does;
+  // `make test` starts a throwaway server). Each test gets an empty database as a schema of its
+  // own (the URL's `schema=` parameter; Migrate creates it). The name is kept in the test's
+  // directory so that reopening finds the same data, and carries a random part because test
+  // processes of earlier runs may have used the same pid.
   if (const char* url = std::getenv("FLOWD_TEST_POSTGRES_URL"); url != nullptr && *url != '\0') {
-    backends.push_back(
-        {"postgres", true, [u = std::string(url)](const fs::path&) { return Store::Open(u); }});
+    backends.push_back({"postgres", true, [u = std::string(url)](const fs::path& dir) {
+                          return Store::Open(PostgresUrlFor(u, dir));
+                        }});
   }
   return backends;
 }

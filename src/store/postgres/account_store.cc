@@ -1,0 +1,40 @@
+#include <string>
+
+#include "store/postgres/stores.h"
+
+namespace flowd::store::postgres {
+
+Result<Account> PgAccountStore::CreateAccount(std::string_view name, int64_t now_ms) {
+  return db_.Write([&](Connection& conn) -> Result<Account> {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("INSERT INTO accounts (name, created_at_ms) VALUES ($1, $2) RETURNING id",
+                   Params().Add(name).Add(now_ms)));
+    return Account{rows.Int(0, 0), std::string(name), now_ms};
+  });
+}
+
+Result<Account> PgAccountStore::GetAccount(int64_t id) {
+  return db_.Read(false, [&](Connection& conn) -> Result<Account> {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("SELECT name, created_at_ms FROM accounts WHERE id = $1", Params().Add(id)));
+    if (rows.empty()) return Error::NotFound("Account " + std::to_string(id) + " not found");
+    return Account{id, rows.Text(0, 0), rows.Int(0, 1)};
+  });
+}
+
+Result<std::vector<Account>> PgAccountStore::ListAccounts() {
+  return db_.Read(false, [&](Connection& conn) -> Result<std::vector<Account>> {
+    FLOWD_ASSIGN_OR_RETURN(Rows rows,
+                           conn.Query("SELECT id, name, created_at_ms FROM accounts ORDER BY id"));
+    std::vector<Account> accounts;
+    accounts.reserve(static_cast<size_t>(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) {
+      accounts.push_back(Account{rows.Int(i, 0), rows.Text(i, 1), rows.Int(i, 2)});
+    }
+    return accounts;
+  });
+}
+
+}  // namespace flowd::store::postgres

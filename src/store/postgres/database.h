@@ -1,0 +1,133 @@
+// One PostgreSQL database as the store uses it: a small pool of connections, opened lazily up to
+// a limit and shared by all threads, and helpers that run a function inside a transaction.
+//
+// Connections whose server link broke are discarded when they come back to the pool (and
+// replaced on demand). Transactions that fail with a serialization failure or a deadlock
+// (SQLSTATE 40001/40P01) are retried a few times from the start.
+//
+// Thread safety: all methods may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "common/status.h"
+#include "store/postgres/connection.h"
+
+namespace flowd::store::postgres {
+
+class Database;
+
+// A connection borrowed from the pool; returns it (or discards it, if broken) on destruction.
+class Lease {
+ public:
+  Lease(Database* db, std::unique_ptr<Connection> conn, bool reused)
+      : db_(db), conn_(std::move(conn)), reused_(reused) {}
+  Lease(Lease&& other) noexcept = default;
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  Lease& operator=(Lease&&) = delete;
+  ~Lease();
+  Connection& operator*() { return *conn_; }
+  Connection* operator->() { return conn_.get(); }
+  // Whether the connection had been used before (and so may have gone stale while idle).
+  bool reused() const { return reused_; }
+
+ private:
+  Database* db_;
+  std::unique_ptr<Connection> conn_;
+  bool reused_;
+};
+
+class Database {
+ public:
+  // Connects once, eagerly, so that a wrong URL fails here with a clear message.
+  static Result<std::unique_ptr<Database>> Open(std::string conninfo, std::string schema,
+                                                size_t max_connections);
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database() = default;
+
+  // Runs `fn(Connection&)` inside BEGIN … COMMIT and returns its Result/Status; rolls back if `fn`
+  // fails. Retried from the start on serialization failures and deadlocks, so `fn` must have no
+  // effects outside the database.
+  template <typename F>
+  std::invoke_result_t<F&, Connection&> Write(F&& fn) {
+    constexpr int kAttempts = 5;
+    for (int attempt = 1;; ++attempt) {
+      auto lease = CheckOut();
+      if (!lease.ok()) return std::move(lease).error();
+      Connection& conn = **lease;
+      auto result = InTransaction(conn, "BEGIN", fn);
+      if (result.ok() || attempt == kAttempts || !IsRetryable(conn.last_sqlstate())) {
+        return result;
+      }
+      // The Lease rolls back; wait a little (more each time) before trying again.
+      std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt * attempt));
+    }
+  }
+
+  // Runs `fn(Connection&)` on a pooled connection in autocommit mode (each statement sees the
+  // latest committed data). With `snapshot`, inside a REPEATABLE READ READ ONLY transaction so
+  // that several statements see one consistent state. Retried once on a fresh connection when a
+  // pooled one turns out to have lost its server.
+  template <typename F>
+  std::invoke_result_t<F&, Connection&> Read(bool snapshot, F&& fn) {
+    for (int attempt = 1;; ++attempt) {
+      auto lease = CheckOut();
+      if (!lease.ok()) return std::move(lease).error();
+      Connection& conn = **lease;
+      auto result = snapshot
+                        ? InTransaction(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn)
+                        : fn(conn);
+      if (result.ok() || attempt == 2 || !lease->reused() || conn.healthy()) return result;
+    }
+  }
+
+  // `fn(Connection&)` on a pooled connection, without a transaction (migrations manage theirs).
+  template <typename F>
+  std::invoke_result_t<F&, Connection&> WithConnection(F&& fn) {
+    auto lease = CheckOut();
+    if (!lease.ok()) return std::move(lease).error();
+    return fn(**lease);
+  }
+
+ private:
+  friend class Lease;
+  Database(std::string conninfo, std::string schema, size_t max_connections)
+      : conninfo_(std::move(conninfo)),
+        schema_(std::move(schema)),
+        max_connections_(max_connections) {}
+
+  template <typename F>
+  static std::invoke_result_t<F&, Connection&> InTransaction(Connection& conn, const char* begin,
+                                                             F& fn) {
+    Status begun = conn.Exec(begin);
+    if (!begun.ok()) return std::move(begun).error();
+    auto result = fn(conn);
+    if (!result.ok()) return result;  // the Lease rolls back
+    Status committed = conn.Exec("COMMIT");
+    if (!committed.ok()) return std::move(committed).error();
+    return result;
+  }
+
+  Result<Lease> CheckOut();
+  void CheckIn(std::unique_ptr<Connection> conn);
+
+  const std::string conninfo_;
+  const std::string schema_;
+  const size_t max_connections_;
+
+  std::mutex mu_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  size_t open_ = 0;  // idle + leased + being opened
+};
+
+}  // namespace flowd::store::postgres

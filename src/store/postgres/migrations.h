@@ -1,0 +1,20 @@
+// The PostgreSQL schema as numbered migrations, embedded in the binary.
+//
+// Rules: never edit or renumber a migration that has shipped; add a new one with the next
+// version. Each runs in its own transaction together with its schema_migrations row, under a
+// transaction-level advisory lock so that processes migrating at once apply each one once.
+#pragma once
+
+#include <vector>
+
+namespace flowd::store::postgres {
+
+struct Migration {
+  int version;
+  const char* sql;  // one or more statements, no parameters
+};
+
+// In strictly increasing version order, starting at 1.
+const std::vector<Migration>& Migrations();
+
+}  // namespace flowd::store::postgres

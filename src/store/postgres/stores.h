@@ -1,0 +1,57 @@
+// The PostgreSQL implementations of the store interfaces. Internal to the backend.
+#pragma once
+
+#include "store/postgres/database.h"
+#include "store/store.h"
+
+namespace flowd::store::postgres {
+
+class PgAccountStore final : public AccountStore {
+ public:
+  explicit PgAccountStore(Database& db) : db_(db) {}
+  Result<Account> CreateAccount(std::string_view name, int64_t now_ms) override;
+  Result<Account> GetAccount(int64_t id) override;
+  Result<std::vector<Account>> ListAccounts() override;
+
+ private:
+  Database& db_;
+};
+
+class PgTokenStore final : public TokenStore {
+ public:
+  explicit PgTokenStore(Database& db) : db_(db) {}
+  Result<TokenRecord> CreateToken(const TokenRecord& token) override;
+  Result<TokenRecord> FindTokenByHash(std::string_view token_hash) override;
+  Result<std::vector<TokenRecord>> ListTokens(std::optional<int64_t> account_id) override;
+  Status RevokeToken(int64_t token_id, int64_t now_ms) override;
+
+ private:
+  Database& db_;
+};
+
+class PgFlowStore final : public FlowStore {
+ public:
+  explicit PgFlowStore(Database& db) : db_(db) {}
+  Result<FlowRecord> CreateFlow(int64_t account_id, const FlowWrite& flow, int64_t now_ms) override;
+  Result<FlowRecord> GetFlow(int64_t account_id, int64_t flow_id) override;
+  Result<FlowPage> ListFlows(int64_t account_id, std::optional<int64_t> after_id,
+                             size_t limit) override;
+  Result<std::vector<FlowRecord>> GetFlows(int64_t account_id,
+                                           const std::vector<int64_t>& flow_ids) override;
+  Result<FlowRecord> UpdateFlow(int64_t account_id, int64_t flow_id, int64_t expected_revision,
+                                const FlowWrite& flow, int64_t now_ms) override;
+  Status DeleteFlow(int64_t account_id, int64_t flow_id) override;
+  Result<FlowRevision> GetRevision(int64_t account_id, int64_t flow_id,
+                                   int64_t revision_id) override;
+  Result<int64_t> FlowIdForWorkflowId(int64_t account_id, int64_t workflow_id) override;
+  Result<EmailCampaignPage> ListEmailCampaigns(int64_t account_id,
+                                               const std::vector<int64_t>& flow_ids,
+                                               std::optional<int64_t> after,
+                                               std::optional<int64_t> before,
+                                               size_t limit) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace flowd::store::postgres
