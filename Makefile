@@ -28,8 +28,10 @@ run: configure
 # then the same suite again on the ASan + UBSan build.
 test: test-release test-asan
 
+# ctest runs with a throwaway PostgreSQL server (scripts/with-postgres.sh), so the store
+# conformance suite and the CLI smoke test also cover the postgres:// backend.
 test-release: build
-	ctest --test-dir $(RELEASE) --output-on-failure -j$(JOBS) --timeout 300
+	scripts/with-postgres.sh ctest --test-dir $(RELEASE) --output-on-failure -j$(JOBS) --timeout 300
 	FLOWD_BIN=$(RELEASE)/flowd scripts/run-api-tests.sh
 
 test-unit: build
@@ -42,7 +44,7 @@ test-api: build
 test-asan: deps
 	test -f $(ASAN)/CMakeCache.txt || cmake --preset asan
 	cmake --build $(ASAN) -j$(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(ASAN) --output-on-failure -j$(JOBS) --timeout 600
+	ASAN_OPTIONS=detect_leaks=1 scripts/with-postgres.sh ctest --test-dir $(ASAN) --output-on-failure -j$(JOBS) --timeout 600
 	FLOWD_BIN=$(ASAN)/flowd scripts/run-api-tests.sh
 
 # libFuzzer on the flow decoder (needs clang); `make test` only replays the seed corpus.
