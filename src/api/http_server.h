@@ -23,8 +23,8 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 = pick a free port (see HttpServer::port())
   int threads = 2;
-  size_t max_body_bytes = 10 * 1024 * 1024;
-  size_t max_header_bytes = 16 * 1024;
+  size_t max_body_bytes = size_t{10} * 1024 * 1024;
+  size_t max_header_bytes = size_t{16} * 1024;
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{75'000};
   size_t max_connections = 10'000;  // further connections are accepted and closed at once

@@ -104,7 +104,10 @@ class [[nodiscard]] Status {
 // FLOWD_ASSIGN_OR_RETURN(decl, expr): `decl = value` or return the error.
 #define FLOWD_ASSIGN_OR_RETURN(decl, expr) \
   FLOWD_ASSIGN_OR_RETURN_IMPL(FLOWD_CONCAT(flowd_res_, __LINE__), decl, expr)
+// `tmp` and `decl` are declarations, not expressions: they cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define FLOWD_ASSIGN_OR_RETURN_IMPL(tmp, decl, expr) \
   auto tmp = (expr);                                 \
   if (!tmp.ok()) return std::move(tmp).error();      \
   decl = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -85,7 +85,7 @@ void CheckTimeOfDay(const json::value& v, const std::string& path, Context& ctx)
 // Shape of a present field. Field-specific rules first, then by CRM type.
 void CheckShape(const ActionType& t, const ActionInputField& f, const json::value& v,
                 const std::string& path, Context& ctx) {
-  auto bad = [&](std::string expected) {
+  auto bad = [&](const std::string& expected) {
     ctx.Add(path, "Expected " + expected + " but got " + std::string(schema::JsonKindName(v)),
             schema::kCodeType);
   };

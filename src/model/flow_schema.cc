@@ -520,11 +520,12 @@ void DefineFlowSchemas(schema::Registry& b) {
 
 const FlowSchemas& GetFlowSchemas() {
   static const FlowSchemas* schemas = [] {
-    auto* registry = new schema::Registry();  // intentionally immortal: used until exit
+    // Intentionally immortal (used until exit, never destroyed during static destruction).
+    auto* registry = new schema::Registry();  // NOLINT(cppcoreguidelines-owning-memory)
     internal::DefineFilterSchemas(*registry);
     internal::DefineFlowSchemas(*registry);
     registry->CountFilterDepth("FilterBranch");
-    auto* s = new FlowSchemas();
+    auto* s = new FlowSchemas();  // NOLINT(cppcoreguidelines-owning-memory)
     s->contact_create = registry->FindObject("ApiContactFlowCreateRequest");
     s->platform_create = registry->FindObject("ApiPlatformFlowCreateRequest");
     s->contact_put = registry->FindObject("ApiContactFlowPutRequest");
