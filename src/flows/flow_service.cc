@@ -81,8 +81,12 @@ Result<store::FlowRecord> FlowService::Replace(int64_t account_id, int64_t flow_
   // Read-only on PUT: kept from the stored flow.
   content["objectTypeId"] = current.object_type_id;
   content["flowType"] = current.flow_type;
+  // Stored content was accepted by the strict request parser; parse it back with a depth limit
+  // at least as high as the one the request had.
+  boost::json::parse_options opts;
+  opts.max_depth = 1024;
   boost::system::error_code ec;
-  boost::json::value stored = boost::json::parse(current.content_json, ec);
+  boost::json::value stored = boost::json::parse(current.content_json, ec, {}, opts);
   if (ec || !stored.is_object()) return Error::Internal("stored flow content is corrupt");
   if (const auto* ds = stored.get_object().if_contains("dataSources")) {
     content["dataSources"] = *ds;

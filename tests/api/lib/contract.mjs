@@ -13,7 +13,8 @@
 //   * `format: int32` becomes minimum/maximum; `int64` is dropped (JS numbers cannot check it);
 //     `date-time` and `uuid` are kept (ajv-formats);
 //   * SINGLE_CONNECTION `fields` values and ApiMapInputValue.values accept any JSON — the spec's
-//     "object" typing there is a known quirk (DESIGN.md §4).
+//     "object" typing there is a known quirk (DESIGN.md §4);
+//   * CUSTOM_CODE outputFields also accept the simple typed variant {name, type} (see below).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv from 'ajv';
@@ -67,6 +68,18 @@ function loadSpec(file) {
   }
   if (schemas.ApiMapInputValue?.properties?.values) {
     schemas.ApiMapInputValue.properties.values = {};
+  }
+  // CUSTOM_CODE outputFields: the spec lists only the ENUMERATION variant, but HubSpot accepts
+  // (and returns) simple typed outputs {name, type: STRING|NUMBER|BOOL|DATE|DATETIME} that
+  // clients in the wild send; flowd accepts and stores them as sent (docs/api-coverage.md).
+  const outputs = schemas.ApiCustomCodeAction?.properties?.outputFields;
+  if (outputs?.items?.oneOf) {
+    outputs.items.oneOf.push({
+      type: 'object',
+      required: ['name', 'type'],
+      properties: { name: { type: 'string' }, type: { enum: ['STRING', 'NUMBER', 'BOOL', 'DATE', 'DATETIME'] } },
+      additionalProperties: false,
+    });
   }
   return { doc, schemas };
 }

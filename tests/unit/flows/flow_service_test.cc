@@ -167,5 +167,31 @@ TEST_F(FlowServiceTest, EmailCampaignsFollowTheFlowsSendEmailActions) {
   EXPECT_TRUE(page->items.empty());
 }
 
+// Regression: content nested deeper than Boost.JSON's default parse depth (32) was accepted on
+// create and then made every PUT fail with "stored flow content is corrupt".
+TEST_F(FlowServiceTest, DeeplyNestedContentCanBeReplaced) {
+  std::string deep = "\"x\"";
+  for (int i = 0; i < 50; ++i) deep = "[" + deep + "]";
+  std::string body =
+      std::string(R"({"type":"CONTACT_FLOW","objectTypeId":"0-1","flowType":"WORKFLOW",)") +
+      R"("isEnabled":false,"customProperties":{},"actions":[],)" + R"("dataSources":[]})";
+  auto created = svc_->Create(account_, json::parse(body));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  // Store deep JSON inside an any-JSON slot through a SINGLE_CONNECTION action's fields.
+  std::string with_action =
+      R"({"type":"CONTACT_FLOW","revisionId":"1","isEnabled":false,"startActionId":"1","actions":[)"
+      R"({"type":"SINGLE_CONNECTION","actionId":"1","actionTypeId":"1-99","actionTypeVersion":0,)"
+      R"("fields":{"deep":)" +
+      deep + "}}]}";
+  json::parse_options deep_opts;
+  deep_opts.max_depth = 64;
+  auto put1 = svc_->Replace(account_, created->id, json::parse(with_action, {}, deep_opts));
+  ASSERT_TRUE(put1.ok()) << put1.error().message;
+  std::string again = with_action;
+  again.replace(again.find("\"revisionId\":\"1\""), 16, "\"revisionId\":\"2\"");
+  auto put2 = svc_->Replace(account_, created->id, json::parse(again, {}, deep_opts));
+  ASSERT_TRUE(put2.ok()) << put2.error().message;
+}
+
 }  // namespace
 }  // namespace flowd::flows
