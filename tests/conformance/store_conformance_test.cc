@@ -57,6 +57,9 @@ struct Backend {
   bool persistent;  // survives closing and reopening (PersistsAcrossReopen)
   // Opens the store kept in `dir` (a fresh directory per test, the same one on reopen).
   std::function<Result<std::unique_ptr<Store>>(const fs::path& dir)> open;
+  // When set, the backend needs this environment variable (read when each test starts, not when
+  // ctest lists the tests) and its tests are skipped without it.
+  const char* needs_env = nullptr;
 };
 
 // gtest prints parameters in test listings (and ctest shows them); the name is enough.
@@ -65,6 +68,11 @@ void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
 class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    if (const char* env = GetParam().needs_env; env != nullptr) {
+      const char* value = std::getenv(env);
+      if (value == nullptr || *value == '\0')
+        GTEST_SKIP() << "set " << env << " to run this backend";
+    }
     static std::atomic<int> counter{0};
     dir_ = fs::temp_directory_path() /
            ("flowd-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
@@ -808,6 +816,8 @@ TEST_P(StoreConformanceTest, ConcurrentReadersAndWriters) {
 
 // ---------------------------------------------------------------- backends
 
+constexpr const char* kPostgresEnv = "FLOWD_TEST_POSTGRES_URL";
+
 // The test URL with a schema unique to the test owning `dir`.
 std::string PostgresUrlFor(const std::string& url, const fs::path& dir) {
   const fs::path name_file = dir / "postgres-schema";
@@ -829,16 +839,17 @@ std::vector<Backend> Backends() {
        }},
       {"sqlite_memory", false, [](const fs::path&) { return Store::Open("sqlite::memory:"); }},
   };
-  // PostgreSQL runs only where a server is reachable: set FLOWD_TEST_POSTGRES_URL (CI does;
-  // `make test` starts a throwaway server). Each test gets an empty database as a schema of its
-  // own (the URL's `schema=` parameter; Migrate creates it). The name is kept in the test's
-  // directory so that reopening finds the same data, and carries a random part because test
-  // processes of earlier runs may have used the same pid.
-  if (const char* url = std::getenv("FLOWD_TEST_POSTGRES_URL"); url != nullptr && *url != '\0') {
-    backends.push_back({"postgres", true, [u = std::string(url)](const fs::path& dir) {
-                          return Store::Open(PostgresUrlFor(u, dir));
-                        }});
-  }
+  // PostgreSQL runs only where a server is reachable: set FLOWD_TEST_POSTGRES_URL (`make test`
+  // starts a throwaway server and sets it). The instance is always listed, so that ctest's test
+  // list does not depend on the environment of the build that discovered it. Each test gets an
+  // empty database as a schema of its own (the URL's `schema=` parameter; Migrate creates it).
+  // The name is kept in the test's directory so that reopening finds the same data, and carries
+  // a random part because test processes of earlier runs may have used the same pid.
+  backends.push_back({"postgres", true,
+                      [](const fs::path& dir) {
+                        return Store::Open(PostgresUrlFor(std::getenv(kPostgresEnv), dir));
+                      },
+                      kPostgresEnv});
   return backends;
 }
 
