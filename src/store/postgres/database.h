@@ -55,8 +55,9 @@ class Database {
   ~Database() = default;
 
   // Runs `fn(Connection&)` inside BEGIN … COMMIT and returns its Result/Status; rolls back if `fn`
-  // fails. Retried from the start on serialization failures and deadlocks, so `fn` must have no
-  // effects outside the database.
+  // fails. Retried from the start on serialization failures and deadlocks (and when BEGIN finds a
+  // pooled connection dead), so `fn` must have no effects outside the database. A connection lost
+  // after BEGIN is kUnavailable: the outcome of an interrupted COMMIT is unknown.
   template <typename F>
   std::invoke_result_t<F&, Connection&> Write(F&& fn) {
     constexpr int kAttempts = 5;
@@ -64,8 +65,21 @@ class Database {
       auto lease = CheckOut();
       if (!lease.ok()) return std::move(lease).error();
       Connection& conn = **lease;
-      auto result = InTransaction(conn, "BEGIN", fn);
-      if (result.ok() || attempt == kAttempts || !IsRetryable(conn.last_sqlstate())) {
+      Status begun = conn.Exec("BEGIN");
+      if (!begun.ok()) {
+        // A pooled connection whose server went away fails here, before anything was written:
+        // safe to try again on a fresh one.
+        if (attempt < kAttempts && lease->reused() && !conn.healthy()) continue;
+        return std::move(begun).error();
+      }
+      auto result = fn(conn);
+      if (result.ok()) {
+        Status committed = conn.Exec("COMMIT");
+        if (committed.ok()) return result;
+        if (attempt == kAttempts || !IsRetryable(conn.last_sqlstate())) {
+          return std::move(committed).error();
+        }
+      } else if (attempt == kAttempts || !IsRetryable(conn.last_sqlstate())) {
         return result;
       }
       // The Lease rolls back; wait a little (more each time) before trying again.
