@@ -51,7 +51,9 @@ test-asan: deps
 fuzz: deps
 	cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOWD_BENCH=OFF
 	cmake --build build/fuzz --target flow_decoder_fuzz -j$(JOBS)
-	build/fuzz/tests/fuzz/flow_decoder_fuzz -max_total_time=$${FUZZ_SECONDS:-120} tests/fuzz/corpus
+	mkdir -p build/fuzz/corpus
+	# New inputs go to build/fuzz/corpus; the committed seeds in tests/fuzz/corpus are only read.
+	build/fuzz/tests/fuzz/flow_decoder_fuzz -max_total_time=$${FUZZ_SECONDS:-120} -dict=tests/fuzz/flow.dict build/fuzz/corpus tests/fuzz/corpus
 
 bench: build
 	scripts/run-bench.sh
