@@ -96,7 +96,7 @@ int Serve(const ServeOptions& o) {
   log::Write(log::Level::kInfo, "flowd listening",
              {{"address", "http://" + o.listen.substr(0, o.listen.rfind(':')) + ":" +
                               std::to_string(server.port())},
-              {"db", o.db},
+              {"db", store::RedactedUrl(o.db)},
               {"threads", o.threads},
               {"version", FLOWD_VERSION}});
   int sig = api::HttpServer::WaitForShutdownSignal();
@@ -135,7 +135,8 @@ int Run(int argc, char** argv) {
 
   ServeOptions serve;
   auto* serve_cmd = app.add_subcommand("serve", "Start the HTTP API server");
-  serve_cmd->add_option("--db", serve.db, "Database URL (sqlite:PATH)")->capture_default_str();
+  serve_cmd->add_option("--db", serve.db, "Database URL (sqlite:PATH or postgres://…)")
+      ->capture_default_str();
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on")->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads, "Server threads")
       ->check(CLI::Range(1, 256))

@@ -158,12 +158,18 @@ class FlowStore {
 
 // ---------------------------------------------------------------- the store
 
+// `url` with any password replaced by "***" (userinfo and a `password=` parameter), for logs.
+std::string RedactedUrl(std::string_view url);
+
 class Store {
  public:
   virtual ~Store() = default;
 
-  // "sqlite:PATH" (PATH relative to the working directory; parent directory created) or
-  // "sqlite::memory:" for tests. kInvalidArgument for an unknown scheme. Does not migrate.
+  // "sqlite:PATH" (PATH relative to the working directory; parent directory created),
+  // "sqlite::memory:" for tests, or "postgres://user:pass@host:port/db[?…&schema=NAME]"
+  // (also postgresql://; `schema=` is flowd's own parameter: every table lives in that schema).
+  // kInvalidArgument for an unknown scheme, kUnavailable when the database cannot be reached.
+  // Does not migrate. Error messages never contain the password.
   static Result<std::unique_ptr<Store>> Open(std::string_view url);
 
   // Applies every numbered migration not yet applied, each in its own transaction. Idempotent.

@@ -270,3 +270,18 @@ TEST(SqliteStoreThroughput, DISABLED_GetAndCreate) {
 
 }  // namespace
 }  // namespace flowd::store
+
+namespace flowd::store {
+namespace {
+
+TEST(RedactedUrlTest, HidesPasswordsOnly) {
+  EXPECT_EQ(RedactedUrl("postgres://flowd:s3cret@db.local:5432/flowd"),
+            "postgres://flowd:***@db.local:5432/flowd");
+  EXPECT_EQ(RedactedUrl("postgresql://u:p%40ss@h/db?sslmode=require&password=x&schema=s"),
+            "postgresql://u:***@h/db?sslmode=require&password=***&schema=s");
+  EXPECT_EQ(RedactedUrl("postgres://flowd@h/db"), "postgres://flowd@h/db");
+  EXPECT_EQ(RedactedUrl("sqlite:data/flowd.db"), "sqlite:data/flowd.db");
+}
+
+}  // namespace
+}  // namespace flowd::store
