@@ -49,7 +49,9 @@ test-asan: deps
 
 # libFuzzer on the flow decoder (needs clang); `make test` only replays the seed corpus.
 fuzz: deps
-	cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOWD_BENCH=OFF
+	# The libraries are instrumented too (fuzzer-no-link), or the fuzzer would see only the harness.
+	cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOWD_BENCH=OFF \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
 	cmake --build build/fuzz --target flow_decoder_fuzz -j$(JOBS)
 	mkdir -p build/fuzz/corpus
 	# New inputs go to build/fuzz/corpus; the committed seeds in tests/fuzz/corpus are only read.
