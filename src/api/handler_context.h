@@ -23,7 +23,7 @@ struct HandlerContext {
   std::vector<std::string> params;  // path parameters in order
   flows::FlowService& flows;
 
-  // "http://<Host>" for links and Location headers.
+  // "http://<Host>" (https when X-Forwarded-Proto says so) for links and Location headers.
   std::string BaseUrl() const;
 };
 

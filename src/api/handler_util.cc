@@ -6,8 +6,12 @@
 namespace flowd::api {
 
 std::string HandlerContext::BaseUrl() const {
+  // Behind a TLS-terminating proxy the links must say https (X-Forwarded-Proto).
+  std::string_view proto = request.Header("x-forwarded-proto");
   std::string_view host = request.Header("host");
-  return "http://" + std::string(host.empty() ? "localhost" : host);
+  std::string out = proto == "https" ? "https://" : "http://";
+  out += host.empty() ? std::string_view("localhost") : host;
+  return out;
 }
 
 Result<boost::json::value> ParseBody(const HttpRequest& request) {

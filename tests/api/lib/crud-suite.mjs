@@ -52,6 +52,12 @@ export function crudSuite(prefix) {
         const loc = r.headers.get('location');
         assert.ok(loc, 'Location header');
         assert.ok(loc.endsWith(`${prefix}/flows/${f.id}`), `Location ${loc} must end with ${prefix}/flows/${f.id}`);
+        assert.equal(loc, `${srv.baseUrl}${prefix}/flows/${f.id}`);
+        // Behind a TLS-terminating proxy the Location says https.
+        const proxied = await api('POST', `${prefix}/flows`, { body, headers: { 'x-forwarded-proto': 'https' } });
+        assert.equal(proxied.status, 201, proxied.text);
+        assert.equal(proxied.headers.get('location'),
+          `${srv.baseUrl.replace(/^http:/, 'https:')}${prefix}/flows/${proxied.json.id}`);
         assert.equal(f.revisionId, '1');
         assert.equal(f.type, 'CONTACT_FLOW');
         assert.equal(f.objectTypeId, '0-1');
