@@ -1,5 +1,6 @@
 #include "api/app.h"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <string_view>
@@ -15,7 +16,9 @@ using HandlerFn = HandlerResult (*)(const HandlerContext&);
 
 struct Route {
   std::string_view method;
-  // Segments after the version prefix; "{}" matches one path parameter.
+  // Segments after the version prefix; "{}" matches one path parameter, "{#}" one made of digits
+  // only (for the bare /automation/v4/{flowId} aliases, which would otherwise claim every
+  // one-segment path).
   std::vector<std::string_view> pattern;
   HandlerFn handler;
   bool v4 = true;    // served under /automation/v4
@@ -38,6 +41,10 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
     i = j;
   }
   return out;
+}
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 Error NoRoute(const HttpRequest& r) {
@@ -63,8 +70,8 @@ class App::Router {
         {"GET", {"action-types"}, ListActionTypes, false, true},
         {"POST", {"workflow-id-mappings", "batch", "read"}, MapWorkflowIds},
         // The older docs' form of update/delete.
-        {"PUT", {"{}"}, ReplaceFlow, true, false, true},
-        {"DELETE", {"{}"}, DeleteFlow, true, false},
+        {"PUT", {"{#}"}, ReplaceFlow, true, false, true},
+        {"DELETE", {"{#}"}, DeleteFlow, true, false},
     };
   }
 
@@ -87,7 +94,7 @@ class App::Router {
       size_t literals = 0;
       std::vector<std::string> params;
       for (size_t i = 0; i < segs.size() && ok; ++i) {
-        if (r.pattern[i] == "{}") {
+        if (r.pattern[i] == "{}" || (r.pattern[i] == "{#}" && IsDigits(segs[i]))) {
           params.emplace_back(segs[i]);
         } else if (r.pattern[i] == segs[i]) {
           ++literals;
