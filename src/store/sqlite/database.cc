@@ -46,6 +46,60 @@ Database::~Database() {
   // The connections close after this; the last one to close checkpoints what is left.
 }
 
+void Database::Submit(WriteTask& task) {
+  {
+    std::lock_guard<std::mutex> queue(queue_mu_);
+    write_queue_.push_back(&task);
+  }
+  std::lock_guard<std::mutex> writer(writer_mu_);
+  // A caller that held the writer before us may have taken our task into its batch: it marks the
+  // task done before it lets the writer go, so this check under writer_mu_ sees it.
+  if (task.done) return;
+  std::vector<WriteTask*> batch;
+  {
+    std::lock_guard<std::mutex> queue(queue_mu_);
+    batch.swap(write_queue_);
+  }
+  RunBatch(batch);  // our task is in it: it was queued before we took the writer
+}
+
+void Database::RunBatch(const std::vector<WriteTask*>& batch) {
+  Connection& conn = *writer_;
+  auto finish = [&batch] {
+    for (WriteTask* t : batch) t->done = true;
+  };
+  auto fail_all = [&](const Error& error) {
+    for (WriteTask* t : batch) t->fail(error);
+    finish();
+  };
+  if (Status begun = conn.Exec("BEGIN IMMEDIATE"); !begun.ok()) {
+    fail_all(begun.error());
+    return;
+  }
+  if (batch.size() == 1) {
+    if (!batch[0]->run(conn)) {
+      (void)conn.Exec("ROLLBACK");
+      finish();
+      return;
+    }
+  } else {
+    for (WriteTask* t : batch) {
+      if (Status sp = conn.Exec("SAVEPOINT flowd_write"); !sp.ok()) {
+        t->fail(sp.error());
+        continue;
+      }
+      if (!t->run(conn)) (void)conn.Exec("ROLLBACK TO SAVEPOINT flowd_write");
+      (void)conn.Exec("RELEASE SAVEPOINT flowd_write");
+    }
+  }
+  if (Status committed = conn.Exec("COMMIT"); !committed.ok()) {
+    (void)conn.Exec("ROLLBACK");
+    fail_all(committed.error());
+    return;
+  }
+  finish();
+}
+
 int Database::OnWalCommit(void* self, sqlite3* /*db*/, const char* /*schema*/, int wal_pages) {
   if (wal_pages >= kCheckpointPages) {
     auto* db = static_cast<Database*>(self);

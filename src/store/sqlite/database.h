@@ -1,6 +1,14 @@
-// One SQLite database as the store uses it: a single writer connection behind a mutex, and a pool
-// of reader connections so that concurrent reads run in parallel (WAL lets readers proceed while
-// the writer commits).
+// One SQLite database as the store uses it: a single writer connection with group commit, and a
+// pool of reader connections so that concurrent reads run in parallel (WAL lets readers proceed
+// while the writer commits).
+//
+// Group commit: concurrent Write() calls queue their work; whichever caller takes the writer
+// first runs everything queued in ONE transaction, each piece of work inside its own SAVEPOINT (a
+// piece that fails is rolled back alone and reports its own error; the others still commit), and
+// commits once. Pages that several writes touch (the same table leaf, the same index pages) then
+// reach the WAL once per batch instead of once per write. A lone write runs in a plain
+// transaction, with no added latency. Every caller returns only after the commit that holds its
+// work (or with the error that prevented it).
 //
 // Checkpoints (copying the WAL back into the database file, with an fsync) run on a background
 // thread with its own connection rather than inside a writer's COMMIT, so a write request never
@@ -13,8 +21,10 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -33,13 +43,23 @@ class Database {
   Database& operator=(const Database&) = delete;
   ~Database();
 
-  // Runs `fn(Connection&)` inside BEGIN IMMEDIATE … COMMIT on the writer connection and returns
-  // its Result/Status; rolls back if `fn` fails or the commit does. `fn` must not call back into
-  // the Database.
+  // Runs `fn(Connection&)` on the writer connection inside a write transaction (possibly shared
+  // with other callers' work, see above) and returns its Result/Status once committed. If `fn`
+  // fails, everything it wrote is rolled back and its error returned; if the commit fails, the
+  // commit's error is returned. `fn` may run on another caller's thread, and must not call back
+  // into the Database.
   template <typename F>
   std::invoke_result_t<F&, Connection&> Write(F&& fn) {
-    std::lock_guard<std::mutex> lock(writer_mu_);
-    return InTransaction(*writer_, /*immediate=*/true, fn);
+    using R = std::invoke_result_t<F&, Connection&>;
+    std::optional<R> result;
+    WriteTask task;
+    task.run = [&](Connection& conn) {
+      result.emplace(fn(conn));
+      return result->ok();
+    };
+    task.fail = [&](Error error) { result.emplace(std::move(error)); };
+    Submit(task);
+    return std::move(*result);
   }
 
   // Runs `fn(Connection&)` on a reader connection. With `snapshot`, inside BEGIN … COMMIT so that
@@ -80,6 +100,17 @@ class Database {
     return result;
   }
 
+  // One caller's piece of work in the write queue; lives on the caller's stack until `done`.
+  struct WriteTask {
+    std::function<bool(Connection&)> run;  // runs the work, stores its result; true when ok
+    std::function<void(Error)> fail;       // replaces the stored result with an error
+    bool done = false;                     // written and read under writer_mu_
+  };
+  // Queues `task` and returns once it has run and its transaction has ended.
+  void Submit(WriteTask& task);
+  // Runs `batch` in one transaction (savepoint per task when more than one) and marks it done.
+  void RunBatch(const std::vector<WriteTask*>& batch);
+
   static int OnWalCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
   void RunCheckpointer(std::unique_ptr<Connection> conn);
 
@@ -90,6 +121,8 @@ class Database {
   const bool memory_;
   std::mutex writer_mu_;
   std::unique_ptr<Connection> writer_;
+  std::mutex queue_mu_;  // guards write_queue_ only (never held while running work)
+  std::vector<WriteTask*> write_queue_;
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
