@@ -1,5 +1,6 @@
 #include <string>
 
+#include "store/common/record_util.h"
 #include "store/postgres/stores.h"
 
 namespace flowd::store::postgres {
@@ -19,7 +20,7 @@ Result<Account> PgAccountStore::GetAccount(int64_t id) {
     FLOWD_ASSIGN_OR_RETURN(
         Rows rows,
         conn.Query("SELECT name, created_at_ms FROM accounts WHERE id = $1", Params().Add(id)));
-    if (rows.empty()) return Error::NotFound("Account " + std::to_string(id) + " not found");
+    if (rows.empty()) return internal::AccountNotFound(id);
     return Account{id, rows.Text(0, 0), rows.Int(0, 1)};
   });
 }

@@ -1,33 +1,13 @@
 #include <string>
 
+#include "store/common/record_util.h"
 #include "store/postgres/stores.h"
 
 namespace flowd::store::postgres {
 
+using namespace internal;  // NOLINT(google-build-using-namespace): the shared record helpers
+
 namespace {
-
-// Scopes are stored space-joined (HubSpot scope names contain no spaces), as in SQLite.
-std::string JoinScopes(const std::vector<std::string>& scopes) {
-  std::string joined;
-  for (const std::string& scope : scopes) {
-    if (scope.empty()) continue;
-    if (!joined.empty()) joined += ' ';
-    joined += scope;
-  }
-  return joined;
-}
-
-std::vector<std::string> SplitScopes(std::string_view joined) {
-  std::vector<std::string> scopes;
-  size_t pos = 0;
-  while (pos < joined.size()) {
-    size_t end = joined.find(' ', pos);
-    if (end == std::string_view::npos) end = joined.size();
-    if (end > pos) scopes.emplace_back(joined.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return scopes;
-}
 
 #define TOKEN_COLUMNS                                                                     \
   "id, account_id, name, token_hash, scopes, rate_limit_ten_secondly, rate_limit_daily, " \
@@ -54,7 +34,7 @@ Result<TokenRecord> PgTokenStore::CreateToken(const TokenRecord& token) {
     FLOWD_ASSIGN_OR_RETURN(Rows account, conn.Query("SELECT 1 FROM accounts WHERE id = $1",
                                                     Params().Add(token.account_id)));
     if (account.empty()) {
-      return Error::NotFound("Account " + std::to_string(token.account_id) + " not found");
+      return AccountNotFound(token.account_id);
     }
     auto inserted = conn.Query(
         "INSERT INTO tokens (account_id, name, token_hash, scopes, rate_limit_ten_secondly, "
@@ -71,14 +51,11 @@ Result<TokenRecord> PgTokenStore::CreateToken(const TokenRecord& token) {
             .AddOpt(token.revoked_at_ms));
     if (!inserted.ok()) {
       if (inserted.error().code == ErrorCode::kConflict) {
-        return Error::Conflict("A token with this hash already exists");
+        return TokenHashTaken();
       }
       return std::move(inserted).error();
     }
-    TokenRecord created = token;
-    created.id = inserted->Int(0, 0);
-    created.scopes = SplitScopes(JoinScopes(token.scopes));
-    return created;
+    return CreatedToken(token, inserted->Int(0, 0));
   });
 }
 
@@ -87,7 +64,7 @@ Result<TokenRecord> PgTokenStore::FindTokenByHash(std::string_view token_hash) {
     FLOWD_ASSIGN_OR_RETURN(Rows rows,
                            conn.Query("SELECT " TOKEN_COLUMNS " FROM tokens WHERE token_hash = $1",
                                       Params().Add(token_hash)));
-    if (rows.empty()) return Error::NotFound("Token not found");
+    if (rows.empty()) return TokenNotFound();
     return ReadToken(rows, 0);
   });
 }
@@ -113,7 +90,7 @@ Status PgTokenStore::RevokeToken(int64_t token_id, int64_t now_ms) {
         conn.Query("UPDATE tokens SET revoked_at_ms = COALESCE(revoked_at_ms, $1) WHERE id = $2",
                    Params().Add(now_ms).Add(token_id)));
     if (updated.affected() == 0) {
-      return Error::NotFound("Token " + std::to_string(token_id) + " not found");
+      return TokenNotFound(token_id);
     }
     return Status::Ok();
   });

@@ -1,5 +1,6 @@
 #include <string>
 
+#include "store/common/record_util.h"
 #include "store/sqlite/stores.h"
 
 namespace flowd::store::sqlite {
@@ -19,7 +20,7 @@ Result<Account> SqliteAccountStore::GetAccount(int64_t id) {
                            conn.Prepare("SELECT name, created_at_ms FROM accounts WHERE id = ?1"));
     select.Bind(1, id);
     FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
-    if (!found) return Error::NotFound("Account " + std::to_string(id) + " not found");
+    if (!found) return internal::AccountNotFound(id);
     return Account{id, select.Text(0), select.Int(1)};
   });
 }

@@ -1,33 +1,13 @@
 #include <string>
 
+#include "store/common/record_util.h"
 #include "store/sqlite/stores.h"
 
 namespace flowd::store::sqlite {
 
+using namespace internal;  // NOLINT(google-build-using-namespace): the shared record helpers
+
 namespace {
-
-// Scopes are stored space-joined (HubSpot scope names contain no spaces).
-std::string JoinScopes(const std::vector<std::string>& scopes) {
-  std::string joined;
-  for (const std::string& scope : scopes) {
-    if (scope.empty()) continue;
-    if (!joined.empty()) joined += ' ';
-    joined += scope;
-  }
-  return joined;
-}
-
-std::vector<std::string> SplitScopes(std::string_view joined) {
-  std::vector<std::string> scopes;
-  size_t pos = 0;
-  while (pos < joined.size()) {
-    size_t end = joined.find(' ', pos);
-    if (end == std::string_view::npos) end = joined.size();
-    if (end > pos) scopes.emplace_back(joined.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return scopes;
-}
 
 constexpr const char* kTokenColumns =
     "id, account_id, name, token_hash, scopes, rate_limit_ten_secondly, rate_limit_daily, "
@@ -60,8 +40,7 @@ Result<TokenRecord> SqliteTokenStore::CreateToken(const TokenRecord& token) {
     FLOWD_ASSIGN_OR_RETURN(Stmt account, conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
     account.Bind(1, token.account_id);
     FLOWD_ASSIGN_OR_RETURN(bool exists, account.Step());
-    if (!exists)
-      return Error::NotFound("Account " + std::to_string(token.account_id) + " not found");
+    if (!exists) return AccountNotFound(token.account_id);
 
     FLOWD_ASSIGN_OR_RETURN(Stmt insert,
                            conn.Prepare("INSERT INTO tokens (account_id, name, token_hash, scopes, "
@@ -83,14 +62,11 @@ Result<TokenRecord> SqliteTokenStore::CreateToken(const TokenRecord& token) {
     Status st = insert.Run();
     if (!st.ok()) {
       if (st.error().code == ErrorCode::kConflict) {
-        return Error::Conflict("A token with this hash already exists");
+        return TokenHashTaken();
       }
       return std::move(st).error();
     }
-    TokenRecord created = token;
-    created.id = conn.LastInsertRowid();
-    created.scopes = SplitScopes(JoinScopes(token.scopes));
-    return created;
+    return CreatedToken(token, conn.LastInsertRowid());
   });
 }
 
@@ -99,7 +75,7 @@ Result<TokenRecord> SqliteTokenStore::FindTokenByHash(std::string_view token_has
     FLOWD_ASSIGN_OR_RETURN(Stmt select, conn.Prepare(kFindByHash.c_str()));
     select.Bind(1, token_hash);
     FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
-    if (!found) return Error::NotFound("Token not found");
+    if (!found) return TokenNotFound();
     return ReadToken(select);
   });
 }
@@ -128,7 +104,7 @@ Status SqliteTokenStore::RevokeToken(int64_t token_id, int64_t now_ms) {
             "UPDATE tokens SET revoked_at_ms = COALESCE(revoked_at_ms, ?1) WHERE id = ?2"));
     FLOWD_TRY(update.Bind(1, now_ms).Bind(2, token_id).Run());
     if (conn.Changes() == 0) {
-      return Error::NotFound("Token " + std::to_string(token_id) + " not found");
+      return TokenNotFound(token_id);
     }
     return Status::Ok();
   });
