@@ -1,22 +1,14 @@
 #include <algorithm>
-#include <limits>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 
+#include "store/common/record_util.h"
 #include "store/postgres/stores.h"
 
 namespace flowd::store::postgres {
 
-namespace {
+using namespace internal;  // NOLINT(google-build-using-namespace): the shared record helpers
 
-constexpr int64_t kMinId = std::numeric_limits<int64_t>::min();
-constexpr int64_t kMaxId = std::numeric_limits<int64_t>::max();
-// Page sizes are capped so that `limit + 1` cannot overflow and a page cannot exhaust memory; the
-// API layer applies its own, much smaller, caps.
-constexpr size_t kMaxPage = 1'000'000;
-// workflow_id = id - kWorkflowIdOffset, a generated column (see migrations.cc).
-constexpr int64_t kWorkflowIdOffset = 490'000'000;
+namespace {
 
 // Columns 0..11 of every flow read, in FlowRecord order.
 #define FLOW_COLUMNS                                                              \
@@ -40,40 +32,14 @@ FlowRecord ReadFlow(const Rows& rows, int i) {
   return f;
 }
 
-std::string FlowNotFound(int64_t flow_id) {
-  return "Flow " + std::to_string(flow_id) + " not found";
-}
-
-Error UuidTaken(const std::string& uuid) {
-  return Error::Conflict("A flow with uuid " + uuid + " already exists");
-}
-
 // A bigint[] literal, for `= ANY($n::bigint[])`: one prepared statement for any number of ids,
 // and still a bound parameter.
-std::string IntArray(const std::vector<int64_t>& ids) {
-  std::string array = "{";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) array += ',';
-    array += std::to_string(ids[i]);
-  }
-  array += '}';
-  return array;
-}
+std::string IntArray(const std::vector<int64_t>& ids) { return IdList(ids, '{', '}'); }
 
-int64_t SaturatingAdd(int64_t v, int64_t d) {
-  if (d > 0 && v > kMaxId - d) return kMaxId;
-  if (d < 0 && v < kMinId - d) return kMinId;
-  return v + d;
-}
-
-// The email content ids in first-seen order, without duplicates or empty ones.
-std::vector<std::string> UniqueContentIds(const std::vector<std::string>& ids) {
-  std::vector<std::string> unique;
-  std::unordered_set<std::string> seen;
-  for (const std::string& id : ids) {
-    if (!id.empty() && seen.insert(id).second) unique.push_back(id);
-  }
-  return unique;
+// Adds the flow's uuid, name, is_enabled, flow_type and object_type_id, the order in which every
+// flow write lists them.
+Params& AddFlowFields(Params& params, const FlowRecord& f) {
+  return params.AddOpt(f.uuid).Add(f.name).Add(f.is_enabled).Add(f.flow_type).Add(f.object_type_id);
 }
 
 // The friendly check; the partial unique index flows_uuid is what makes it hold under
@@ -91,21 +57,14 @@ Status CheckUuidFree(Connection& conn, int64_t account_id, const std::optional<s
 Status InsertRevision(Connection& conn, const FlowRecord& f) {
   FLOWD_ASSIGN_OR_RETURN(
       Rows ignored,
-      conn.Query("INSERT INTO flow_revisions (flow_id, revision_id, account_id, created_at_ms, "
-                 "uuid, name, is_enabled, flow_type, object_type_id, flow_created_at_ms, "
-                 "content_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                 Params()
-                     .Add(f.id)
-                     .Add(f.revision_id)
-                     .Add(f.account_id)
-                     .Add(f.updated_at_ms)
-                     .AddOpt(f.uuid)
-                     .Add(f.name)
-                     .Add(f.is_enabled)
-                     .Add(f.flow_type)
-                     .Add(f.object_type_id)
-                     .Add(f.created_at_ms)
-                     .Add(f.content_json)));
+      conn.Query(
+          "INSERT INTO flow_revisions (flow_id, revision_id, account_id, created_at_ms, "
+          "uuid, name, is_enabled, flow_type, object_type_id, flow_created_at_ms, "
+          "content_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+          AddFlowFields(
+              Params().Add(f.id).Add(f.revision_id).Add(f.account_id).Add(f.updated_at_ms), f)
+              .Add(f.created_at_ms)
+              .Add(f.content_json)));
   return Status::Ok();
 }
 
@@ -132,30 +91,23 @@ Result<int64_t> CampaignIdFor(Connection& conn, int64_t account_id, const std::s
 // (and so their cursor); new ones are appended in the given order.
 Status SyncEmailRefs(Connection& conn, int64_t account_id, int64_t flow_id,
                      const std::vector<std::string>& content_ids, bool new_flow) {
-  std::vector<std::string> wanted = UniqueContentIds(content_ids);
-  std::unordered_set<std::string> existing;
+  std::vector<StoredEmailRef> stored;
   if (!new_flow) {
-    std::unordered_set<std::string> wanted_set(wanted.begin(), wanted.end());
     FLOWD_ASSIGN_OR_RETURN(
         Rows rows, conn.Query("SELECT id, email_content_id FROM flow_emails WHERE flow_id = $1",
                               Params().Add(flow_id)));
-    std::vector<int64_t> stale;
+    stored.reserve(static_cast<size_t>(rows.size()));
     for (int i = 0; i < rows.size(); ++i) {
-      std::string content_id = rows.Text(i, 1);
-      if (wanted_set.count(content_id) == 0) {
-        stale.push_back(rows.Int(i, 0));
-      } else {
-        existing.insert(std::move(content_id));
-      }
-    }
-    if (!stale.empty()) {
-      FLOWD_ASSIGN_OR_RETURN(Rows ignored,
-                             conn.Query("DELETE FROM flow_emails WHERE id = ANY($1::bigint[])",
-                                        Params().Add(IntArray(stale))));
+      stored.push_back(StoredEmailRef{rows.Int(i, 0), rows.Text(i, 1)});
     }
   }
-  for (const std::string& content_id : wanted) {
-    if (existing.count(content_id) != 0) continue;
+  const EmailRefChanges changes = DiffEmailRefs(stored, content_ids);
+  if (!changes.stale_row_ids.empty()) {
+    FLOWD_ASSIGN_OR_RETURN(Rows ignored,
+                           conn.Query("DELETE FROM flow_emails WHERE id = ANY($1::bigint[])",
+                                      Params().Add(IntArray(changes.stale_row_ids))));
+  }
+  for (const std::string& content_id : changes.added_content_ids) {
     FLOWD_ASSIGN_OR_RETURN(int64_t campaign_id, CampaignIdFor(conn, account_id, content_id));
     FLOWD_ASSIGN_OR_RETURN(
         Rows ignored,
@@ -166,40 +118,18 @@ Status SyncEmailRefs(Connection& conn, int64_t account_id, int64_t flow_id,
   return Status::Ok();
 }
 
-// The caller-supplied part of a flow row, as written by create and update.
-void ApplyWrite(FlowRecord& f, const FlowWrite& flow, int64_t now_ms) {
-  f.uuid = flow.uuid;
-  f.name = flow.name;
-  f.is_enabled = flow.is_enabled;
-  f.flow_type = flow.flow_type;
-  f.object_type_id = flow.object_type_id;
-  f.updated_at_ms = now_ms;
-  f.content_json = flow.content_json;
-}
-
 }  // namespace
 
 Result<FlowRecord> PgFlowStore::CreateFlow(int64_t account_id, const FlowWrite& flow,
                                            int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<FlowRecord> {
     FLOWD_TRY(CheckUuidFree(conn, account_id, flow.uuid, /*self_id=*/0));
-    FlowRecord f;
-    f.account_id = account_id;
-    f.revision_id = 1;
-    f.created_at_ms = now_ms;
-    ApplyWrite(f, flow, now_ms);
+    FlowRecord f = NewFlowRecord(account_id, flow, now_ms);
     auto inserted = conn.Query(
         "INSERT INTO flows (account_id, revision_id, uuid, name, is_enabled, flow_type, "
         "object_type_id, created_at_ms, updated_at_ms, content_json) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, workflow_id",
-        Params()
-            .Add(f.account_id)
-            .Add(f.revision_id)
-            .AddOpt(f.uuid)
-            .Add(f.name)
-            .Add(f.is_enabled)
-            .Add(f.flow_type)
-            .Add(f.object_type_id)
+        AddFlowFields(Params().Add(f.account_id).Add(f.revision_id), f)
             .Add(f.created_at_ms)
             .Add(f.updated_at_ms)
             .Add(f.content_json));
@@ -220,7 +150,7 @@ Result<FlowRecord> PgFlowStore::GetFlow(int64_t account_id, int64_t flow_id) {
     FLOWD_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT " FLOW_COLUMNS
                                                  " FROM flows WHERE id = $1 AND account_id = $2",
                                                  Params().Add(flow_id).Add(account_id)));
-    if (rows.empty()) return Error::NotFound(FlowNotFound(flow_id));
+    if (rows.empty()) return FlowNotFound(flow_id);
     return ReadFlow(rows, 0);
   });
 }
@@ -265,18 +195,7 @@ Result<std::vector<FlowRecord>> PgFlowStore::GetFlows(int64_t account_id,
         for (int i = 0; i < rows.size(); ++i) out.push_back(ReadFlow(rows, i));
         return out;
       }));
-  // Back into the caller's order; an id asked for twice is returned once, at its first position.
-  std::unordered_map<int64_t, FlowRecord*> by_id;
-  for (FlowRecord& f : found) by_id.emplace(f.id, &f);
-  std::vector<FlowRecord> ordered;
-  ordered.reserve(found.size());
-  for (int64_t id : flow_ids) {
-    auto it = by_id.find(id);
-    if (it == by_id.end() || it->second == nullptr) continue;
-    ordered.push_back(std::move(*it->second));
-    it->second = nullptr;
-  }
-  return ordered;
+  return InRequestedOrder(std::move(found), flow_ids);
 }
 
 Result<FlowRecord> PgFlowStore::UpdateFlow(int64_t account_id, int64_t flow_id,
@@ -292,13 +211,10 @@ Result<FlowRecord> PgFlowStore::UpdateFlow(int64_t account_id, int64_t flow_id,
                              conn.Query("SELECT revision_id, workflow_id, created_at_ms FROM flows "
                                         "WHERE id = $1 AND account_id = $2 FOR UPDATE",
                                         Params().Add(flow_id).Add(account_id)));
-      if (rows.empty()) return Error::NotFound(FlowNotFound(flow_id));
+      if (rows.empty()) return FlowNotFound(flow_id);
       int64_t current = rows.Int(0, 0);
       if (current != expected_revision) {
-        return Error::Conflict("Flow " + std::to_string(flow_id) + " is at revision " +
-                               std::to_string(current) + "; the update was based on revision " +
-                               std::to_string(expected_revision) +
-                               ". GET the flow and apply your change to the current revision.");
+        return RevisionConflict(flow_id, current, expected_revision);
       }
       f.revision_id = current + 1;
       f.workflow_id = rows.Int(0, 1);
@@ -312,13 +228,7 @@ Result<FlowRecord> PgFlowStore::UpdateFlow(int64_t account_id, int64_t flow_id,
         "UPDATE flows SET revision_id = $1, uuid = $2, name = $3, is_enabled = $4, "
         "flow_type = $5, object_type_id = $6, updated_at_ms = $7, content_json = $8 "
         "WHERE id = $9 AND account_id = $10",
-        Params()
-            .Add(f.revision_id)
-            .AddOpt(f.uuid)
-            .Add(f.name)
-            .Add(f.is_enabled)
-            .Add(f.flow_type)
-            .Add(f.object_type_id)
+        AddFlowFields(Params().Add(f.revision_id), f)
             .Add(f.updated_at_ms)
             .Add(f.content_json)
             .Add(f.id)
@@ -340,7 +250,7 @@ Status PgFlowStore::DeleteFlow(int64_t account_id, int64_t flow_id) {
     FLOWD_ASSIGN_OR_RETURN(Rows deleted,
                            conn.Query("DELETE FROM flows WHERE id = $1 AND account_id = $2",
                                       Params().Add(flow_id).Add(account_id)));
-    if (deleted.affected() == 0) return Error::NotFound(FlowNotFound(flow_id));
+    if (deleted.affected() == 0) return FlowNotFound(flow_id);
     return Status::Ok();
   });
 }
@@ -355,32 +265,20 @@ Result<FlowRevision> PgFlowStore::GetRevision(int64_t account_id, int64_t flow_i
                    "content_json FROM flow_revisions "
                    "WHERE flow_id = $1 AND revision_id = $2 AND account_id = $3",
                    Params().Add(flow_id).Add(revision_id).Add(account_id)));
-    if (rows.empty()) {
-      return Error::NotFound("Revision " + std::to_string(revision_id) + " of flow " +
-                             std::to_string(flow_id) + " not found");
-    }
-    FlowRevision rev;
-    rev.flow = ReadFlow(rows, 0);  // same column order; updated_at = when the revision was written
-    rev.flow_id = rev.flow.id;
-    rev.revision_id = rev.flow.revision_id;
-    rev.created_at_ms = rev.flow.updated_at_ms;
-    return rev;
+    if (rows.empty()) return RevisionNotFound(flow_id, revision_id);
+    return RevisionFromRow(ReadFlow(rows, 0));  // same column order
   });
 }
 
 Result<int64_t> PgFlowStore::FlowIdForWorkflowId(int64_t account_id, int64_t workflow_id) {
   // The workflow id is a function of the flow id, so this is a primary-key lookup; the explicit
   // range check keeps the addition from overflowing on absurd input.
-  if (workflow_id <= 0 || workflow_id > std::numeric_limits<int32_t>::max()) {
-    return Error::NotFound("Workflow " + std::to_string(workflow_id) + " not found");
-  }
+  FLOWD_TRY(CheckWorkflowId(workflow_id));
   return db_.Read(false, [&](Connection& conn) -> Result<int64_t> {
     FLOWD_ASSIGN_OR_RETURN(
         Rows rows, conn.Query("SELECT id FROM flows WHERE id = $1 AND account_id = $2",
                               Params().Add(workflow_id + kWorkflowIdOffset).Add(account_id)));
-    if (rows.empty()) {
-      return Error::NotFound("Workflow " + std::to_string(workflow_id) + " not found");
-    }
+    if (rows.empty()) return WorkflowNotFound(workflow_id);
     return rows.Int(0, 0);
   });
 }
@@ -460,30 +358,10 @@ Result<EmailCampaignPage> PgFlowStore::ListEmailCampaigns(int64_t account_id,
         items.push_back(std::move(ref));
       }
     }
-    if (backwards) std::reverse(items.begin(), items.end());
-
-    EmailCampaignPage page;
-    // Rows before the page. Reading backwards, the extra row answers it unless `after` also
-    // bounded the read; reading forwards, only an `after` can have skipped rows.
-    bool rows_before = backwards && more_in_direction;
-    if (!rows_before && after.has_value()) {
-      int64_t bound = items.empty() ? SaturatingAdd(*after, 1) : items.front().cursor;
-      FLOWD_ASSIGN_OR_RETURN(rows_before, any(q.any_below, bound));
-    }
-    if (rows_before) {
-      page.prev_before = items.empty() ? SaturatingAdd(*after, 1) : items.front().cursor;
-    }
-    // Rows after the page: symmetric.
-    bool rows_after = !backwards && more_in_direction;
-    if (!rows_after && backwards) {
-      int64_t bound = items.empty() ? SaturatingAdd(*before, -1) : items.back().cursor;
-      FLOWD_ASSIGN_OR_RETURN(rows_after, any(q.any_above, bound));
-    }
-    if (rows_after) {
-      page.next_after = items.empty() ? SaturatingAdd(*before, -1) : items.back().cursor;
-    }
-    page.items = std::move(items);
-    return page;
+    return FinishEmailPage(
+        std::move(items), more_in_direction, after, before,
+        [&](int64_t cursor) { return any(q.any_below, cursor); },
+        [&](int64_t cursor) { return any(q.any_above, cursor); });
   });
 }
 

@@ -1,23 +1,14 @@
 #include <algorithm>
-#include <limits>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 
+#include "store/common/record_util.h"
 #include "store/sqlite/stores.h"
 
 namespace flowd::store::sqlite {
 
-namespace {
+using namespace internal;  // NOLINT(google-build-using-namespace): the shared record helpers
 
-constexpr int64_t kMinId = std::numeric_limits<int64_t>::min();
-constexpr int64_t kMaxId = std::numeric_limits<int64_t>::max();
-// Page sizes are capped so that `limit + 1` cannot overflow and a page cannot exhaust memory; the
-// API layer applies its own, much smaller, caps.
-constexpr size_t kMaxPage = 1'000'000;
-// workflow_id = id - kWorkflowIdOffset, a generated column (see migrations.cc).
-constexpr int64_t kWorkflowIdOffset = 490'000'000;
-constexpr int64_t kMaxFlowId = kWorkflowIdOffset + std::numeric_limits<int32_t>::max();
+namespace {
 
 // Columns 0..11 of every flow read, in FlowRecord order.
 #define FLOW_COLUMNS                                                              \
@@ -41,36 +32,18 @@ FlowRecord ReadFlow(const Stmt& row) {
   return f;
 }
 
-std::string FlowNotFound(int64_t flow_id) {
-  return "Flow " + std::to_string(flow_id) + " not found";
-}
-
 // A JSON array of integers, for `IN (SELECT value FROM json_each(?))`: one cached statement for
 // any number of ids, and still a bound parameter.
-std::string JsonIntArray(const std::vector<int64_t>& ids) {
-  std::string json = "[";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) json += ',';
-    json += std::to_string(ids[i]);
-  }
-  json += ']';
-  return json;
-}
+std::string JsonIntArray(const std::vector<int64_t>& ids) { return IdList(ids, '[', ']'); }
 
-int64_t SaturatingAdd(int64_t v, int64_t d) {
-  if (d > 0 && v > kMaxId - d) return kMaxId;
-  if (d < 0 && v < kMinId - d) return kMinId;
-  return v + d;
-}
-
-// The email content ids in first-seen order, without duplicates or empty ones.
-std::vector<std::string> UniqueContentIds(const std::vector<std::string>& ids) {
-  std::vector<std::string> unique;
-  std::unordered_set<std::string> seen;
-  for (const std::string& id : ids) {
-    if (!id.empty() && seen.insert(id).second) unique.push_back(id);
-  }
-  return unique;
+// Binds the flow's uuid, name, is_enabled, flow_type and object_type_id to `first`..`first + 4`,
+// the order in which every flow write lists them.
+Stmt& BindFlowFields(Stmt& stmt, int first, const FlowRecord& f) {
+  return stmt.BindOpt(first, f.uuid)
+      .Bind(first + 1, f.name)
+      .Bind(first + 2, int64_t{f.is_enabled ? 1 : 0})
+      .Bind(first + 3, f.flow_type)
+      .Bind(first + 4, f.object_type_id);
 }
 
 Status CheckUuidFree(Connection& conn, int64_t account_id, const std::optional<std::string>& uuid,
@@ -81,7 +54,7 @@ Status CheckUuidFree(Connection& conn, int64_t account_id, const std::optional<s
   select.Bind(1, account_id).Bind(2, *uuid);
   FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
   if (found && select.Int(0) != self_id) {
-    return Error::Conflict("A flow with uuid " + *uuid + " already exists");
+    return UuidTaken(*uuid);
   }
   return Status::Ok();
 }
@@ -93,18 +66,8 @@ Status InsertRevision(Connection& conn, const FlowRecord& f) {
                    "uuid, name, is_enabled, flow_type, object_type_id, "
                    "flow_created_at_ms, content_json) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
-  return insert.Bind(1, f.id)
-      .Bind(2, f.revision_id)
-      .Bind(3, f.account_id)
-      .Bind(4, f.updated_at_ms)
-      .BindOpt(5, f.uuid)
-      .Bind(6, f.name)
-      .Bind(7, int64_t{f.is_enabled ? 1 : 0})
-      .Bind(8, f.flow_type)
-      .Bind(9, f.object_type_id)
-      .Bind(10, f.created_at_ms)
-      .Bind(11, f.content_json)
-      .Run();
+  insert.Bind(1, f.id).Bind(2, f.revision_id).Bind(3, f.account_id).Bind(4, f.updated_at_ms);
+  return BindFlowFields(insert, 5, f).Bind(10, f.created_at_ms).Bind(11, f.content_json).Run();
 }
 
 // The campaign id of (account, content id), assigned on first sight. Runs inside the writer's
@@ -129,34 +92,25 @@ Result<int64_t> CampaignIdFor(Connection& conn, int64_t account_id, const std::s
 // (and so their cursor); new ones are appended in the given order.
 Status SyncEmailRefs(Connection& conn, int64_t account_id, int64_t flow_id,
                      const std::vector<std::string>& content_ids, bool new_flow) {
-  std::vector<std::string> wanted = UniqueContentIds(content_ids);
-  std::unordered_set<std::string> existing;
+  std::vector<StoredEmailRef> stored;
   if (!new_flow) {
-    std::unordered_set<std::string> wanted_set(wanted.begin(), wanted.end());
-    std::vector<int64_t> stale;
-    {
-      FLOWD_ASSIGN_OR_RETURN(
-          Stmt select,
-          conn.Prepare("SELECT id, email_content_id FROM flow_emails WHERE flow_id = ?1"));
-      select.Bind(1, flow_id);
-      while (true) {
-        FLOWD_ASSIGN_OR_RETURN(bool row, select.Step());
-        if (!row) break;
-        std::string content_id = select.Text(1);
-        if (wanted_set.count(content_id) == 0) {
-          stale.push_back(select.Int(0));
-        } else {
-          existing.insert(std::move(content_id));
-        }
-      }
-    }
-    for (int64_t id : stale) {
-      FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM flow_emails WHERE id = ?1"));
-      FLOWD_TRY(del.Bind(1, id).Run());
+    // The statement goes back to the cache before the writes below borrow others.
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt select,
+        conn.Prepare("SELECT id, email_content_id FROM flow_emails WHERE flow_id = ?1"));
+    select.Bind(1, flow_id);
+    while (true) {
+      FLOWD_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      stored.push_back(StoredEmailRef{select.Int(0), select.Text(1)});
     }
   }
-  for (const std::string& content_id : wanted) {
-    if (existing.count(content_id) != 0) continue;
+  const EmailRefChanges changes = DiffEmailRefs(stored, content_ids);
+  for (int64_t id : changes.stale_row_ids) {
+    FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM flow_emails WHERE id = ?1"));
+    FLOWD_TRY(del.Bind(1, id).Run());
+  }
+  for (const std::string& content_id : changes.added_content_ids) {
     FLOWD_ASSIGN_OR_RETURN(int64_t campaign_id, CampaignIdFor(conn, account_id, content_id));
     FLOWD_ASSIGN_OR_RETURN(
         Stmt insert, conn.Prepare("INSERT INTO flow_emails (account_id, flow_id, email_content_id, "
@@ -167,41 +121,21 @@ Status SyncEmailRefs(Connection& conn, int64_t account_id, int64_t flow_id,
   return Status::Ok();
 }
 
-// The caller-supplied part of a flow row, as written by create and update.
-void ApplyWrite(FlowRecord& f, const FlowWrite& flow, int64_t now_ms) {
-  f.uuid = flow.uuid;
-  f.name = flow.name;
-  f.is_enabled = flow.is_enabled;
-  f.flow_type = flow.flow_type;
-  f.object_type_id = flow.object_type_id;
-  f.updated_at_ms = now_ms;
-  f.content_json = flow.content_json;
-}
-
 }  // namespace
 
 Result<FlowRecord> SqliteFlowStore::CreateFlow(int64_t account_id, const FlowWrite& flow,
                                                int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<FlowRecord> {
     FLOWD_TRY(CheckUuidFree(conn, account_id, flow.uuid, /*self_id=*/0));
-    FlowRecord f;
-    f.account_id = account_id;
-    f.revision_id = 1;
-    f.created_at_ms = now_ms;
-    ApplyWrite(f, flow, now_ms);
+    FlowRecord f = NewFlowRecord(account_id, flow, now_ms);
     {
       FLOWD_ASSIGN_OR_RETURN(
           Stmt insert,
           conn.Prepare("INSERT INTO flows (account_id, revision_id, uuid, name, is_enabled, "
                        "flow_type, object_type_id, created_at_ms, updated_at_ms, content_json) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
-      FLOWD_TRY(insert.Bind(1, f.account_id)
-                    .Bind(2, f.revision_id)
-                    .BindOpt(3, f.uuid)
-                    .Bind(4, f.name)
-                    .Bind(5, int64_t{f.is_enabled ? 1 : 0})
-                    .Bind(6, f.flow_type)
-                    .Bind(7, f.object_type_id)
+      insert.Bind(1, f.account_id).Bind(2, f.revision_id);
+      FLOWD_TRY(BindFlowFields(insert, 3, f)
                     .Bind(8, f.created_at_ms)
                     .Bind(9, f.updated_at_ms)
                     .Bind(10, f.content_json)
@@ -226,7 +160,7 @@ Result<FlowRecord> SqliteFlowStore::GetFlow(int64_t account_id, int64_t flow_id)
         conn.Prepare("SELECT " FLOW_COLUMNS " FROM flows WHERE id = ?1 AND account_id = ?2"));
     select.Bind(1, flow_id).Bind(2, account_id);
     FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
-    if (!found) return Error::NotFound(FlowNotFound(flow_id));
+    if (!found) return FlowNotFound(flow_id);
     return ReadFlow(select);
   });
 }
@@ -276,18 +210,7 @@ Result<std::vector<FlowRecord>> SqliteFlowStore::GetFlows(int64_t account_id,
         }
         return rows;
       }));
-  // Back into the caller's order; an id asked for twice is returned once, at its first position.
-  std::unordered_map<int64_t, FlowRecord*> by_id;
-  for (FlowRecord& f : found) by_id.emplace(f.id, &f);
-  std::vector<FlowRecord> ordered;
-  ordered.reserve(found.size());
-  for (int64_t id : flow_ids) {
-    auto it = by_id.find(id);
-    if (it == by_id.end() || it->second == nullptr) continue;
-    ordered.push_back(std::move(*it->second));
-    it->second = nullptr;
-  }
-  return ordered;
+  return InRequestedOrder(std::move(found), flow_ids);
 }
 
 Result<FlowRecord> SqliteFlowStore::UpdateFlow(int64_t account_id, int64_t flow_id,
@@ -304,13 +227,10 @@ Result<FlowRecord> SqliteFlowStore::UpdateFlow(int64_t account_id, int64_t flow_
                                     "WHERE id = ?1 AND account_id = ?2"));
       select.Bind(1, flow_id).Bind(2, account_id);
       FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
-      if (!found) return Error::NotFound(FlowNotFound(flow_id));
+      if (!found) return FlowNotFound(flow_id);
       int64_t current = select.Int(0);
       if (current != expected_revision) {
-        return Error::Conflict("Flow " + std::to_string(flow_id) + " is at revision " +
-                               std::to_string(current) + "; the update was based on revision " +
-                               std::to_string(expected_revision) +
-                               ". GET the flow and apply your change to the current revision.");
+        return RevisionConflict(flow_id, current, expected_revision);
       }
       f.revision_id = current + 1;
       f.workflow_id = select.Int(1);
@@ -326,12 +246,8 @@ Result<FlowRecord> SqliteFlowStore::UpdateFlow(int64_t account_id, int64_t flow_
           conn.Prepare("UPDATE flows SET revision_id = ?1, uuid = ?2, name = ?3, is_enabled = ?4, "
                        "flow_type = ?5, object_type_id = ?6, updated_at_ms = ?7, "
                        "content_json = ?8 WHERE id = ?9 AND account_id = ?10"));
-      FLOWD_TRY(update.Bind(1, f.revision_id)
-                    .BindOpt(2, f.uuid)
-                    .Bind(3, f.name)
-                    .Bind(4, int64_t{f.is_enabled ? 1 : 0})
-                    .Bind(5, f.flow_type)
-                    .Bind(6, f.object_type_id)
+      update.Bind(1, f.revision_id);
+      FLOWD_TRY(BindFlowFields(update, 2, f)
                     .Bind(7, f.updated_at_ms)
                     .Bind(8, f.content_json)
                     .Bind(9, f.id)
@@ -351,7 +267,7 @@ Status SqliteFlowStore::DeleteFlow(int64_t account_id, int64_t flow_id) {
       FLOWD_ASSIGN_OR_RETURN(Stmt del,
                              conn.Prepare("DELETE FROM flows WHERE id = ?1 AND account_id = ?2"));
       FLOWD_TRY(del.Bind(1, flow_id).Bind(2, account_id).Run());
-      if (conn.Changes() == 0) return Error::NotFound(FlowNotFound(flow_id));
+      if (conn.Changes() == 0) return FlowNotFound(flow_id);
     }
     // Then its children, by flow id (their indexes lead with it). ON DELETE CASCADE has
     // normally removed them already; deleting explicitly keeps the outcome independent of the
@@ -377,31 +293,21 @@ Result<FlowRevision> SqliteFlowStore::GetRevision(int64_t account_id, int64_t fl
                      "WHERE flow_id = ?1 AND revision_id = ?2 AND account_id = ?3"));
     select.Bind(1, flow_id).Bind(2, revision_id).Bind(3, account_id);
     FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
-    if (!found) {
-      return Error::NotFound("Revision " + std::to_string(revision_id) + " of flow " +
-                             std::to_string(flow_id) + " not found");
-    }
-    FlowRevision rev;
-    rev.flow = ReadFlow(select);  // same column order; updated_at = when the revision was written
-    rev.flow_id = rev.flow.id;
-    rev.revision_id = rev.flow.revision_id;
-    rev.created_at_ms = rev.flow.updated_at_ms;
-    return rev;
+    if (!found) return RevisionNotFound(flow_id, revision_id);
+    return RevisionFromRow(ReadFlow(select));  // same column order
   });
 }
 
 Result<int64_t> SqliteFlowStore::FlowIdForWorkflowId(int64_t account_id, int64_t workflow_id) {
   // The workflow id is a function of the flow id, so this is a primary-key lookup; the explicit
   // range check keeps the subtraction from overflowing on absurd input.
-  if (workflow_id <= 0 || workflow_id > std::numeric_limits<int32_t>::max()) {
-    return Error::NotFound("Workflow " + std::to_string(workflow_id) + " not found");
-  }
+  FLOWD_TRY(CheckWorkflowId(workflow_id));
   return db_.Read(false, [&](Connection& conn) -> Result<int64_t> {
     FLOWD_ASSIGN_OR_RETURN(Stmt select,
                            conn.Prepare("SELECT id FROM flows WHERE id = ?1 AND account_id = ?2"));
     select.Bind(1, workflow_id + kWorkflowIdOffset).Bind(2, account_id);
     FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
-    if (!found) return Error::NotFound("Workflow " + std::to_string(workflow_id) + " not found");
+    if (!found) return WorkflowNotFound(workflow_id);
     return select.Int(0);
   });
 }
@@ -483,30 +389,10 @@ Result<EmailCampaignPage> SqliteFlowStore::ListEmailCampaigns(int64_t account_id
         items.push_back(std::move(ref));
       }
     }
-    if (backwards) std::reverse(items.begin(), items.end());
-
-    EmailCampaignPage page;
-    // Rows before the page. Reading backwards, the extra row answers it unless `after` also
-    // bounded the read; reading forwards, only an `after` can have skipped rows.
-    bool rows_before = backwards && more_in_direction;
-    if (!rows_before && after.has_value()) {
-      int64_t bound = items.empty() ? SaturatingAdd(*after, 1) : items.front().cursor;
-      FLOWD_ASSIGN_OR_RETURN(rows_before, any(q.any_below, bound));
-    }
-    if (rows_before) {
-      page.prev_before = items.empty() ? SaturatingAdd(*after, 1) : items.front().cursor;
-    }
-    // Rows after the page: symmetric.
-    bool rows_after = !backwards && more_in_direction;
-    if (!rows_after && backwards) {
-      int64_t bound = items.empty() ? SaturatingAdd(*before, -1) : items.back().cursor;
-      FLOWD_ASSIGN_OR_RETURN(rows_after, any(q.any_above, bound));
-    }
-    if (rows_after) {
-      page.next_after = items.empty() ? SaturatingAdd(*before, -1) : items.back().cursor;
-    }
-    page.items = std::move(items);
-    return page;
+    return FinishEmailPage(
+        std::move(items), more_in_direction, after, before,
+        [&](int64_t cursor) { return any(q.any_below, cursor); },
+        [&](int64_t cursor) { return any(q.any_above, cursor); });
   });
 }
 
