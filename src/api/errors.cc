@@ -102,14 +102,4 @@ HttpResponse ErrorResponse(const Error& error, std::string_view correlation_id) 
   return HttpResponse::Json(HttpStatusFor(error.code), boost::json::serialize(body));
 }
 
-std::string RenderErrorBody(int /*status*/, std::string_view category, std::string_view message,
-                            std::string_view correlation_id) {
-  boost::json::object body;
-  body["status"] = "error";
-  body["message"] = message;
-  body["correlationId"] = correlation_id;
-  body["category"] = category;
-  return boost::json::serialize(body);
-}
-
 }  // namespace flowd::api

@@ -16,8 +16,4 @@ std::string_view CategoryFor(ErrorCode code);
 
 HttpResponse ErrorResponse(const Error& error, std::string_view correlation_id);
 
-// Body for errors the HTTP server detects itself (matches api::ErrorRenderer).
-std::string RenderErrorBody(int status, std::string_view category, std::string_view message,
-                            std::string_view correlation_id);
-
 }  // namespace flowd::api

@@ -1,5 +1,7 @@
 #include "api/http.h"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
@@ -64,6 +66,16 @@ bool ParseRequestTarget(std::string_view target, std::string* path,
     query->emplace_back(std::move(key), std::move(value));
   }
   return true;
+}
+
+std::string HubSpotErrorBody(std::string_view category, std::string_view message,
+                             std::string_view correlation_id) {
+  boost::json::object body;
+  body["status"] = "error";
+  body["message"] = message;
+  body["correlationId"] = correlation_id;
+  body["category"] = category;
+  return boost::json::serialize(body);
 }
 
 }  // namespace flowd::api

@@ -42,8 +42,13 @@ struct HttpResponse {
 // answers 500 anyway). `x-hubspot-correlation-id` is added by the server.
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
-// Renders a HubSpot error body for errors the server itself detects (malformed request,
-// body too large, timeouts): status, category, message, correlation id → JSON text.
+// HubSpot's error body {"status":"error","message","correlationId","category"} as JSON text:
+// what the server sends for the errors it detects itself unless an ErrorRenderer is given.
+std::string HubSpotErrorBody(std::string_view category, std::string_view message,
+                             std::string_view correlation_id);
+
+// Renders the body for errors the server itself detects (malformed request, body too large,
+// timeouts): status, category, message, correlation id → JSON text. Empty = HubSpotErrorBody.
 using ErrorRenderer =
     std::function<std::string(int status, std::string_view category, std::string_view message,
                               std::string_view correlation_id)>;

@@ -32,8 +32,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
+#include <boost/json/object.hpp>  // log fields
 #include <charconv>
 #include <condition_variable>
 #include <csignal>
@@ -85,12 +84,7 @@ std::string RenderError(const ServerCore& core, int status, std::string_view cat
     } catch (...) {  // fall through to the built-in body
     }
   }
-  boost::json::object body;
-  body["status"] = "error";
-  body["message"] = message;
-  body["correlationId"] = correlation_id;
-  body["category"] = category;
-  return boost::json::serialize(body);
+  return HubSpotErrorBody(category, message, correlation_id);
 }
 
 bool IsServerOwnedHeader(std::string_view name) {

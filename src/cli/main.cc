@@ -10,7 +10,6 @@
 #include <iostream>
 
 #include "api/app.h"
-#include "api/errors.h"
 #include "api/http_server.h"
 #include "auth/auth.h"
 #include "auth/rate_limiter.h"
@@ -90,8 +89,8 @@ int Serve(const ServeOptions& o) {
   http.read_timeout = std::chrono::milliseconds(o.read_timeout_ms);
   http.idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms);
   http.access_log = !o.quiet;
-  api::HttpServer server(
-      http, [&app](const api::HttpRequest& r) { return app.Handle(r); }, api::RenderErrorBody);
+  api::HttpServer server(http, [&app](const api::HttpRequest& r) { return app.Handle(r); },
+                         /*render_error=*/{});
   if (Status st = server.Start(); !st.ok()) return Fail(st.error());
   log::Write(log::Level::kInfo, "flowd listening",
              {{"address", "http://" + o.listen.substr(0, o.listen.rfind(':')) + ":" +
