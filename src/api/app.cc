@@ -4,28 +4,15 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <string_view>
+#include <unordered_map>
 
 #include "api/errors.h"
 #include "api/handler_context.h"
+#include "api/route.h"
 #include "common/log.h"
 
 namespace flowd::api {
 namespace {
-
-using HandlerFn = HandlerResult (*)(const HandlerContext&);
-
-struct Route {
-  std::string_view method;
-  // Segments after the version prefix; "{}" matches one path parameter, "{#}" one made of digits
-  // only (for the bare /automation/v4/{flowId} aliases, which would otherwise claim every
-  // one-segment path).
-  std::vector<std::string_view> pattern;
-  HandlerFn handler;
-  bool v4 = true;    // served under /automation/v4
-  bool beta = true;  // served under /automation/2026-09-beta
-  // HubSpot's x-hubspot-rate-limit-exemptions: ["ten-secondly"] (flow create and update).
-  bool exempt_ten_secondly = false;
-};
 
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> out;
@@ -56,23 +43,15 @@ Error NoRoute(const HttpRequest& r) {
 class App::Router {
  public:
   Router() {
-    // Specific routes first: batch/read, email-campaigns and performance win over {flowId}.
-    routes_ = {
-        {"GET", {"flows"}, ListFlows},
-        {"POST", {"flows"}, CreateFlow, true, true, true},
-        {"POST", {"flows", "batch", "read"}, BatchReadFlows},
-        {"GET", {"flows", "email-campaigns"}, ListEmailCampaigns},
-        {"GET", {"flows", "performance", "{}"}, FlowPerformance, true, false},
-        {"GET", {"flows", "{}"}, GetFlow},
-        {"PUT", {"flows", "{}"}, ReplaceFlow, true, true, true},
-        {"DELETE", {"flows", "{}"}, DeleteFlow},
-        {"GET", {"flows", "{}", "revisions", "{}"}, GetFlowRevision, false, true},
-        {"GET", {"action-types"}, ListActionTypes, false, true},
-        {"POST", {"workflow-id-mappings", "batch", "read"}, MapWorkflowIds},
-        // The older docs' form of update/delete.
-        {"PUT", {"{#}"}, ReplaceFlow, true, false, true},
-        {"DELETE", {"{#}"}, DeleteFlow, true, false},
-    };
+    RouteTable table;
+    AddAllRoutes(table);
+    for (Route& r : table) {
+      Entry e;
+      e.route = std::move(r);
+      for (auto seg : SplitPath(e.route.pattern)) e.segments.emplace_back(seg);
+      // Index by the first segment (always a literal): a request only scans its own area.
+      by_first_[e.segments.empty() ? std::string() : e.segments[0]].push_back(std::move(e));
+    }
   }
 
   struct Match {
@@ -81,22 +60,24 @@ class App::Router {
     std::vector<std::string_view> allowed;  // methods of routes matching the path
   };
 
-  Match Find(std::string_view method, ApiVersion version,
-             const std::vector<std::string_view>& segs) const {
+  Match Find(std::string_view method, const std::vector<std::string_view>& segs) const {
+    Match m;
+    auto area = by_first_.find(segs.empty() ? std::string() : std::string(segs[0]));
+    if (area == by_first_.end()) return m;
     // Among the routes whose pattern matches the path, only the most literal ones count:
     // "flows/batch/read" or "flows/email-campaigns" are never taken for "flows/{flowId}".
     std::vector<std::pair<const Route*, std::vector<std::string>>> hits;
     size_t best_literals = 0;
-    for (const auto& r : routes_) {
-      if (version == ApiVersion::kV4 ? !r.v4 : !r.beta) continue;
-      if (r.pattern.size() != segs.size()) continue;
+    for (const Entry& e : area->second) {
+      if (e.segments.size() != segs.size()) continue;
       bool ok = true;
       size_t literals = 0;
       std::vector<std::string> params;
       for (size_t i = 0; i < segs.size() && ok; ++i) {
-        if (r.pattern[i] == "{}" || (r.pattern[i] == "{#}" && IsDigits(segs[i]))) {
+        const std::string& p = e.segments[i];
+        if (p == "{}" || (p == "{#}" && IsDigits(segs[i]))) {
           params.emplace_back(segs[i]);
-        } else if (r.pattern[i] == segs[i]) {
+        } else if (p == segs[i]) {
           ++literals;
         } else {
           ok = false;
@@ -107,9 +88,8 @@ class App::Router {
         hits.clear();
         best_literals = literals;
       }
-      if (literals == best_literals) hits.emplace_back(&r, std::move(params));
+      if (literals == best_literals) hits.emplace_back(&e.route, std::move(params));
     }
-    Match m;
     for (auto& [r, params] : hits) {
       m.allowed.push_back(r->method);
       if (r->method == method && !m.route) {
@@ -121,7 +101,11 @@ class App::Router {
   }
 
  private:
-  std::vector<Route> routes_;
+  struct Entry {
+    Route route;
+    std::vector<std::string> segments;
+  };
+  std::unordered_map<std::string, std::vector<Entry>> by_first_;
 };
 
 App::App(AppServices services) : s_(services), router_(std::make_unique<Router>()) {}
@@ -159,6 +143,16 @@ HttpResponse RateLimited(const auth::RateDecision& d, std::string_view correlati
 
 }  // namespace
 
+HttpResponse App::Finish(HandlerResult result, const HttpRequest& req) {
+  if (result.ok()) return std::move(result).value();
+  const Error& e = result.error();
+  if (e.code == ErrorCode::kInternal || e.code == ErrorCode::kUnavailable) {
+    log::Write(log::Level::kError, "request failed",
+               {{"correlation_id", req.correlation_id}, {"error", e.message}});
+  }
+  return ErrorResponse(e, req.correlation_id);
+}
+
 HttpResponse App::Handle(const HttpRequest& req) {
   std::string_view path = req.path;
   if (path == "/healthz") {
@@ -169,19 +163,8 @@ HttpResponse App::Handle(const HttpRequest& req) {
     return HttpResponse::Json(200, R"({"status":"ok"})");
   }
 
-  ApiVersion version;
-  std::string prefix;
-  if (path.starts_with("/automation/v4/")) {
-    version = ApiVersion::kV4;
-    prefix = "/automation/v4";
-  } else if (path.starts_with("/automation/2026-09-beta/")) {
-    version = ApiVersion::kBeta202609;
-    prefix = "/automation/2026-09-beta";
-  } else {
-    return ErrorResponse(NoRoute(req), req.correlation_id);
-  }
-  auto segs = SplitPath(path.substr(prefix.size()));
-  Router::Match m = router_->Find(req.method, version, segs);
+  auto segs = SplitPath(path);
+  Router::Match m = router_->Find(req.method, segs);
   if (!m.route) {
     if (m.allowed.empty()) return ErrorResponse(NoRoute(req), req.correlation_id);
     std::string allow;
@@ -196,19 +179,18 @@ HttpResponse App::Handle(const HttpRequest& req) {
     return resp;
   }
 
+  if (!m.route->authenticated) {
+    const auth::Principal anonymous;
+    HandlerContext ctx{req,         anonymous, m.route->version, m.route->prefix,
+                       std::move(m.params), s_};
+    return Finish(m.route->handler(ctx), req);
+  }
   auto principal = s_.tokens.Authenticate(req.Header("authorization"));
   if (!principal.ok()) return ErrorResponse(principal.error(), req.correlation_id);
-  if (!principal->HasScope(auth::kScopeAutomation)) {
-    Error e{ErrorCode::kPermissionDenied,
-            "This app hasn't been granted all required scopes to make this call. Read more about "
-            "required scopes here: https://developers.hubspot.com/scopes.",
-            {ErrorDetail{"One or more of the following scopes are required.",
-                         "",
-                         "",
-                         {{"requiredGranularScopes", {std::string(auth::kScopeAutomation)}}}}},
-            {},
-            std::nullopt};
-    return ErrorResponse(e, req.correlation_id);
+  if (!m.route->scopes.empty()) {
+    bool any = std::any_of(m.route->scopes.begin(), m.route->scopes.end(),
+                           [&](const std::string& sc) { return principal->HasScope(sc); });
+    if (!any) return ErrorResponse(MissingScopes(m.route->scopes), req.correlation_id);
   }
   auth::RateDecision decision = s_.rate_limiter.Check(*principal, m.route->exempt_ten_secondly);
   if (!decision.allowed) {
@@ -217,19 +199,8 @@ HttpResponse App::Handle(const HttpRequest& req) {
     return resp;
   }
 
-  HandlerContext ctx{req, *principal, version, prefix, std::move(m.params), s_.flows};
-  HandlerResult result = m.route->handler(ctx);
-  HttpResponse resp;
-  if (result.ok()) {
-    resp = std::move(result).value();
-  } else {
-    const Error& e = result.error();
-    if (e.code == ErrorCode::kInternal || e.code == ErrorCode::kUnavailable) {
-      log::Write(log::Level::kError, "request failed",
-                 {{"correlation_id", req.correlation_id}, {"error", e.message}});
-    }
-    resp = ErrorResponse(e, req.correlation_id);
-  }
+  HandlerContext ctx{req, *principal, m.route->version, m.route->prefix, std::move(m.params), s_};
+  HttpResponse resp = Finish(m.route->handler(ctx), req);
   AddRateHeaders(resp, decision);
   return resp;
 }

@@ -12,11 +12,34 @@
 
 namespace flowd::api {
 
+namespace crm {
+class SchemaService;
+class PropertyService;
+class ObjectService;
+class AssociationService;
+class ListService;
+class FormService;
+class EventService;
+class OwnerService;
+class MarketingEmailService;
+}  // namespace crm
+
+// What the handlers reach. The CRM services are owned by the caller (cli/main.cc) and may be
+// null in tests that exercise other areas; their handlers then answer 501.
 struct AppServices {
   auth::TokenService& tokens;
   auth::RateLimiter& rate_limiter;
   flows::FlowService& flows;
   const Clock& clock;
+  crm::SchemaService* schemas = nullptr;
+  crm::PropertyService* properties = nullptr;
+  crm::ObjectService* objects = nullptr;
+  crm::AssociationService* associations = nullptr;
+  crm::ListService* lists = nullptr;
+  crm::FormService* forms = nullptr;
+  crm::EventService* events = nullptr;
+  crm::OwnerService* owners = nullptr;
+  crm::MarketingEmailService* marketing_emails = nullptr;
 };
 
 class App {
@@ -26,6 +49,7 @@ class App {
   HttpResponse Handle(const HttpRequest& request);
 
  private:
+  static HttpResponse Finish(Result<HttpResponse> result, const HttpRequest& request);
   class Router;
   AppServices s_;
   std::unique_ptr<Router> router_;

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/handler_context.h"
+#include "api/route.h"
 #include "common/time_format.h"
 #include "flows/render.h"
 #include "model/action_catalog.h"
@@ -104,7 +105,7 @@ HandlerResult ListFlows(const HandlerContext& c) {
   if (const std::string* a = c.request.QueryParam("after")) {
     FLOWD_ASSIGN_OR_RETURN(after, ParseIdParam(*a, "after"));
   }
-  FLOWD_ASSIGN_OR_RETURN(store::FlowPage page, c.flows.List(c.principal.account_id, after, limit));
+  FLOWD_ASSIGN_OR_RETURN(store::FlowPage page, c.services.flows.List(c.principal.account_id, after, limit));
   boost::json::array results;
   for (const auto& f : page.flows) results.emplace_back(flows::RenderListing(f));
   boost::json::object body{{"results", std::move(results)}};
@@ -120,7 +121,7 @@ HandlerResult ListFlows(const HandlerContext& c) {
 
 HandlerResult CreateFlow(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(boost::json::value body, ParseBody(c.request));
-  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.flows.Create(c.principal.account_id, body));
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.services.flows.Create(c.principal.account_id, body));
   HttpResponse resp = FlowResponse(201, flow);
   resp.headers.emplace_back("Location",
                             c.BaseUrl() + c.prefix + "/flows/" + std::to_string(flow.id));
@@ -129,20 +130,20 @@ HandlerResult CreateFlow(const HandlerContext& c) {
 
 HandlerResult GetFlow(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
-  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.flows.Get(c.principal.account_id, id));
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.services.flows.Get(c.principal.account_id, id));
   return FlowResponse(200, flow);
 }
 
 HandlerResult ReplaceFlow(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
   FLOWD_ASSIGN_OR_RETURN(boost::json::value body, ParseBody(c.request));
-  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.flows.Replace(c.principal.account_id, id, body));
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.services.flows.Replace(c.principal.account_id, id, body));
   return FlowResponse(200, flow);
 }
 
 HandlerResult DeleteFlow(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
-  FLOWD_TRY(c.flows.Delete(c.principal.account_id, id));
+  FLOWD_TRY(c.services.flows.Delete(c.principal.account_id, id));
   return HttpResponse::NoContent();
 }
 
@@ -172,7 +173,7 @@ HandlerResult BatchReadFlows(const HandlerContext& c) {
     }
   }
   if (!problems.empty()) return Invalid(std::move(problems));
-  FLOWD_ASSIGN_OR_RETURN(flows::BatchReadResult r, c.flows.BatchRead(c.principal.account_id, ids));
+  FLOWD_ASSIGN_OR_RETURN(flows::BatchReadResult r, c.services.flows.BatchRead(c.principal.account_id, ids));
   std::vector<std::string> rendered;
   rendered.reserve(r.found.size());
   for (const auto& f : r.found) rendered.push_back(flows::RenderFlow(f));
@@ -217,7 +218,7 @@ HandlerResult ListEmailCampaigns(const HandlerContext& c) {
   if (!problems.empty()) return Invalid(std::move(problems));
   FLOWD_ASSIGN_OR_RETURN(
       store::EmailCampaignPage page,
-      c.flows.EmailCampaigns(c.principal.account_id, flow_ids, after, before, limit));
+      c.services.flows.EmailCampaigns(c.principal.account_id, flow_ids, after, before, limit));
   boost::json::array results;
   for (const auto& e : page.items) {
     results.push_back(boost::json::object{{"flowId", std::to_string(e.flow_id)},
@@ -243,7 +244,7 @@ HandlerResult ListEmailCampaigns(const HandlerContext& c) {
 
 HandlerResult FlowPerformance(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
-  FLOWD_TRY(c.flows.Get(c.principal.account_id, id));
+  FLOWD_TRY(c.services.flows.Get(c.principal.account_id, id));
   return Error{ErrorCode::kNotImplemented,
                "Flow performance data comes from the execution engine, which this flowd build does "
                "not have yet; see docs/api-coverage.md",
@@ -284,7 +285,7 @@ HandlerResult MapWorkflowIds(const HandlerContext& c) {
     }
   }
   if (!problems.empty()) return Invalid(std::move(problems));
-  FLOWD_ASSIGN_OR_RETURN(flows::MappingResult r, c.flows.MapIds(c.principal.account_id, wanted));
+  FLOWD_ASSIGN_OR_RETURN(flows::MappingResult r, c.services.flows.MapIds(c.principal.account_id, wanted));
   std::vector<std::string> rendered;
   for (const auto& m : r.found) {
     rendered.push_back("{\"flowId\":" + std::to_string(m.flow_id) +
@@ -299,7 +300,7 @@ HandlerResult GetFlowRevision(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
   FLOWD_ASSIGN_OR_RETURN(int64_t rev, ParseIdParam(c.params[1], "revisionId"));
   FLOWD_ASSIGN_OR_RETURN(store::FlowRevision r,
-                         c.flows.GetRevision(c.principal.account_id, id, rev));
+                         c.services.flows.GetRevision(c.principal.account_id, id, rev));
   std::string out = "{\"id\":\"" + std::to_string(r.flow_id) + "\",\"revisionId\":\"" +
                     std::to_string(r.revision_id) + "\",\"revisionCreatedAt\":\"" +
                     FormatIso8601Ms(r.created_at_ms) + "\",\"flow\":" + flows::RenderFlow(r.flow) +
@@ -313,6 +314,53 @@ HandlerResult ListActionTypes(const HandlerContext& c) {
     object_type = *o;
   boost::json::object body{{"results", model::ActionTypeDefinitions(object_type)}};
   return HttpResponse::Json(200, boost::json::serialize(body));
+}
+
+}  // namespace flowd::api
+
+namespace flowd::api {
+
+void AddFlowRoutes(RouteTable& routes) {
+  struct FlowRoute {
+    const char* method;
+    const char* pattern;  // after the version prefix
+    HandlerFn handler;
+    bool v4 = true;
+    bool beta = true;
+    bool exempt_ten_secondly = false;
+  };
+  const FlowRoute kFlowRoutes[] = {
+      {"GET", "/flows", ListFlows},
+      {"POST", "/flows", CreateFlow, true, true, true},
+      {"POST", "/flows/batch/read", BatchReadFlows},
+      {"GET", "/flows/email-campaigns", ListEmailCampaigns},
+      {"GET", "/flows/performance/{}", FlowPerformance, true, false},
+      {"GET", "/flows/{}", GetFlow},
+      {"PUT", "/flows/{}", ReplaceFlow, true, true, true},
+      {"DELETE", "/flows/{}", DeleteFlow},
+      {"GET", "/flows/{}/revisions/{}", GetFlowRevision, false, true},
+      {"GET", "/action-types", ListActionTypes, false, true},
+      {"POST", "/workflow-id-mappings/batch/read", MapWorkflowIds},
+      // The older docs' form of update/delete.
+      {"PUT", "/{#}", ReplaceFlow, true, false, true},
+      {"DELETE", "/{#}", DeleteFlow, true, false},
+  };
+  const std::pair<ApiVersion, const char*> kVersions[] = {
+      {ApiVersion::kV4, "/automation/v4"}, {ApiVersion::kBeta202609, "/automation/2026-09-beta"}};
+  for (const auto& [version, prefix] : kVersions) {
+    for (const FlowRoute& r : kFlowRoutes) {
+      if (version == ApiVersion::kV4 ? !r.v4 : !r.beta) continue;
+      Route route;
+      route.method = r.method;
+      route.pattern = std::string(prefix) + r.pattern;
+      route.handler = r.handler;
+      route.scopes = {std::string(auth::kScopeAutomation)};
+      route.exempt_ten_secondly = r.exempt_ten_secondly;
+      route.prefix = prefix;
+      route.version = version;
+      routes.push_back(std::move(route));
+    }
+  }
 }
 
 }  // namespace flowd::api

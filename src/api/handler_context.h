@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/app.h"
 #include "api/http.h"
 #include "auth/auth.h"
 #include "common/status.h"
@@ -19,15 +20,29 @@ struct HandlerContext {
   const HttpRequest& request;
   const auth::Principal& principal;
   ApiVersion version;
-  std::string prefix;               // "/automation/v4" or "/automation/2026-09-beta"
+  std::string prefix;               // flows API: "/automation/v4" or "/automation/2026-09-beta"
   std::vector<std::string> params;  // path parameters in order
-  flows::FlowService& flows;
+  const AppServices& services;
 
   // "http://<Host>" (https when X-Forwarded-Proto says so) for links and Location headers.
   std::string BaseUrl() const;
 };
 
 using HandlerResult = Result<HttpResponse>;
+
+// kPermissionDenied (403 MISSING_SCOPES listing `scopes`) unless the caller holds one of them.
+Status RequireAnyScope(const HandlerContext& c, const std::vector<std::string>& scopes);
+// The 403 MISSING_SCOPES error naming `scopes` as requiredGranularScopes.
+Error MissingScopes(const std::vector<std::string>& scopes);
+// A service the handler needs, or 501 when this process was started without it.
+template <typename T>
+Result<T*> Need(T* service) {
+  if (service == nullptr) {
+    return Error{ErrorCode::kNotImplemented, "This endpoint is not enabled in this server", {}, {},
+                 std::nullopt};
+  }
+  return service;
+}
 
 // Parses the request body as strict JSON (400 on failure).
 Result<boost::json::value> ParseBody(const HttpRequest& request);

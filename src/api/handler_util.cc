@@ -14,6 +14,25 @@ std::string HandlerContext::BaseUrl() const {
   return out;
 }
 
+Error MissingScopes(const std::vector<std::string>& scopes) {
+  return Error{ErrorCode::kPermissionDenied,
+               "This app hasn't been granted all required scopes to make this call. Read more "
+               "about required scopes here: https://developers.hubspot.com/scopes.",
+               {ErrorDetail{"One or more of the following scopes are required.",
+                            "",
+                            "",
+                            {{"requiredGranularScopes", scopes}}}},
+               {},
+               std::nullopt};
+}
+
+Status RequireAnyScope(const HandlerContext& c, const std::vector<std::string>& scopes) {
+  for (const auto& s : scopes) {
+    if (c.principal.HasScope(s)) return Status::Ok();
+  }
+  return MissingScopes(scopes);
+}
+
 Result<boost::json::value> ParseBody(const HttpRequest& request) {
   if (request.body.empty()) {
     return Error::Invalid("Invalid input JSON: the request body is empty",

@@ -1,0 +1,10 @@
+// Every area's routes, in one list. Each area registers its own in its handler file.
+#include "api/route.h"
+
+namespace flowd::api {
+
+void AddAllRoutes(RouteTable& routes) {
+  AddFlowRoutes(routes);
+}
+
+}  // namespace flowd::api
