@@ -99,6 +99,81 @@ CREATE TABLE flow_emails (
 );
 CREATE INDEX flow_emails_by_account ON flow_emails (account_id);
 )sql"},
+      {2, R"sql(
+-- CRM records. Ids are global (every query also filters by account_id) and start at 11 digits,
+-- like HubSpot's recent ones. hs_object_id, createdate and lastmodifieddate are not stored as
+-- values: they are rendered from these columns.
+CREATE TABLE crm_objects (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id     INTEGER NOT NULL,
+  object_type_id TEXT    NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  archived_at_ms INTEGER
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('crm_objects', 10000000000);
+CREATE INDEX crm_objects_by_type ON crm_objects (account_id, object_type_id, id);
+
+-- Current values (non-empty only). `version` counts the property's changes on this record and
+-- keys its history.
+CREATE TABLE crm_values (
+  object_id      INTEGER NOT NULL,
+  name           TEXT    NOT NULL,
+  value          TEXT    NOT NULL,
+  version        INTEGER NOT NULL,
+  account_id     INTEGER NOT NULL,
+  object_type_id TEXT    NOT NULL,
+  PRIMARY KEY (object_id, name)
+) WITHOUT ROWID;
+CREATE INDEX crm_values_by_value ON crm_values (account_id, object_type_id, name, value);
+
+-- Every version of every value ("" = cleared), newest = highest version.
+CREATE TABLE crm_value_history (
+  object_id    INTEGER NOT NULL,
+  name         TEXT    NOT NULL,
+  version      INTEGER NOT NULL,
+  value        TEXT    NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  source_type  TEXT    NOT NULL,
+  source_id    TEXT    NOT NULL,
+  PRIMARY KEY (object_id, name, version)
+) WITHOUT ROWID;
+
+-- Claims on unique values (contacts' email, hasUniqueValue properties) by live records.
+CREATE TABLE crm_unique_values (
+  account_id     INTEGER NOT NULL,
+  object_type_id TEXT    NOT NULL,
+  name           TEXT    NOT NULL,
+  value          TEXT    NOT NULL,
+  object_id      INTEGER NOT NULL,
+  PRIMARY KEY (account_id, object_type_id, name, value)
+) WITHOUT ROWID;
+
+-- Associations, both directions stored (see association_store.h).
+CREATE TABLE crm_associations (
+  account_id    INTEGER NOT NULL,
+  from_type     TEXT    NOT NULL,
+  from_id       INTEGER NOT NULL,
+  to_type       TEXT    NOT NULL,
+  to_id         INTEGER NOT NULL,
+  category      TEXT    NOT NULL,
+  type_id       INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (account_id, from_type, from_id, to_type, to_id, category, type_id)
+) WITHOUT ROWID;
+
+-- The CRM event log: the engine's feed (seq order) and the record's event history.
+CREATE TABLE crm_events (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id      INTEGER NOT NULL,
+  event_type_id   TEXT    NOT NULL,
+  object_type_id  TEXT    NOT NULL,
+  object_id       INTEGER NOT NULL,
+  occurred_at_ms  INTEGER NOT NULL,
+  properties_json TEXT    NOT NULL
+);
+CREATE INDEX crm_events_by_object ON crm_events (object_id, event_type_id, seq);
+)sql"},
   };
   return kMigrations;
 }
