@@ -3,8 +3,6 @@
 
 namespace flowd::api {
 
-void AddAllRoutes(RouteTable& routes) {
-  AddFlowRoutes(routes);
-}
+void AddAllRoutes(RouteTable& routes) { AddFlowRoutes(routes); }
 
 }  // namespace flowd::api
