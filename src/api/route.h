@@ -39,5 +39,6 @@ using RouteTable = std::vector<Route>;
 void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
+void AddObjectRoutes(RouteTable& routes);
 
 }  // namespace flowd::api
