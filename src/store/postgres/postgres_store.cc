@@ -24,7 +24,8 @@ class PostgresStore final : public Store {
         accounts_(*db_),
         tokens_(*db_),
         flows_(*db_),
-        objects_(*db_) {}
+        objects_(*db_),
+        properties_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -33,6 +34,7 @@ class PostgresStore final : public Store {
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
+  PropertyStore& properties() override { return properties_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -41,6 +43,7 @@ class PostgresStore final : public Store {
   PgTokenStore tokens_;
   PgFlowStore flows_;
   PgObjectStore objects_;
+  PgPropertyStore properties_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {
