@@ -89,12 +89,7 @@ std::string Path(size_t i, std::string_view field) {
   return out;
 }
 
-Error Invalid(std::vector<ErrorDetail> problems) {
-  std::string msg = problems.size() == 1
-                        ? problems[0].message
-                        : std::to_string(problems.size()) + " problems in the request";
-  return Error::Invalid(msg, std::move(problems));
-}
+Error Invalid(std::vector<ErrorDetail> problems) { return Error::InvalidList(std::move(problems)); }
 
 }  // namespace
 

@@ -3,6 +3,9 @@
 
 namespace flowd::api {
 
-void AddAllRoutes(RouteTable& routes) { AddFlowRoutes(routes); }
+void AddAllRoutes(RouteTable& routes) {
+  AddFlowRoutes(routes);
+  AddObjectRoutes(routes);
+}
 
 }  // namespace flowd::api
