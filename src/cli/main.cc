@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/time_format.h"
+#include "crm/data_sensitivity.h"
 #include "crm/object_service.h"
 #include "crm/property_service.h"
 #include "crm/schema_service.h"
@@ -89,6 +90,8 @@ int Serve(const ServeOptions& o) {
   services.properties = &properties;
   services.schemas = &schemas;
   crm::ObjectService objects(**store, schemas, properties, clock);
+  crm::DataSensitivity sensitivity(schemas, properties);
+  flow_service.set_sensitivity(&sensitivity);
   services.objects = &objects;
   api::App app(services);
 
