@@ -39,5 +39,7 @@ using RouteTable = std::vector<Route>;
 void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
+void AddPropertyRoutes(RouteTable& routes);
+void AddSchemaRoutes(RouteTable& routes);
 
 }  // namespace flowd::api

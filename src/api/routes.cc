@@ -5,6 +5,8 @@ namespace flowd::api {
 
 void AddAllRoutes(RouteTable& routes) {
   AddFlowRoutes(routes);
+  AddPropertyRoutes(routes);
+  AddSchemaRoutes(routes);
 }
 
 }  // namespace flowd::api

@@ -26,6 +26,18 @@ const SPEC_FILES = {
   beta: 'automation-v4-flows.2026-09-beta.openapi.json',
 };
 
+// The CRM documents: which request paths each one covers (first match wins). `alias` maps a
+// path flowd also serves onto the spec's own prefix before the operation is looked up.
+const CRM_SPECS = [
+  { name: 'crm-properties', file: 'crm/properties.v3.openapi.json', prefixes: ['/crm/v3/properties/'] },
+  {
+    name: 'crm-schemas', file: 'crm/schemas.v3.openapi.json',
+    prefixes: ['/crm-object-schemas/v3/schemas', '/crm/v3/schemas'],
+    alias: { from: '/crm/v3/schemas', to: '/crm-object-schemas/v3/schemas' },
+  },
+];
+for (const spec of CRM_SPECS) SPEC_FILES[spec.name] = spec.file;
+
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -139,10 +151,18 @@ class Contract {
 
   // Returns {specName, template, op} or null when the path is not part of the contract.
   findOperation(method, path) {
-    const pathname = path.split('?')[0];
+    let pathname = path.split('?')[0];
     let specName = null;
     if (pathname.startsWith('/automation/2026-09-beta/')) specName = 'beta';
     else if (pathname.startsWith('/automation/v4/')) specName = 'v4';
+    for (const spec of CRM_SPECS) {
+      if (specName) break;
+      if (!spec.prefixes.some((p) => pathname === p || pathname.startsWith(p.endsWith('/') ? p : `${p}/`))) continue;
+      specName = spec.name;
+      if (spec.alias && pathname.startsWith(spec.alias.from)) {
+        pathname = spec.alias.to + pathname.slice(spec.alias.from.length);
+      }
+    }
     if (!specName) return null;
     for (const o of this.specs[specName].operations) {
       if (o.method === method.toUpperCase() && o.re.test(pathname)) return { specName, ...o };
