@@ -1,6 +1,9 @@
 // The contract: HubSpot's published OpenAPI documents (read at run time from ../shared/spec,
 // relative to the repository root — never copied into this repository).
 //
+// Documents: the flows ones (SPEC_FILES) and the CRM ones (CRM_SPECS, each with the request path
+// prefixes it covers).
+//
 // checkResponse(method, path, status, body) finds the operation for a concrete request path,
 // picks the response schema for the status (or `default` → Error) and throws with every ajv
 // error when the body does not validate. Paths that are not in the spec (extensions such as
