@@ -40,5 +40,7 @@ void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
 void AddObjectRoutes(RouteTable& routes);
+void AddPropertyRoutes(RouteTable& routes);
+void AddSchemaRoutes(RouteTable& routes);
 
 }  // namespace flowd::api
