@@ -12,7 +12,10 @@ const BASE = [
   'crm.objects.contacts.read', 'crm.objects.contacts.write',
   'crm.schemas.contacts.read', 'crm.schemas.contacts.write',
 ];
-const SENSITIVE = ['crm.objects.contacts.sensitive.read', 'crm.objects.contacts.sensitive.write'];
+const SENSITIVE = [
+  'crm.objects.contacts.sensitive.read', 'crm.objects.contacts.sensitive.write',
+  'crm.objects.contacts.highly_sensitive.read', 'crm.objects.contacts.highly_sensitive.write',
+];
 const C = '/crm/v3/objects/contacts';
 
 function property(name, dataSensitivity) {
