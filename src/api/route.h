@@ -39,5 +39,8 @@ using RouteTable = std::vector<Route>;
 void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
+void AddObjectRoutes(RouteTable& routes);
+void AddPropertyRoutes(RouteTable& routes);
+void AddSchemaRoutes(RouteTable& routes);
 
 }  // namespace flowd::api

@@ -16,6 +16,10 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/time_format.h"
+#include "crm/data_sensitivity.h"
+#include "crm/object_service.h"
+#include "crm/property_service.h"
+#include "crm/schema_service.h"
 #include "flows/flow_service.h"
 #include "store/store.h"
 
@@ -80,7 +84,16 @@ int Serve(const ServeOptions& o) {
   auth::TokenService tokens(**store);
   auth::RateLimiter limiter(clock);
   flows::FlowService flow_service((*store)->flows(), clock);
-  api::App app({tokens, limiter, flow_service, clock});
+  crm::PropertyService properties((*store)->properties(), clock);
+  crm::SchemaService schemas((*store)->properties(), properties, clock);
+  api::AppServices services{tokens, limiter, flow_service, clock};
+  services.properties = &properties;
+  services.schemas = &schemas;
+  crm::ObjectService objects(**store, schemas, properties, clock);
+  crm::DataSensitivity sensitivity(schemas, properties);
+  flow_service.set_sensitivity(&sensitivity);
+  services.objects = &objects;
+  api::App app(services);
 
   api::HttpServerOptions http;
   http.host = listen->first;

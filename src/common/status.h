@@ -47,9 +47,14 @@ struct Error {
   std::optional<std::string> sub_category;
 
   static Error Invalid(std::string msg, std::vector<ErrorDetail> details = {});
+  // 400 listing every problem; the message is the problem's own when there is one, else
+  // "N problems in the request: <first>; …".
+  static Error InvalidList(std::vector<ErrorDetail> problems);
   static Error NotFound(std::string msg);
   static Error Conflict(std::string msg);
   static Error Internal(std::string msg);
+  // 403 MISSING_SCOPES: the caller needs one of `scopes` (HubSpot's requiredGranularScopes).
+  static Error MissingScopes(std::vector<std::string> scopes);
 };
 
 // A value or an Error. g++ 12 has no std::expected under C++20.

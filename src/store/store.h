@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/object_store.h"
+#include "store/property_store.h"
 
 namespace flowd::store {
 
@@ -180,6 +182,8 @@ class Store {
   virtual AccountStore& accounts() = 0;
   virtual TokenStore& tokens() = 0;
   virtual FlowStore& flows() = 0;
+  virtual ObjectStore& objects() = 0;
+  virtual PropertyStore& properties() = 0;
 };
 
 }  // namespace flowd::store

@@ -23,7 +23,9 @@ class PostgresStore final : public Store {
         schema_(std::move(schema)),
         accounts_(*db_),
         tokens_(*db_),
-        flows_(*db_) {}
+        flows_(*db_),
+        objects_(*db_),
+        properties_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -31,6 +33,8 @@ class PostgresStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
+  ObjectStore& objects() override { return objects_; }
+  PropertyStore& properties() override { return properties_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -38,6 +42,8 @@ class PostgresStore final : public Store {
   PgAccountStore accounts_;
   PgTokenStore tokens_;
   PgFlowStore flows_;
+  PgObjectStore objects_;
+  PgPropertyStore properties_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {
