@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/list_store.h"
 #include "store/object_store.h"
 #include "store/property_store.h"
 
@@ -184,6 +185,7 @@ class Store {
   virtual FlowStore& flows() = 0;
   virtual ObjectStore& objects() = 0;
   virtual PropertyStore& properties() = 0;
+  virtual ListStore& lists() = 0;
 };
 
 }  // namespace flowd::store

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/postgres/database.h"
+#include "store/postgres/list_store.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/stores.h"
 
@@ -25,7 +26,8 @@ class PostgresStore final : public Store {
         tokens_(*db_),
         flows_(*db_),
         objects_(*db_),
-        properties_(*db_) {}
+        properties_(*db_),
+        lists_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -35,6 +37,7 @@ class PostgresStore final : public Store {
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
   PropertyStore& properties() override { return properties_; }
+  ListStore& lists() override { return lists_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -44,6 +47,7 @@ class PostgresStore final : public Store {
   PgFlowStore flows_;
   PgObjectStore objects_;
   PgPropertyStore properties_;
+  PgListStore lists_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

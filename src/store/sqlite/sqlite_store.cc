@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/sqlite/database.h"
+#include "store/sqlite/list_store.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/stores.h"
 
@@ -18,7 +19,8 @@ class SqliteStore final : public Store {
         tokens_(*db_),
         flows_(*db_),
         objects_(*db_),
-        properties_(*db_) {}
+        properties_(*db_),
+        lists_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -28,6 +30,7 @@ class SqliteStore final : public Store {
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
   PropertyStore& properties() override { return properties_; }
+  ListStore& lists() override { return lists_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -36,6 +39,7 @@ class SqliteStore final : public Store {
   SqliteFlowStore flows_;
   SqliteObjectStore objects_;
   SqlitePropertyStore properties_;
+  SqliteListStore lists_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {
