@@ -17,6 +17,8 @@
 #include "common/log.h"
 #include "common/time_format.h"
 #include "crm/data_sensitivity.h"
+#include "crm/list_processor.h"
+#include "crm/list_service.h"
 #include "crm/object_service.h"
 #include "crm/property_service.h"
 #include "crm/schema_service.h"
@@ -93,6 +95,15 @@ int Serve(const ServeOptions& o) {
   crm::DataSensitivity sensitivity(schemas, properties);
   flow_service.set_sensitivity(&sensitivity);
   services.objects = &objects;
+  // Lists: the processor keeps DYNAMIC lists' members (its worker thread reads the CRM event
+  // log); associations are not wired yet (null: association filters are refused with a 400).
+  crm::ListProcessor list_processor((*store)->lists(), (*store)->objects(), nullptr, properties,
+                                    clock);
+  crm::ListService lists((*store)->lists(), (*store)->objects(), nullptr, schemas, properties,
+                         clock, &list_processor);
+  services.lists = &lists;
+  crm::ListWorker list_worker(list_processor);
+  list_worker.Start();
   api::App app(services);
 
   api::HttpServerOptions http;
@@ -114,6 +125,7 @@ int Serve(const ServeOptions& o) {
   int sig = api::HttpServer::WaitForShutdownSignal();
   log::Write(log::Level::kInfo, "shutting down", {{"signal", sig}});
   server.Stop();
+  list_worker.Stop();
   log::Info("stopped");
   return 0;
 }

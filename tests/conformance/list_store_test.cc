@@ -116,6 +116,11 @@ TEST_P(ListStoreTest, UpdateDeleteRestore) {
   ASSERT_OK_AND_ASSIGN(u, lists().UpdateList(a_.id, l.id, stop, kT0 + 10));
   EXPECT_FALSE(u.backfill_after.has_value());
   EXPECT_EQ(u.list_version, 4) << "neither folder nor processing state changes the version";
+  EXPECT_EQ(u.updated_at_ms, kT0 + 10) << "moving to a folder is an update";
+  ListUpdate processing;
+  processing.backfill_after = std::optional<int64_t>(0);
+  ASSERT_OK_AND_ASSIGN(u, lists().UpdateList(a_.id, l.id, processing, kT0 + 11));
+  EXPECT_EQ(u.updated_at_ms, kT0 + 10) << "processing state is not";
   EXPECT_ERROR_CODE(lists().UpdateList(b_.id, l.id, stop, kT0), ErrorCode::kNotFound);
 
   ASSERT_OK(lists().DeleteList(a_.id, two.id, kT0 + 20));

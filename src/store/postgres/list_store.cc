@@ -259,9 +259,12 @@ Result<ListRecord> PgListStore::UpdateList(int64_t account_id, int64_t list_id, 
                              conn.Query("UPDATE crm_lists SET processing_status = $1 WHERE id = $2",
                                         Params().Add(*u.processing_status).Add(list_id)));
     }
-    FLOWD_ASSIGN_OR_RETURN(Rows r,
-                           conn.Query("UPDATE crm_lists SET updated_at_ms = $1 WHERE id = $2",
-                                      Params().Add(now_ms).Add(list_id)));
+    // updatedAt follows the definition (name, filters, folder), not processing state.
+    if (u.name || u.filter_json || u.folder_id) {
+      FLOWD_ASSIGN_OR_RETURN(Rows r,
+                             conn.Query("UPDATE crm_lists SET updated_at_ms = $1 WHERE id = $2",
+                                        Params().Add(now_ms).Add(list_id)));
+    }
     (void)l;
     return LoadLive(conn, account_id, list_id, false);
   });

@@ -291,9 +291,12 @@ Result<ListRecord> SqliteListStore::UpdateList(int64_t account_id, int64_t list_
           Stmt s, conn.Prepare("UPDATE crm_lists SET processing_status = ?1 WHERE id = ?2"));
       FLOWD_TRY(s.Bind(1, *u.processing_status).Bind(2, list_id).Run());
     }
-    FLOWD_ASSIGN_OR_RETURN(Stmt s,
-                           conn.Prepare("UPDATE crm_lists SET updated_at_ms = ?1 WHERE id = ?2"));
-    FLOWD_TRY(s.Bind(1, now_ms).Bind(2, list_id).Run());
+    // updatedAt follows the definition (name, filters, folder), not processing state.
+    if (u.name || u.filter_json || u.folder_id) {
+      FLOWD_ASSIGN_OR_RETURN(Stmt s,
+                             conn.Prepare("UPDATE crm_lists SET updated_at_ms = ?1 WHERE id = ?2"));
+      FLOWD_TRY(s.Bind(1, now_ms).Bind(2, list_id).Run());
+    }
     (void)l;
     return LoadLive(conn, account_id, list_id);
   });
