@@ -120,7 +120,7 @@ json::object RenderFolder(const store::FolderRecord& folder,
                           const std::vector<store::FolderRecord>& all,
                           const std::vector<int64_t>& child_lists) {
   json::array lists;
-  for (int64_t id : child_lists) lists.emplace_back(std::to_string(id));
+  for (int64_t id : child_lists) lists.emplace_back(id);  // integers in the spec
   json::array nodes;
   for (const auto& f : all) {
     if (f.parent_id == folder.id && f.id != folder.id) nodes.push_back(RenderFolder(f, all, {}));
