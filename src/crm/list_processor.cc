@@ -132,7 +132,9 @@ Status ListProcessor::Evaluate(int64_t account_id, Work work) {
     StoreFilterContext ctx(account_id, objects_, lists_, associations_, properties_, clock_);
     std::vector<store::ListStore::Evaluation> evals;
     std::vector<std::string> types;
-    for (const auto& [list_id, ids] : work) {
+    for (const auto& entry : work) {
+      const int64_t list_id = entry.first;
+      const std::set<int64_t>& ids = entry.second;
       auto it = std::find_if(lists.begin(), lists.end(),
                              [&](const auto& c) { return c->list.id == list_id; });
       if (it == lists.end() || !(*it)->filter) continue;  // not DYNAMIC (any more)
@@ -142,7 +144,9 @@ Status ListProcessor::Evaluate(int64_t account_id, Work work) {
       std::vector<int64_t> all(ids.begin(), ids.end());
       bool skip = false;
       for (size_t i = 0; i < all.size() && !skip; i += kChunk) {
-        std::vector<int64_t> chunk(all.begin() + i, all.begin() + std::min(all.size(), i + kChunk));
+        const auto from = static_cast<std::ptrdiff_t>(i);
+        const auto to = static_cast<std::ptrdiff_t>(std::min(all.size(), i + kChunk));
+        std::vector<int64_t> chunk(all.begin() + from, all.begin() + to);
         FLOWD_ASSIGN_OR_RETURN(auto records, objects_.GetObjects(account_id, type, chunk, false));
         ctx.Prefetch(type, records, chunk);
         FLOWD_ASSIGN_OR_RETURN(auto members, lists_.FilterMembers(account_id, list_id, chunk));

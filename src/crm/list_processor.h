@@ -54,9 +54,10 @@ namespace flowd::crm {
 struct ListProcessorOptions {
   size_t event_batch = 500;     // events read per pass
   size_t backfill_batch = 500;  // records per backfilling list per pass
-  int64_t refresh_interval_ms = 60 * 60 * 1000;
-  int64_t compile_ttl_ms = 60 * 1000;  // compiled filters are rebuilt after (property changes)
-  size_t max_cascade_depth = 8;        // lists filtering on lists filtering on lists …
+  int64_t refresh_interval_ms = int64_t{60} * 60 * 1000;
+  int64_t compile_ttl_ms =
+      int64_t{60} * 1000;        // compiled filters are rebuilt after (property changes)
+  size_t max_cascade_depth = 8;  // lists filtering on lists filtering on lists …
 };
 
 class ListProcessor final : public ListChangeSink {

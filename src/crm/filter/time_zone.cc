@@ -233,7 +233,8 @@ int64_t Be64(std::string_view d, size_t at) {
 struct TzifCounts {
   uint32_t isut = 0, isstd = 0, leap = 0, time = 0, type = 0, chars = 0;
   size_t BlockSize(size_t time_bytes) const {
-    return time * time_bytes + time + type * 6 + chars + leap * (time_bytes + 4) + isstd + isut;
+    return size_t{time} * time_bytes + time + size_t{type} * 6 + chars +
+           size_t{leap} * (time_bytes + 4) + isstd + isut;
   }
 };
 
@@ -333,14 +334,14 @@ Result<std::shared_ptr<const TimeZone>> TimeZone::FromTzif(std::string name, std
   const size_t types_at = idx_at + c.time;
   std::vector<int32_t> type_offsets;
   for (uint32_t i = 0; i < c.type; ++i) {
-    type_offsets.push_back(static_cast<int32_t>(Be32(d, types_at + i * 6)));
+    type_offsets.push_back(static_cast<int32_t>(Be32(d, types_at + size_t{i} * 6)));
   }
   auto z = std::make_shared<TimeZone>();
   z->name_ = std::move(name);
   z->initial_offset_s_ = type_offsets[0];
   for (uint32_t i = 0; i < c.time; ++i) {
-    const int64_t t = time_bytes == 8 ? Be64(d, times_at + i * 8)
-                                      : static_cast<int32_t>(Be32(d, times_at + i * 4));
+    const int64_t t = time_bytes == 8 ? Be64(d, times_at + size_t{i} * 8)
+                                      : static_cast<int32_t>(Be32(d, times_at + size_t{i} * 4));
     const auto idx = static_cast<unsigned char>(d[idx_at + i]);
     if (idx >= type_offsets.size()) return bad();
     // Clamp the far past/future so that the ms arithmetic cannot overflow.

@@ -53,12 +53,14 @@ ListRecord ReadList(const Rows& r, int i) {
 
 std::vector<ListRecord> ReadLists(const Rows& r) {
   std::vector<ListRecord> out;
+  out.reserve(static_cast<size_t>(r.size()));
   for (int i = 0; i < r.size(); ++i) out.push_back(ReadList(r, i));
   return out;
 }
 
 std::vector<int64_t> Ids(const Rows& r) {
   std::vector<int64_t> out;
+  out.reserve(static_cast<size_t>(r.size()));
   for (int i = 0; i < r.size(); ++i) out.push_back(r.Int(i, 0));
   return out;
 }
