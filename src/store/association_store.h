@@ -1,9 +1,20 @@
-// Associations between CRM records. Thread safety and errors as in store.h.
+// Associations between CRM records, and the account's own association types (labels and the
+// default types of custom-object pairs). Thread safety and errors as in store.h.
 //
 // Table `crm_associations` (created with the object tables, migration 2, because archiving a
-// record deletes its associations in the same transaction):
+// record deletes its associations in the same transaction — ObjectStore::ArchiveObjects):
 //   account_id, from_type, from_id, to_type, to_id, category, type_id, created_at_ms
 //   PRIMARY KEY (account_id, from_type, from_id, to_type, to_id, category, type_id)
+// Every association is stored in both directions: A→B with type t and B→A with t's inverse. The
+// store does not know HubSpot's type catalog (crm/association_types.h): callers pass each type
+// with its inverse.
+//
+// Table `crm_association_labels` (migration 4): the account's USER_DEFINED types, one row per
+// direction. Type ids are allocated per account from kFirstUserTypeId up, so that they never
+// collide with HubSpot's defined ids (the label endpoints name a type id without a category).
+//
+// Record existence is checked inside the write transaction against crm_objects: a live record
+// has archived_at_ms IS NULL and belongs to the account and the object type.
 #pragma once
 
 #include <cstdint>
@@ -15,37 +26,156 @@
 
 namespace flowd::store {
 
-// An association between two records. Associations are directed rows, but the store keeps both
-// directions: creating A→B (type t) also creates B→A (the inverse type, given by the caller).
-struct AssociationRow {
+// The first USER_DEFINED type id of every account.
+inline constexpr int64_t kFirstUserTypeId = 10001;
+
+// One association type as stored on an association row.
+struct AssociationTypeKey {
+  std::string category;  // HUBSPOT_DEFINED | USER_DEFINED | INTEGRATOR_DEFINED
+  int64_t type_id = 0;
+  friend bool operator==(const AssociationTypeKey&, const AssociationTypeKey&) = default;
+};
+
+// A type to write between two records, with what the reverse row carries.
+struct AssociationTypeWrite {
+  std::string category;
+  int64_t type_id = 0;
+  int64_t inverse_type_id = 0;  // same category
+  // HubSpot's "primary" types allow one record on one side: with kFrom the from record keeps
+  // this type to at most one record of to_type (writing it to another one moves it there); with
+  // kTo the to record keeps it from at most one record of from_type.
+  enum class Single { kNone, kFrom, kTo };
+  Single single = Single::kNone;
+};
+
+struct AssociationWrite {
+  std::string from_type;  // object type ids ("0-1", "2-123")
+  int64_t from_id = 0;
+  std::string to_type;
+  int64_t to_id = 0;
+  std::vector<AssociationTypeWrite> types;  // each written with its inverse; existing ones kept
+};
+
+enum class AssociateOutcome {
+  kDone,
+  kFromMissing,  // the from record is not a live record of from_type in the account
+  kToMissing,    // the to record is not
+  kTypeMissing,  // a USER_DEFINED type (or its inverse) is not defined for the pair
+};
+
+struct AssociationRemoval {
   std::string from_type;
   int64_t from_id = 0;
   std::string to_type;
   int64_t to_id = 0;
-  std::string category;  // HUBSPOT_DEFINED | USER_DEFINED | INTEGRATOR_DEFINED
-  int64_t type_id = 0;   // association type id
+  // Types to remove together with their inverses; empty removes every association between the
+  // two records, both directions.
+  std::vector<AssociationTypeWrite> types;
+};
+
+// The records of one type associated with one record, each with every type between them.
+struct AssociatedRecord {
+  int64_t to_id = 0;
+  std::vector<AssociationTypeKey> types;  // ordered by (category, type_id)
+};
+
+struct AssociationPageRequest {
+  int64_t from_id = 0;
+  std::optional<int64_t> after;  // to_id cursor: records with to_id > after
+};
+
+struct AssociationPage {
+  bool from_exists = false;  // the from record is a live record of the type in the account
+  std::vector<AssociatedRecord> records;  // ordered by to_id; at most `limit`
+  std::optional<int64_t> next_after;      // set when more records follow
+};
+
+// One USER_DEFINED association type (one direction of a label, or a custom pair's default).
+struct AssociationLabel {
+  int64_t type_id = 0;
+  std::string from_type;
+  std::string to_type;
+  int64_t inverse_type_id = 0;  // == type_id for a symmetric type (same object type, one label)
+  std::string name;             // internal name; "" for a pair's default (unlabeled) type
+  std::optional<std::string> label;  // nullopt for a pair's default type
+  int64_t created_at_ms = 0;
+};
+
+// A label to define between two object types. Two rows are created (one per direction) unless
+// from_type == to_type and no inverse label is given: then one symmetric row.
+struct AssociationLabelDefinition {
+  std::string from_type;
+  std::string to_type;
+  std::string name;
+  std::string label;
+  std::optional<std::string> inverse_label;
 };
 
 class AssociationStore {
  public:
   virtual ~AssociationStore() = default;
-  // ---- associations (both directions stored; see AssociationRow)
 
-  // Creates `rows` and their inverses (`inverse_type_ids[i]` for rows[i]); an existing
-  // association is kept (idempotent). kNotFound when either end is not a live record.
-  virtual Status Associate(int64_t account_id, const std::vector<AssociationRow>& rows,
-                           const std::vector<int64_t>& inverse_type_ids) = 0;
-  // Removes the given (from, to, type) associations and their inverses; an association
-  // without `type_id` (0) removes every type between the two records.
-  virtual Status Dissociate(int64_t account_id, const std::vector<AssociationRow>& rows) = 0;
-  // Associations from one record to records of `to_type`, ordered by to_id, to_id > after.
-  virtual Result<std::vector<AssociationRow>> ListAssociations(int64_t account_id,
+  // ---- associations
+
+  // Writes every association whose two ends are live records (and whose USER_DEFINED types are
+  // defined for the pair), with its inverse; writing an existing one changes nothing. One
+  // transaction; returns one outcome per write, in order (writes not kDone changed nothing).
+  virtual Result<std::vector<AssociateOutcome>> Associate(
+      int64_t account_id, const std::vector<AssociationWrite>& writes, int64_t now_ms) = 0;
+
+  // Removes the given associations and their inverses (missing ones are skipped). One
+  // transaction.
+  virtual Status Dissociate(int64_t account_id,
+                            const std::vector<AssociationRemoval>& removals) = 0;
+
+  // For each request (in order): the records of `to_type` associated with `from_id` (a record of
+  // `from_type`), at most `limit` records per page. Reads one consistent snapshot.
+  virtual Result<std::vector<AssociationPage>> ListAssociations(
+      int64_t account_id, const std::string& from_type,
+      const std::vector<AssociationPageRequest>& requests, const std::string& to_type,
+      size_t limit) = 0;
+
+  // Every type between two records, from→to (empty when they are not associated).
+  virtual Result<std::vector<AssociationTypeKey>> TypesBetween(int64_t account_id,
                                                                const std::string& from_type,
                                                                int64_t from_id,
                                                                const std::string& to_type,
-                                                               std::optional<int64_t> after,
-                                                               size_t limit) = 0;
+                                                               int64_t to_id) = 0;
 
+  // ---- user-defined types
+
+  // The account's USER_DEFINED types from `from_type` to `to_type` (the pair's default, if
+  // allocated, first; then labels by type id).
+  virtual Result<std::vector<AssociationLabel>> ListLabels(int64_t account_id,
+                                                           const std::string& from_type,
+                                                           const std::string& to_type) = 0;
+
+  // The default (unlabeled) type of a pair involving a custom object, allocated on first use:
+  // returns the row from→to (its inverse_type_id is the row to→from; one symmetric row when
+  // from_type == to_type). Concurrent first uses agree on one pair of ids.
+  virtual Result<AssociationLabel> EnsurePairDefault(int64_t account_id,
+                                                     const std::string& from_type,
+                                                     const std::string& to_type,
+                                                     int64_t now_ms) = 0;
+
+  // Defines a label; returns its rows, from→to first. kConflict when the pair (either direction)
+  // already has a label with this name; kInvalidArgument when the pair already has
+  // `max_labels` labels (counted as definitions, not rows).
+  virtual Result<std::vector<AssociationLabel>> CreateLabel(int64_t account_id,
+                                                            const AssociationLabelDefinition& def,
+                                                            size_t max_labels, int64_t now_ms) = 0;
+
+  // Renames the label with type `type_id` (a label of the pair from_type→to_type); the inverse
+  // row gets `inverse_label` when given (a symmetric type ignores it). kNotFound when the pair
+  // has no such label (a pair's default type is not a label).
+  virtual Status UpdateLabel(int64_t account_id, const std::string& from_type,
+                             const std::string& to_type, int64_t type_id, const std::string& label,
+                             const std::optional<std::string>& inverse_label) = 0;
+
+  // Deletes the label (both directions) and removes it from every association that carries it
+  // (the associations themselves stay, with their other types). kNotFound as for UpdateLabel.
+  virtual Status DeleteLabel(int64_t account_id, const std::string& from_type,
+                             const std::string& to_type, int64_t type_id) = 0;
 };
 
 }  // namespace flowd::store

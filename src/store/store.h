@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/association_store.h"
 
 namespace flowd::store {
 
@@ -180,6 +181,7 @@ class Store {
   virtual AccountStore& accounts() = 0;
   virtual TokenStore& tokens() = 0;
   virtual FlowStore& flows() = 0;
+  virtual AssociationStore& associations() = 0;
 };
 
 }  // namespace flowd::store

@@ -167,6 +167,29 @@ CREATE TABLE crm_events (
 );
 CREATE INDEX crm_events_by_object ON crm_events (object_id, event_type_id, seq);
 )sql"},
+      {4, R"sql(
+-- The same tables as the SQLite schema (src/store/sqlite/migrations.cc). The sequence row of an
+-- account is locked by every allocation, which serialises label creation within the account.
+CREATE TABLE crm_association_labels (
+  account_id      BIGINT  NOT NULL,
+  type_id         BIGINT  NOT NULL,
+  from_type       TEXT    NOT NULL,
+  to_type         TEXT    NOT NULL,
+  inverse_type_id BIGINT  NOT NULL,
+  name            TEXT    NOT NULL,
+  label           TEXT,
+  created_at_ms   BIGINT  NOT NULL,
+  PRIMARY KEY (account_id, type_id)
+);
+CREATE INDEX crm_association_labels_by_pair ON crm_association_labels (account_id, from_type, to_type);
+CREATE UNIQUE INDEX crm_association_labels_one_default
+  ON crm_association_labels (account_id, from_type, to_type) WHERE name = '';
+
+CREATE TABLE crm_association_type_seq (
+  account_id   BIGINT PRIMARY KEY,
+  last_type_id BIGINT  NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

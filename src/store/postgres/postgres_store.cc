@@ -23,7 +23,8 @@ class PostgresStore final : public Store {
         schema_(std::move(schema)),
         accounts_(*db_),
         tokens_(*db_),
-        flows_(*db_) {}
+        flows_(*db_),
+        associations_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -31,6 +32,7 @@ class PostgresStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
+  AssociationStore& associations() override { return associations_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -38,6 +40,7 @@ class PostgresStore final : public Store {
   PgAccountStore accounts_;
   PgTokenStore tokens_;
   PgFlowStore flows_;
+  PgAssociationStore associations_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

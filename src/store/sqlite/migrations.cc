@@ -174,6 +174,31 @@ CREATE TABLE crm_events (
 );
 CREATE INDEX crm_events_by_object ON crm_events (object_id, event_type_id, seq);
 )sql"},
+      {4, R"sql(
+-- The account's own association types (USER_DEFINED), one row per direction: labels, and the
+-- default (unlabeled) type of each pair involving a custom object, which has name '' and no
+-- label. Type ids are per account (see association_store.h); the sequence row of an account is
+-- its allocation lock.
+CREATE TABLE crm_association_labels (
+  account_id      INTEGER NOT NULL,
+  type_id         INTEGER NOT NULL,
+  from_type       TEXT    NOT NULL,
+  to_type         TEXT    NOT NULL,
+  inverse_type_id INTEGER NOT NULL,
+  name            TEXT    NOT NULL,
+  label           TEXT,
+  created_at_ms   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, type_id)
+) WITHOUT ROWID;
+CREATE INDEX crm_association_labels_by_pair ON crm_association_labels (account_id, from_type, to_type);
+CREATE UNIQUE INDEX crm_association_labels_one_default
+  ON crm_association_labels (account_id, from_type, to_type) WHERE name = '';
+
+CREATE TABLE crm_association_type_seq (
+  account_id   INTEGER PRIMARY KEY,
+  last_type_id INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

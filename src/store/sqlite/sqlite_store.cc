@@ -13,7 +13,8 @@ namespace {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db)
-      : db_(std::move(db)), accounts_(*db_), tokens_(*db_), flows_(*db_) {}
+      : db_(std::move(db)), accounts_(*db_), tokens_(*db_), flows_(*db_),
+        associations_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -21,12 +22,14 @@ class SqliteStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
+  AssociationStore& associations() override { return associations_; }
 
  private:
   std::unique_ptr<Database> db_;
   SqliteAccountStore accounts_;
   SqliteTokenStore tokens_;
   SqliteFlowStore flows_;
+  SqliteAssociationStore associations_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {
