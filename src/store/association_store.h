@@ -28,6 +28,8 @@ namespace flowd::store {
 
 // The first USER_DEFINED type id of every account.
 inline constexpr int64_t kFirstUserTypeId = 10001;
+// Association type ids are int32 in HubSpot's API.
+inline constexpr int64_t kMaxAssociationTypeId = 2'147'483'647;
 
 // One association type as stored on an association row.
 struct AssociationTypeKey {
@@ -129,7 +131,8 @@ class AssociationStore {
                             const std::vector<AssociationRemoval>& removals) = 0;
 
   // For each request (in order): the records of `to_type` associated with `from_id` (a record of
-  // `from_type`), at most `limit` records per page. Reads one consistent snapshot.
+  // `from_type`), at most `limit` records per page. Reads one consistent snapshot. With limit 0
+  // it only tells which from records exist.
   virtual Result<std::vector<AssociationPage>> ListAssociations(
       int64_t account_id, const std::string& from_type,
       const std::vector<AssociationPageRequest>& requests, const std::string& to_type,
@@ -149,6 +152,9 @@ class AssociationStore {
   virtual Result<std::vector<AssociationLabel>> ListLabels(int64_t account_id,
                                                            const std::string& from_type,
                                                            const std::string& to_type) = 0;
+
+  // One USER_DEFINED type of the account by id (either kind), or nullopt.
+  virtual Result<std::optional<AssociationLabel>> GetLabel(int64_t account_id, int64_t type_id) = 0;
 
   // The default (unlabeled) type of a pair involving a custom object, allocated on first use:
   // returns the row from→to (its inverse_type_id is the row to→from; one symmetric row when

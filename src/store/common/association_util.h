@@ -82,7 +82,4 @@ Error LabelNameTaken(const std::string& name);
 Error TooManyLabels(size_t max_labels);
 Error TypeIdsExhausted();
 
-// The largest type id (association type ids are int32 in HubSpot's API).
-inline constexpr int64_t kMaxTypeId = 2'147'483'647;
-
 }  // namespace flowd::store::internal

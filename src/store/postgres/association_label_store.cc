@@ -38,7 +38,7 @@ Result<int64_t> AllocateTypeIds(Connection& conn, int64_t account_id, int64_t co
                             Params().Add(account_id).Add(count)));
   if (rows.empty()) return Error::Internal("association type id allocation returned no row");
   const int64_t last = rows.Int(0, 0);
-  if (last > kMaxTypeId) return TypeIdsExhausted();
+  if (last > kMaxAssociationTypeId) return TypeIdsExhausted();
   return last - count + 1;
 }
 
@@ -93,6 +93,18 @@ Result<std::vector<AssociationLabel>> PgAssociationStore::ListLabels(int64_t acc
     std::vector<AssociationLabel> labels;
     for (int i = 0; i < rows.size(); ++i) labels.push_back(ReadLabel(rows, i));
     return labels;
+  });
+}
+
+Result<std::optional<AssociationLabel>> PgAssociationStore::GetLabel(int64_t account_id,
+                                                                     int64_t type_id) {
+  return db_.Read(false, [&](Connection& conn) -> Result<std::optional<AssociationLabel>> {
+    FLOWD_ASSIGN_OR_RETURN(Rows rows,
+                           conn.Query("SELECT " LABEL_COLUMNS " FROM crm_association_labels "
+                                      "WHERE account_id = $1 AND type_id = $2",
+                                      Params().Add(account_id).Add(type_id)));
+    if (rows.empty()) return std::optional<AssociationLabel>();
+    return std::optional<AssociationLabel>(ReadLabel(rows, 0));
   });
 }
 

@@ -72,6 +72,7 @@ class PgAssociationStore final : public AssociationStore {
                                                        int64_t to_id) override;
   Result<std::vector<AssociationLabel>> ListLabels(int64_t account_id, const std::string& from_type,
                                                    const std::string& to_type) override;
+  Result<std::optional<AssociationLabel>> GetLabel(int64_t account_id, int64_t type_id) override;
   Result<AssociationLabel> EnsurePairDefault(int64_t account_id, const std::string& from_type,
                                              const std::string& to_type, int64_t now_ms) override;
   Result<std::vector<AssociationLabel>> CreateLabel(int64_t account_id,

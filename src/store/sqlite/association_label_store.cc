@@ -29,7 +29,7 @@ Result<int64_t> AllocateTypeIds(Connection& conn, int64_t account_id, int64_t co
   FLOWD_ASSIGN_OR_RETURN(bool row, upsert.Step());
   if (!row) return Error::Internal("association type id allocation returned no row");
   const int64_t last = upsert.Int(0);
-  if (last > kMaxTypeId) return TypeIdsExhausted();
+  if (last > kMaxAssociationTypeId) return TypeIdsExhausted();
   return last - count + 1;
 }
 
@@ -102,6 +102,19 @@ Result<std::vector<AssociationLabel>> SqliteAssociationStore::ListLabels(
       labels.push_back(ReadLabel(select));
     }
     return labels;
+  });
+}
+
+Result<std::optional<AssociationLabel>> SqliteAssociationStore::GetLabel(int64_t account_id,
+                                                                         int64_t type_id) {
+  return db_.Read(false, [&](Connection& conn) -> Result<std::optional<AssociationLabel>> {
+    FLOWD_ASSIGN_OR_RETURN(Stmt select,
+                           conn.Prepare("SELECT " LABEL_COLUMNS " FROM crm_association_labels "
+                                        "WHERE account_id = ?1 AND type_id = ?2"));
+    select.Bind(1, account_id).Bind(2, type_id);
+    FLOWD_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return std::optional<AssociationLabel>();
+    return std::optional<AssociationLabel>(ReadLabel(select));
   });
 }
 
