@@ -39,5 +39,6 @@ using RouteTable = std::vector<Route>;
 void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
+void AddAssociationRoutes(RouteTable& routes);  // association_handlers.cc
 
 }  // namespace flowd::api

@@ -5,6 +5,7 @@ namespace flowd::api {
 
 void AddAllRoutes(RouteTable& routes) {
   AddFlowRoutes(routes);
+  AddAssociationRoutes(routes);
 }
 
 }  // namespace flowd::api

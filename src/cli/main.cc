@@ -16,6 +16,8 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/time_format.h"
+#include "crm/association_service.h"
+#include "crm/standard_types_resolver.h"
 #include "flows/flow_service.h"
 #include "store/store.h"
 
@@ -80,7 +82,12 @@ int Serve(const ServeOptions& o) {
   auth::TokenService tokens(**store);
   auth::RateLimiter limiter(clock);
   flows::FlowService flow_service((*store)->flows(), clock);
-  api::App app({tokens, limiter, flow_service, clock});
+  // Standard object types only until SchemaService (custom objects) is wired in its place.
+  crm::StandardTypesResolver object_types;
+  crm::AssociationService associations((*store)->associations(), object_types, clock);
+  api::AppServices services{tokens, limiter, flow_service, clock};
+  services.associations = &associations;
+  api::App app(services);
 
   api::HttpServerOptions http;
   http.host = listen->first;
