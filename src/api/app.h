@@ -10,7 +10,6 @@
 #include "common/clock.h"
 #include "flows/flow_service.h"
 
-// The CRM services live in flowd::crm (src/crm/).
 namespace flowd::crm {
 class SchemaService;
 class PropertyService;

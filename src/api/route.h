@@ -40,5 +40,6 @@ void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
 void AddAssociationRoutes(RouteTable& routes);  // association_handlers.cc
+void AddObjectRoutes(RouteTable& routes);
 
 }  // namespace flowd::api

@@ -5,6 +5,7 @@ namespace flowd::api {
 
 void AddAllRoutes(RouteTable& routes) {
   AddFlowRoutes(routes);
+  AddObjectRoutes(routes);
   AddAssociationRoutes(routes);
 }
 

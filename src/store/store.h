@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "store/association_store.h"
+#include "store/object_store.h"
 
 namespace flowd::store {
 
@@ -182,6 +183,7 @@ class Store {
   virtual TokenStore& tokens() = 0;
   virtual FlowStore& flows() = 0;
   virtual AssociationStore& associations() = 0;
+  virtual ObjectStore& objects() = 0;
 };
 
 }  // namespace flowd::store

@@ -24,6 +24,7 @@ class PostgresStore final : public Store {
         accounts_(*db_),
         tokens_(*db_),
         flows_(*db_),
+        objects_(*db_),
         associations_(*db_) {}
 
   Status Migrate() override;
@@ -32,6 +33,7 @@ class PostgresStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
+  ObjectStore& objects() override { return objects_; }
   AssociationStore& associations() override { return associations_; }
 
  private:
@@ -40,6 +42,7 @@ class PostgresStore final : public Store {
   PgAccountStore accounts_;
   PgTokenStore tokens_;
   PgFlowStore flows_;
+  PgObjectStore objects_;
   PgAssociationStore associations_;
 };
 

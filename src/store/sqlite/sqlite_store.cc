@@ -13,7 +13,7 @@ namespace {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db)
-      : db_(std::move(db)), accounts_(*db_), tokens_(*db_), flows_(*db_),
+      : db_(std::move(db)), accounts_(*db_), tokens_(*db_), flows_(*db_), objects_(*db_),
         associations_(*db_) {}
 
   Status Migrate() override;
@@ -22,6 +22,7 @@ class SqliteStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
+  ObjectStore& objects() override { return objects_; }
   AssociationStore& associations() override { return associations_; }
 
  private:
@@ -29,6 +30,7 @@ class SqliteStore final : public Store {
   SqliteAccountStore accounts_;
   SqliteTokenStore tokens_;
   SqliteFlowStore flows_;
+  SqliteObjectStore objects_;
   SqliteAssociationStore associations_;
 };
 
