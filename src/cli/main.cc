@@ -17,7 +17,9 @@
 #include "common/log.h"
 #include "common/time_format.h"
 #include "crm/association_service.h"
-#include "crm/standard_types_resolver.h"
+#include "crm/object_service.h"
+#include "crm/property_service.h"
+#include "crm/schema_service.h"
 #include "flows/flow_service.h"
 #include "store/store.h"
 
@@ -82,10 +84,14 @@ int Serve(const ServeOptions& o) {
   auth::TokenService tokens(**store);
   auth::RateLimiter limiter(clock);
   flows::FlowService flow_service((*store)->flows(), clock);
-  // Standard object types only until SchemaService (custom objects) is wired in its place.
-  crm::StandardTypesResolver object_types;
-  crm::AssociationService associations((*store)->associations(), object_types, clock);
+  crm::PropertyService properties((*store)->properties(), clock);
+  crm::SchemaService schemas((*store)->properties(), properties, clock);
   api::AppServices services{tokens, limiter, flow_service, clock};
+  services.properties = &properties;
+  services.schemas = &schemas;
+  crm::ObjectService objects(**store, schemas, properties, clock);
+  services.objects = &objects;
+  crm::AssociationService associations(**store, schemas, clock);
   services.associations = &associations;
   api::App app(services);
 

@@ -72,7 +72,7 @@ AssociationService::ResolveNewRecordTypes(int64_t account_id, const ObjectTypeIn
       it = resolved.emplace(*to_type, std::move(info).value()).first;
     }
     AssociationPair pair{from_type, it->second};
-    FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair, true));
+    FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair));
     std::vector<AssociationTypeInfo> types;
     if (known.Default() != nullptr) types.push_back(*known.Default());
     for (const auto& [j, ref] : refs) {

@@ -1,6 +1,7 @@
 #include "crm/association_service.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <utility>
 
@@ -32,8 +33,17 @@ AssociationTypeInfo FromLabel(const store::AssociationLabel& l) {
   t.inverse_type_id = l.inverse_type_id;
   t.label = l.label;
   t.name = l.name;
-  t.is_default = l.name.empty();
   return t;
+}
+
+// N of a custom type id "2-N".
+std::optional<int64_t> SchemaIdOf(const ObjectTypeInfo& t) {
+  if (!t.custom || !IsCustomObjectTypeId(t.id)) return std::nullopt;
+  int64_t n = 0;
+  const std::string_view digits = std::string_view(t.id).substr(2);
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || p != digits.data() + digits.size()) return std::nullopt;
+  return n;
 }
 
 std::string Singular(const ObjectTypeInfo& t) { return t.singular.empty() ? t.name : t.singular; }
@@ -68,47 +78,76 @@ const AssociationTypeInfo* AssociationService::PairTypes::Find(std::string_view 
   return nullptr;
 }
 
-AssociationService::AssociationService(store::AssociationStore& store, ObjectTypeResolver& types,
+AssociationService::AssociationService(store::Store& store, ObjectTypeResolver& types,
                                        const Clock& clock)
-    : store_(store), types_(types), clock_(clock) {}
+    : store_(store.associations()), schemas_(store.properties()), types_(types), clock_(clock) {}
 
 Result<AssociationPair> AssociationService::ResolvePair(int64_t account_id,
                                                         std::string_view from_type,
                                                         std::string_view to_type) {
   FLOWD_ASSIGN_OR_RETURN(ObjectTypeInfo from, types_.Resolve(account_id, from_type));
   FLOWD_ASSIGN_OR_RETURN(ObjectTypeInfo to, types_.Resolve(account_id, to_type));
-  if (!CanAssociate(from, to)) {
-    std::string msg = "Records of " + from.name + " cannot be associated with records of " +
-                      to.name + ": no association types are defined between them";
+  AssociationPair pair{std::move(from), std::move(to)};
+  bool can = CanAssociate(pair.from, pair.to);
+  if (can && InvolvesCustomObject(pair.from, pair.to)) {
+    FLOWD_ASSIGN_OR_RETURN(std::vector<AssociationTypeInfo> defined, SchemaTypes(account_id, pair));
+    can = !defined.empty();
+  }
+  if (!can) {
+    std::string msg = "Records of " + pair.from.name + " cannot be associated with records of " +
+                      pair.to.name + ": no association types are defined between them";
+    if (InvolvesCustomObject(pair.from, pair.to)) {
+      msg += " (add an association definition to the custom object's schema)";
+    }
     return Error::Invalid(msg, {ErrorDetail{msg, "toObjectType", "INVALID_ASSOCIATION_PAIR", {}}});
   }
-  return AssociationPair{std::move(from), std::move(to)};
+  return pair;
 }
 
-Result<AssociationService::PairTypes> AssociationService::LoadPairTypes(int64_t account_id,
-                                                                        const AssociationPair& pair,
-                                                                        bool ensure_default) {
+Result<std::vector<AssociationTypeInfo>> AssociationService::SchemaTypes(
+    int64_t account_id, const AssociationPair& pair) {
+  // The schema of the custom end lists every definition it takes part in, from its own side.
+  const bool from_custom = pair.from.custom;
+  const ObjectTypeInfo& custom = from_custom ? pair.from : pair.to;
+  const ObjectTypeInfo& other = from_custom ? pair.to : pair.from;
+  std::vector<AssociationTypeInfo> out;
+  std::optional<int64_t> schema_id = SchemaIdOf(custom);
+  if (!schema_id) return out;
+  auto schema = schemas_.GetSchema(account_id, *schema_id);
+  if (!schema.ok()) {
+    if (schema.error().code == ErrorCode::kNotFound) return out;
+    return std::move(schema).error();
+  }
+  for (const store::SchemaAssociationRecord& a : schema->associations) {
+    if (a.to_object_type_id != other.id) continue;
+    AssociationTypeInfo t;
+    t.category = std::string(kUserDefined);
+    t.type_id = from_custom ? a.id : a.inverse_id;
+    t.inverse_type_id = from_custom ? a.inverse_id : a.id;
+    t.from_type = pair.from.id;
+    t.to_type = pair.to.id;
+    t.name = a.name;
+    out.push_back(std::move(t));
+  }
+  std::sort(out.begin(), out.end(), [](const AssociationTypeInfo& a, const AssociationTypeInfo& b) {
+    return a.type_id < b.type_id;
+  });
+  if (!out.empty()) out.front().is_default = true;
+  return out;
+}
+
+Result<AssociationService::PairTypes> AssociationService::LoadPairTypes(
+    int64_t account_id, const AssociationPair& pair) {
   PairTypes out;
-  const std::string& from = pair.from.id;
-  const std::string& to = pair.to.id;
-  if (HasCustomPairDefault(pair.from, pair.to)) {
-    FLOWD_ASSIGN_OR_RETURN(std::vector<store::AssociationLabel> rows,
-                           store_.ListLabels(account_id, from, to));
-    const bool has_default =
-        !rows.empty() && rows.front().name.empty();  // ListLabels lists the default first
-    if (!has_default && ensure_default) {
-      FLOWD_ASSIGN_OR_RETURN(store::AssociationLabel d,
-                             store_.EnsurePairDefault(account_id, from, to, clock_.NowMs()));
-      rows.insert(rows.begin(), d);
-    }
-    for (const auto& r : rows) out.all.push_back(FromLabel(r));
+  if (InvolvesCustomObject(pair.from, pair.to)) {
+    FLOWD_ASSIGN_OR_RETURN(out.all, SchemaTypes(account_id, pair));
   } else {
-    out.all = HubSpotDefinedTypesBetween(from, to);
-    if (SupportsLabels(pair.from) && SupportsLabels(pair.to)) {
-      FLOWD_ASSIGN_OR_RETURN(std::vector<store::AssociationLabel> rows,
-                             store_.ListLabels(account_id, from, to));
-      for (const auto& r : rows) out.all.push_back(FromLabel(r));
-    }
+    out.all = HubSpotDefinedTypesBetween(pair.from.id, pair.to.id);
+  }
+  if (SupportsLabels(pair.from) && SupportsLabels(pair.to)) {
+    FLOWD_ASSIGN_OR_RETURN(std::vector<store::AssociationLabel> rows,
+                           store_.ListLabels(account_id, pair.from.id, pair.to.id));
+    for (const auto& r : rows) out.all.push_back(FromLabel(r));
   }
   return out;
 }
@@ -117,7 +156,7 @@ Result<std::vector<AssociatedObject>> AssociationService::Views(
     int64_t account_id, const AssociationPair& pair, std::vector<store::AssociatedRecord> records) {
   std::vector<AssociatedObject> out;
   if (records.empty()) return out;
-  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair, false));
+  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair));
   out.reserve(records.size());
   for (auto& r : records) {
     AssociatedObject o;
@@ -200,7 +239,7 @@ Result<std::vector<WriteResult>> AssociationService::Write(
 
 Result<std::vector<WriteResult>> AssociationService::CreateLabelled(
     int64_t account_id, const AssociationPair& pair, const std::vector<LabelledWrite>& writes) {
-  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair, true));
+  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair));
   std::vector<ErrorDetail> problems;
   std::vector<store::AssociationWrite> store_writes;
   std::vector<std::vector<AssociationTypeInfo>> requested;
@@ -283,7 +322,7 @@ Status AssociationService::RemoveAll(int64_t account_id, const AssociationPair& 
 
 Status AssociationService::RemoveTypes(int64_t account_id, const AssociationPair& pair,
                                        const std::vector<LabelledWrite>& removals) {
-  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair, false));
+  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair));
   std::vector<ErrorDetail> problems;
   std::vector<store::AssociationRemoval> out;
   for (const LabelledWrite& r : removals) {
@@ -316,7 +355,7 @@ Status AssociationService::RemoveTypes(int64_t account_id, const AssociationPair
 
 Result<AssociationTypeInfo> AssociationService::DefaultType(int64_t account_id,
                                                             const AssociationPair& pair) {
-  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair, true));
+  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair));
   if (known.Default() == nullptr) {
     return Error::Internal("no default association type from " + pair.from.id + " to " +
                            pair.to.id);
@@ -328,7 +367,7 @@ Result<AssociationTypeInfo> AssociationService::DefaultType(int64_t account_id,
 
 Result<std::vector<AssociationTypeInfo>> AssociationService::ListTypes(
     int64_t account_id, const AssociationPair& pair) {
-  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair, true));
+  FLOWD_ASSIGN_OR_RETURN(PairTypes known, LoadPairTypes(account_id, pair));
   return std::move(known.all);
 }
 

@@ -10,8 +10,10 @@
 //   * "Primary" types allow one record on one side (a contact has one primary company): writing
 //     one moves it (AssociationTypeInfo::single).
 //   * A pair's types: HubSpot's defined ones for standard pairs (crm/association_types.h); for a
-//     pair involving a custom object, a default allocated per account on first use; plus the
-//     account's labels. Other categories (INTEGRATOR_DEFINED, WORK) define no types in flowd.
+//     pair involving a custom object, the association definitions of its schema (USER_DEFINED,
+//     ids from the schema API; the lowest is the pair's default) — without one the pair cannot be
+//     associated, as in HubSpot; plus the account's labels. Other categories
+//     (INTEGRATOR_DEFINED, WORK) define no types in flowd.
 //   * Records must be live records of the account (archived ones and other accounts' ids are
 //     "not found"); a record cannot be associated with itself.
 //
@@ -31,7 +33,7 @@
 #include "common/status.h"
 #include "crm/association_types.h"
 #include "crm/object_types.h"
-#include "store/association_store.h"
+#include "store/store.h"
 
 namespace flowd::crm {
 
@@ -104,11 +106,13 @@ struct NewRecordAssociation {
 
 class AssociationService {
  public:
-  // Borrows all three; they must outlive the service.
-  AssociationService(store::AssociationStore& store, ObjectTypeResolver& types, const Clock& clock);
+  // Borrows all three; they must outlive the service. Uses the store's associations() and, for
+  // custom objects' association definitions, properties().
+  AssociationService(store::Store& store, ObjectTypeResolver& types, const Clock& clock);
 
   // The object types named in a path ("contacts", "contact", "0-1", custom names). 400 for
-  // unknown types and for pairs whose records cannot be associated (tasks with notes).
+  // unknown types and for pairs whose records cannot be associated (tasks with notes, a custom
+  // object and a type its schema has no association definition for).
   Result<AssociationPair> ResolvePair(int64_t account_id, std::string_view from_type,
                                       std::string_view to_type);
 
@@ -140,7 +144,7 @@ class AssociationService {
   Status RemoveTypes(int64_t account_id, const AssociationPair& pair,
                      const std::vector<LabelledWrite>& removals);
 
-  // The default type of the pair (allocated on first use for custom pairs).
+  // The default type of the pair.
   Result<AssociationTypeInfo> DefaultType(int64_t account_id, const AssociationPair& pair);
 
   // ---- labels (the pair's types: HubSpot's, the custom-pair default, the account's labels)
@@ -182,8 +186,10 @@ class AssociationService {
     }
     const AssociationTypeInfo* Find(std::string_view category, int64_t type_id) const;
   };
-  Result<PairTypes> LoadPairTypes(int64_t account_id, const AssociationPair& pair,
-                                  bool ensure_default);
+  Result<PairTypes> LoadPairTypes(int64_t account_id, const AssociationPair& pair);
+  // The schema association definitions between a custom type and another, as from→to types.
+  Result<std::vector<AssociationTypeInfo>> SchemaTypes(int64_t account_id,
+                                                       const AssociationPair& pair);
   Result<std::vector<AssociatedObject>> Views(int64_t account_id, const AssociationPair& pair,
                                               std::vector<store::AssociatedRecord> records);
   Result<std::vector<WriteResult>> Write(int64_t account_id, const AssociationPair& pair,
@@ -195,6 +201,7 @@ class AssociationService {
                         std::vector<ErrorDetail>& problems);
 
   store::AssociationStore& store_;
+  store::PropertyStore& schemas_;
   ObjectTypeResolver& types_;
   const Clock& clock_;
 };

@@ -148,12 +148,12 @@ const AssociationTypeInfo* FindHubSpotDefinedType(int64_t type_id) {
   return it == kById.end() ? nullptr : it->second;
 }
 
-bool HasCustomPairDefault(const ObjectTypeInfo& from, const ObjectTypeInfo& to) {
+bool InvolvesCustomObject(const ObjectTypeInfo& from, const ObjectTypeInfo& to) {
   return from.custom || to.custom;
 }
 
 bool CanAssociate(const ObjectTypeInfo& from, const ObjectTypeInfo& to) {
-  if (HasCustomPairDefault(from, to)) return true;
+  if (InvolvesCustomObject(from, to)) return true;
   if (!IsStandardId(from.id) || !IsStandardId(to.id)) return false;
   return !HubSpotDefinedTypesBetween(from.id, to.id).empty();
 }

@@ -6,8 +6,8 @@
 // inverse; flowd stores both directions. Each pair of object types that can be associated has one
 // default type: the unlabeled one that every association carries (HubSpot lists it with label
 // null next to any labels). Pairs of standard types take theirs from HubSpot's catalogue below;
-// pairs involving a custom object (2-N) get one allocated per account on first use (category
-// USER_DEFINED, no label; see AssociationStore::EnsurePairDefault and AssociationService).
+// pairs involving a custom object (2-N) take theirs from the custom object schema's association
+// definitions (category USER_DEFINED; see AssociationService).
 //
 // Sources for the ids (HubSpot's own): the AssociationTypes enum shipped in the official
 // @hubspot/api-client (lib/src/enums/AssociationTypes.js, 13.x) and the "association type id
@@ -40,7 +40,8 @@ struct AssociationTypeInfo {
   int64_t inverse_type_id = 0;
   std::optional<std::string> label;  // "Primary"; nullopt for unlabeled types
   // HubSpot's internal name of a defined type ("contact_to_company_unlabeled", the v3 API's
-  // association type name); a label's name for USER_DEFINED labels; "" for custom-pair defaults.
+  // association type name); a label's name, or a schema association definition's name
+  // ("car_to_contact"), for USER_DEFINED types.
   std::string name;
   bool is_default = false;  // the pair's unlabeled default type
   store::AssociationTypeWrite::Single single = store::AssociationTypeWrite::Single::kNone;
@@ -60,11 +61,12 @@ std::vector<AssociationTypeInfo> HubSpotDefinedTypesBetween(std::string_view fro
 // A HUBSPOT_DEFINED type by id (ids are unique across pairs), or nullptr.
 const AssociationTypeInfo* FindHubSpotDefinedType(int64_t type_id);
 
-// True when the pair's default type is allocated per account (one of the two is a custom object).
-bool HasCustomPairDefault(const ObjectTypeInfo& from, const ObjectTypeInfo& to);
+// True when one of the two is a custom object: the pair's types come from its schema.
+bool InvolvesCustomObject(const ObjectTypeInfo& from, const ObjectTypeInfo& to);
 
-// True when records of the two types can be associated at all: a custom object is involved, or
-// HubSpot defines types for the pair (tasks and notes cannot be associated with each other).
+// False when records of the two standard types cannot be associated (tasks and notes with each
+// other: HubSpot defines no types for them); true for pairs involving a custom object, whose
+// schema decides (AssociationService).
 bool CanAssociate(const ObjectTypeInfo& from, const ObjectTypeInfo& to);
 
 // Association labels exist between contacts, companies, deals, tickets and custom objects

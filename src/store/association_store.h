@@ -1,5 +1,5 @@
-// Associations between CRM records, and the account's own association types (labels and the
-// default types of custom-object pairs). Thread safety and errors as in store.h.
+// Associations between CRM records, and the account's association labels. Thread safety and
+// errors as in store.h.
 //
 // Table `crm_associations` (created with the object tables, migration 2, because archiving a
 // record deletes its associations in the same transaction — ObjectStore::ArchiveObjects):
@@ -9,9 +9,12 @@
 // store does not know HubSpot's type catalog (crm/association_types.h): callers pass each type
 // with its inverse.
 //
-// Table `crm_association_labels` (migration 4): the account's USER_DEFINED types, one row per
-// direction. Type ids are allocated per account from kFirstUserTypeId up, so that they never
-// collide with HubSpot's defined ids (the label endpoints name a type id without a category).
+// USER_DEFINED types come from two tables: `crm_association_labels` (migration 4, this store: the
+// account's labels, one row per direction, ids allocated per account from kFirstUserTypeId to
+// kLastUserTypeId) and `crm_schema_associations` (migration 3, PropertyStore: the association
+// definitions of custom object schemas, ids from kFirstSchemaAssociationId up). The ranges keep
+// both clear of HubSpot's defined ids and of each other, because the label endpoints name a type
+// id without a category.
 //
 // Record existence is checked inside the write transaction against crm_objects: a live record
 // has archived_at_ms IS NULL and belongs to the account and the object type.
@@ -23,11 +26,13 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/property_store.h"
 
 namespace flowd::store {
 
-// The first USER_DEFINED type id of every account.
+// The label type ids of every account.
 inline constexpr int64_t kFirstUserTypeId = 10001;
+inline constexpr int64_t kLastUserTypeId = kFirstSchemaAssociationId - 1;
 // Association type ids are int32 in HubSpot's API.
 inline constexpr int64_t kMaxAssociationTypeId = 2'147'483'647;
 
@@ -62,7 +67,8 @@ enum class AssociateOutcome {
   kDone,
   kFromMissing,  // the from record is not a live record of from_type in the account
   kToMissing,    // the to record is not
-  kTypeMissing,  // a USER_DEFINED type (or its inverse) is not defined for the pair
+  kTypeMissing,  // a USER_DEFINED type with this inverse is not defined for the pair (neither a
+                 // label nor a schema association definition)
 };
 
 struct AssociationRemoval {
@@ -92,14 +98,14 @@ struct AssociationPage {
   std::optional<int64_t> next_after;      // set when more records follow
 };
 
-// One USER_DEFINED association type (one direction of a label, or a custom pair's default).
+// One direction of an association label (a USER_DEFINED type).
 struct AssociationLabel {
   int64_t type_id = 0;
   std::string from_type;
   std::string to_type;
   int64_t inverse_type_id = 0;  // == type_id for a symmetric type (same object type, one label)
-  std::string name;             // internal name; "" for a pair's default (unlabeled) type
-  std::optional<std::string> label;  // nullopt for a pair's default type
+  std::string name;             // internal name, shared by both directions
+  std::string label;
   int64_t created_at_ms = 0;
 };
 
@@ -145,24 +151,15 @@ class AssociationStore {
                                                                const std::string& to_type,
                                                                int64_t to_id) = 0;
 
-  // ---- user-defined types
+  // ---- labels
 
-  // The account's USER_DEFINED types from `from_type` to `to_type` (the pair's default, if
-  // allocated, first; then labels by type id).
+  // The account's labels from `from_type` to `to_type`, by type id.
   virtual Result<std::vector<AssociationLabel>> ListLabels(int64_t account_id,
                                                            const std::string& from_type,
                                                            const std::string& to_type) = 0;
 
-  // One USER_DEFINED type of the account by id (either kind), or nullopt.
+  // One label direction of the account by type id, or nullopt.
   virtual Result<std::optional<AssociationLabel>> GetLabel(int64_t account_id, int64_t type_id) = 0;
-
-  // The default (unlabeled) type of a pair involving a custom object, allocated on first use:
-  // returns the row from→to (its inverse_type_id is the row to→from; one symmetric row when
-  // from_type == to_type). Concurrent first uses agree on one pair of ids.
-  virtual Result<AssociationLabel> EnsurePairDefault(int64_t account_id,
-                                                     const std::string& from_type,
-                                                     const std::string& to_type,
-                                                     int64_t now_ms) = 0;
 
   // Defines a label; returns its rows, from→to first. kConflict when the pair (either direction)
   // already has a label with this name; kInvalidArgument when the pair already has
@@ -172,8 +169,9 @@ class AssociationStore {
                                                             size_t max_labels, int64_t now_ms) = 0;
 
   // Renames the label with type `type_id` (a label of the pair from_type→to_type); the inverse
-  // row gets `inverse_label` when given (a symmetric type ignores it). kNotFound when the pair
-  // has no such label (a pair's default type is not a label).
+  // row gets `inverse_label` when given (a symmetric type ignores it); an unpaired label (same
+  // text both ways) is renamed both ways when no inverse label is given. kNotFound when the pair
+  // has no such label.
   virtual Status UpdateLabel(int64_t account_id, const std::string& from_type,
                              const std::string& to_type, int64_t type_id, const std::string& label,
                              const std::optional<std::string>& inverse_label) = 0;

@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "store/association_store.h"
 #include "store/object_store.h"
+#include "store/property_store.h"
 
 namespace flowd::store {
 
@@ -184,6 +185,7 @@ class Store {
   virtual FlowStore& flows() = 0;
   virtual AssociationStore& associations() = 0;
   virtual ObjectStore& objects() = 0;
+  virtual PropertyStore& properties() = 0;
 };
 
 }  // namespace flowd::store

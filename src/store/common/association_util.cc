@@ -65,16 +65,6 @@ std::vector<AssociationLabel> LabelRowsFor(const AssociationLabelDefinition& def
                            def.inverse_label.value_or(def.label), now_ms}};
 }
 
-std::vector<AssociationLabel> DefaultRowsFor(const std::string& from_type,
-                                             const std::string& to_type, int64_t first,
-                                             int64_t second, int64_t now_ms) {
-  if (from_type == to_type) {
-    return {AssociationLabel{first, from_type, to_type, first, "", std::nullopt, now_ms}};
-  }
-  return {AssociationLabel{first, from_type, to_type, second, "", std::nullopt, now_ms},
-          AssociationLabel{second, to_type, from_type, first, "", std::nullopt, now_ms}};
-}
-
 Error LabelNotFound(int64_t type_id, const std::string& from_type, const std::string& to_type) {
   return Error::NotFound("No association label with type id " + std::to_string(type_id) + " from " +
                          from_type + " to " + to_type);

@@ -71,11 +71,6 @@ std::vector<AssociationLabel> LabelRowsFor(const AssociationLabelDefinition& def
 // How many ids `def` needs (1 for a symmetric label, else 2).
 int64_t IdsNeededFor(const AssociationLabelDefinition& def);
 
-// The default-type rows of a pair (one symmetric row when from_type == to_type).
-std::vector<AssociationLabel> DefaultRowsFor(const std::string& from_type,
-                                             const std::string& to_type, int64_t first,
-                                             int64_t second, int64_t now_ms);
-
 // Errors both backends return.
 Error LabelNotFound(int64_t type_id, const std::string& from_type, const std::string& to_type);
 Error LabelNameTaken(const std::string& name);

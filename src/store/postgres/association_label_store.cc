@@ -15,8 +15,8 @@ namespace {
 #define LABEL_COLUMNS "type_id, from_type, to_type, inverse_type_id, name, label, created_at_ms"
 
 AssociationLabel ReadLabel(const Rows& rows, int i) {
-  return AssociationLabel{rows.Int(i, 0),  rows.Text(i, 1),    rows.Text(i, 2), rows.Int(i, 3),
-                          rows.Text(i, 4), rows.OptText(i, 5), rows.Int(i, 6)};
+  return AssociationLabel{rows.Int(i, 0),  rows.Text(i, 1), rows.Text(i, 2), rows.Int(i, 3),
+                          rows.Text(i, 4), rows.Text(i, 5), rows.Int(i, 6)};
 }
 
 // Takes the account's allocation lock (creating its sequence row on first use).
@@ -38,7 +38,7 @@ Result<int64_t> AllocateTypeIds(Connection& conn, int64_t account_id, int64_t co
                             Params().Add(account_id).Add(count)));
   if (rows.empty()) return Error::Internal("association type id allocation returned no row");
   const int64_t last = rows.Int(0, 0);
-  if (last > kMaxAssociationTypeId) return TypeIdsExhausted();
+  if (last > kLastUserTypeId) return TypeIdsExhausted();
   return last - count + 1;
 }
 
@@ -53,7 +53,7 @@ Status InsertLabel(Connection& conn, int64_t account_id, const AssociationLabel&
                                         .Add(l.to_type)
                                         .Add(l.inverse_type_id)
                                         .Add(l.name)
-                                        .AddOpt(l.label)
+                                        .Add(l.label)
                                         .Add(l.created_at_ms)));
   return Status::Ok();
 }
@@ -64,7 +64,7 @@ Result<AssociationLabel> FindLabel(Connection& conn, int64_t account_id,
   FLOWD_ASSIGN_OR_RETURN(
       Rows rows,
       conn.Query("SELECT " LABEL_COLUMNS " FROM crm_association_labels WHERE account_id = $1 "
-                 "AND type_id = $2 AND from_type = $3 AND to_type = $4 AND name <> ''",
+                 "AND type_id = $2 AND from_type = $3 AND to_type = $4",
                  Params().Add(account_id).Add(type_id).Add(from_type).Add(to_type)));
   if (rows.empty()) return LabelNotFound(type_id, from_type, to_type);
   return ReadLabel(rows, 0);
@@ -88,7 +88,7 @@ Result<std::vector<AssociationLabel>> PgAssociationStore::ListLabels(int64_t acc
     FLOWD_ASSIGN_OR_RETURN(
         Rows rows,
         conn.Query("SELECT " LABEL_COLUMNS " FROM crm_association_labels WHERE account_id = $1 "
-                   "AND from_type = $2 AND to_type = $3 ORDER BY name <> '', type_id",
+                   "AND from_type = $2 AND to_type = $3 ORDER BY type_id",
                    Params().Add(account_id).Add(from_type).Add(to_type)));
     std::vector<AssociationLabel> labels;
     for (int i = 0; i < rows.size(); ++i) labels.push_back(ReadLabel(rows, i));
@@ -108,27 +108,6 @@ Result<std::optional<AssociationLabel>> PgAssociationStore::GetLabel(int64_t acc
   });
 }
 
-Result<AssociationLabel> PgAssociationStore::EnsurePairDefault(int64_t account_id,
-                                                               const std::string& from_type,
-                                                               const std::string& to_type,
-                                                               int64_t now_ms) {
-  return db_.Write([&](Connection& conn) -> Result<AssociationLabel> {
-    FLOWD_TRY(LockTypeIds(conn, account_id));
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows found,
-        conn.Query("SELECT " LABEL_COLUMNS " FROM crm_association_labels WHERE account_id = $1 "
-                   "AND from_type = $2 AND to_type = $3 AND name = ''",
-                   Params().Add(account_id).Add(from_type).Add(to_type)));
-    if (!found.empty()) return ReadLabel(found, 0);
-    const int64_t count = from_type == to_type ? 1 : 2;
-    FLOWD_ASSIGN_OR_RETURN(int64_t first, AllocateTypeIds(conn, account_id, count));
-    std::vector<AssociationLabel> rows =
-        DefaultRowsFor(from_type, to_type, first, first + 1, now_ms);
-    for (const AssociationLabel& l : rows) FLOWD_TRY(InsertLabel(conn, account_id, l));
-    return rows.front();
-  });
-}
-
 Result<std::vector<AssociationLabel>> PgAssociationStore::CreateLabel(
     int64_t account_id, const AssociationLabelDefinition& def, size_t max_labels, int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<AssociationLabel>> {
@@ -136,7 +115,7 @@ Result<std::vector<AssociationLabel>> PgAssociationStore::CreateLabel(
     FLOWD_ASSIGN_OR_RETURN(
         Rows counts,
         conn.Query("SELECT COUNT(DISTINCT name), COUNT(*) FILTER (WHERE name = $4) FROM "
-                   "crm_association_labels WHERE account_id = $1 AND name <> '' AND "
+                   "crm_association_labels WHERE account_id = $1 AND "
                    "((from_type = $2 AND to_type = $3) OR (from_type = $3 AND to_type = $2))",
                    Params().Add(account_id).Add(def.from_type).Add(def.to_type).Add(def.name)));
     if (!counts.empty() && counts.Int(0, 1) > 0) return LabelNameTaken(def.name);

@@ -24,15 +24,25 @@ Result<bool> IsLiveRecord(Connection& conn, int64_t account_id, const std::strin
   return !rows.empty();
 }
 
+// Whether `type_id` is a USER_DEFINED type from→to whose inverse is `inverse_type_id`: a label,
+// or an association definition of a custom object schema (stored from either end).
 Result<bool> IsUserType(Connection& conn, int64_t account_id, const std::string& from_type,
                         const std::string& to_type, int64_t type_id, int64_t inverse_type_id) {
+  const Params params =
+      Params().Add(account_id).Add(type_id).Add(from_type).Add(to_type).Add(inverse_type_id);
   FLOWD_ASSIGN_OR_RETURN(
-      Rows rows,
-      conn.Query(
-          "SELECT 1 FROM crm_association_labels WHERE account_id = $1 AND type_id = $2 "
-          "AND from_type = $3 AND to_type = $4 AND inverse_type_id = $5 FOR SHARE",
-          Params().Add(account_id).Add(type_id).Add(from_type).Add(to_type).Add(inverse_type_id)));
-  return !rows.empty();
+      Rows label,
+      conn.Query("SELECT 1 FROM crm_association_labels WHERE account_id = $1 AND type_id = $2 "
+                 "AND from_type = $3 AND to_type = $4 AND inverse_type_id = $5 FOR SHARE",
+                 params));
+  if (!label.empty()) return true;
+  FLOWD_ASSIGN_OR_RETURN(
+      Rows schema,
+      conn.Query("SELECT 1 FROM crm_schema_associations WHERE account_id = $1 AND "
+                 "((id = $2 AND inverse_id = $5 AND from_type = $3 AND to_type = $4) OR "
+                 "(id = $5 AND inverse_id = $2 AND from_type = $4 AND to_type = $3)) FOR SHARE",
+                 params));
+  return !schema.empty();
 }
 
 Status InsertRow(Connection& conn, int64_t account_id, const AssociationRowKey& r, int64_t now_ms) {

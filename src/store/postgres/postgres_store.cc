@@ -25,6 +25,7 @@ class PostgresStore final : public Store {
         tokens_(*db_),
         flows_(*db_),
         objects_(*db_),
+        properties_(*db_),
         associations_(*db_) {}
 
   Status Migrate() override;
@@ -34,6 +35,7 @@ class PostgresStore final : public Store {
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
+  PropertyStore& properties() override { return properties_; }
   AssociationStore& associations() override { return associations_; }
 
  private:
@@ -43,6 +45,7 @@ class PostgresStore final : public Store {
   PgTokenStore tokens_;
   PgFlowStore flows_;
   PgObjectStore objects_;
+  PgPropertyStore properties_;
   PgAssociationStore associations_;
 };
 

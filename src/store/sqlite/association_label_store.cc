@@ -14,8 +14,8 @@ namespace {
 #define LABEL_COLUMNS "type_id, from_type, to_type, inverse_type_id, name, label, created_at_ms"
 
 AssociationLabel ReadLabel(const Stmt& row) {
-  return AssociationLabel{row.Int(0),  row.Text(1),    row.Text(2), row.Int(3),
-                          row.Text(4), row.OptText(5), row.Int(6)};
+  return AssociationLabel{row.Int(0),  row.Text(1), row.Text(2), row.Int(3),
+                          row.Text(4), row.Text(5), row.Int(6)};
 }
 
 // Allocates `count` consecutive type ids of the account; returns the first.
@@ -29,7 +29,7 @@ Result<int64_t> AllocateTypeIds(Connection& conn, int64_t account_id, int64_t co
   FLOWD_ASSIGN_OR_RETURN(bool row, upsert.Step());
   if (!row) return Error::Internal("association type id allocation returned no row");
   const int64_t last = upsert.Int(0);
-  if (last > kMaxAssociationTypeId) return TypeIdsExhausted();
+  if (last > kLastUserTypeId) return TypeIdsExhausted();
   return last - count + 1;
 }
 
@@ -38,21 +38,8 @@ Status InsertLabel(Connection& conn, int64_t account_id, const AssociationLabel&
       Stmt insert, conn.Prepare("INSERT INTO crm_association_labels (account_id, " LABEL_COLUMNS
                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   insert.Bind(1, account_id).Bind(2, l.type_id).Bind(3, l.from_type).Bind(4, l.to_type);
-  insert.Bind(5, l.inverse_type_id).Bind(6, l.name).BindOpt(7, l.label).Bind(8, l.created_at_ms);
+  insert.Bind(5, l.inverse_type_id).Bind(6, l.name).Bind(7, l.label).Bind(8, l.created_at_ms);
   return insert.Run();
-}
-
-Result<std::optional<AssociationLabel>> FindDefault(Connection& conn, int64_t account_id,
-                                                    const std::string& from_type,
-                                                    const std::string& to_type) {
-  FLOWD_ASSIGN_OR_RETURN(
-      Stmt select,
-      conn.Prepare("SELECT " LABEL_COLUMNS " FROM crm_association_labels WHERE account_id = ?1 "
-                   "AND from_type = ?2 AND to_type = ?3 AND name = ''"));
-  select.Bind(1, account_id).Bind(2, from_type).Bind(3, to_type);
-  FLOWD_ASSIGN_OR_RETURN(bool row, select.Step());
-  if (!row) return std::optional<AssociationLabel>();
-  return std::optional<AssociationLabel>(ReadLabel(select));
 }
 
 // The label row `type_id` of the pair (a default type is not a label).
@@ -62,7 +49,7 @@ Result<AssociationLabel> FindLabel(Connection& conn, int64_t account_id,
   FLOWD_ASSIGN_OR_RETURN(
       Stmt select,
       conn.Prepare("SELECT " LABEL_COLUMNS " FROM crm_association_labels WHERE account_id = ?1 "
-                   "AND type_id = ?2 AND from_type = ?3 AND to_type = ?4 AND name <> ''"));
+                   "AND type_id = ?2 AND from_type = ?3 AND to_type = ?4"));
   select.Bind(1, account_id).Bind(2, type_id).Bind(3, from_type).Bind(4, to_type);
   FLOWD_ASSIGN_OR_RETURN(bool row, select.Step());
   if (!row) return LabelNotFound(type_id, from_type, to_type);
@@ -93,7 +80,7 @@ Result<std::vector<AssociationLabel>> SqliteAssociationStore::ListLabels(
     FLOWD_ASSIGN_OR_RETURN(
         Stmt select,
         conn.Prepare("SELECT " LABEL_COLUMNS " FROM crm_association_labels WHERE account_id = ?1 "
-                     "AND from_type = ?2 AND to_type = ?3 ORDER BY name <> '', type_id"));
+                     "AND from_type = ?2 AND to_type = ?3 ORDER BY type_id"));
     select.Bind(1, account_id).Bind(2, from_type).Bind(3, to_type);
     std::vector<AssociationLabel> labels;
     while (true) {
@@ -118,23 +105,6 @@ Result<std::optional<AssociationLabel>> SqliteAssociationStore::GetLabel(int64_t
   });
 }
 
-Result<AssociationLabel> SqliteAssociationStore::EnsurePairDefault(int64_t account_id,
-                                                                   const std::string& from_type,
-                                                                   const std::string& to_type,
-                                                                   int64_t now_ms) {
-  return db_.Write([&](Connection& conn) -> Result<AssociationLabel> {
-    FLOWD_ASSIGN_OR_RETURN(std::optional<AssociationLabel> found,
-                           FindDefault(conn, account_id, from_type, to_type));
-    if (found) return *found;
-    const int64_t count = from_type == to_type ? 1 : 2;
-    FLOWD_ASSIGN_OR_RETURN(int64_t first, AllocateTypeIds(conn, account_id, count));
-    std::vector<AssociationLabel> rows =
-        DefaultRowsFor(from_type, to_type, first, first + 1, now_ms);
-    for (const AssociationLabel& l : rows) FLOWD_TRY(InsertLabel(conn, account_id, l));
-    return rows.front();
-  });
-}
-
 Result<std::vector<AssociationLabel>> SqliteAssociationStore::CreateLabel(
     int64_t account_id, const AssociationLabelDefinition& def, size_t max_labels, int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<AssociationLabel>> {
@@ -142,7 +112,7 @@ Result<std::vector<AssociationLabel>> SqliteAssociationStore::CreateLabel(
       FLOWD_ASSIGN_OR_RETURN(
           Stmt select,
           conn.Prepare("SELECT COUNT(DISTINCT name), COALESCE(SUM(name = ?4), 0) FROM "
-                       "crm_association_labels WHERE account_id = ?1 AND name <> '' AND "
+                       "crm_association_labels WHERE account_id = ?1 AND "
                        "((from_type = ?2 AND to_type = ?3) OR (from_type = ?3 AND to_type = ?2))"));
       select.Bind(1, account_id).Bind(2, def.from_type).Bind(3, def.to_type).Bind(4, def.name);
       FLOWD_ASSIGN_OR_RETURN(bool row, select.Step());

@@ -23,13 +23,17 @@ Result<bool> IsLiveRecord(Connection& conn, int64_t account_id, const std::strin
   return select.Step();
 }
 
-// Whether `type_id` is a USER_DEFINED type from→to whose inverse is `inverse_type_id`.
+// Whether `type_id` is a USER_DEFINED type from→to whose inverse is `inverse_type_id`: a label,
+// or an association definition of a custom object schema (stored from either end).
 Result<bool> IsUserType(Connection& conn, int64_t account_id, const std::string& from_type,
                         const std::string& to_type, int64_t type_id, int64_t inverse_type_id) {
   FLOWD_ASSIGN_OR_RETURN(
       Stmt select,
       conn.Prepare("SELECT 1 FROM crm_association_labels WHERE account_id = ?1 AND type_id = ?2 "
-                   "AND from_type = ?3 AND to_type = ?4 AND inverse_type_id = ?5"));
+                   "AND from_type = ?3 AND to_type = ?4 AND inverse_type_id = ?5 "
+                   "UNION ALL SELECT 1 FROM crm_schema_associations WHERE account_id = ?1 AND "
+                   "((id = ?2 AND inverse_id = ?5 AND from_type = ?3 AND to_type = ?4) OR "
+                   "(id = ?5 AND inverse_id = ?2 AND from_type = ?4 AND to_type = ?3)) LIMIT 1"));
   select.Bind(1, account_id).Bind(2, type_id).Bind(3, from_type).Bind(4, to_type);
   select.Bind(5, inverse_type_id);
   return select.Step();

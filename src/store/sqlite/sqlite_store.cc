@@ -13,7 +13,12 @@ namespace {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db)
-      : db_(std::move(db)), accounts_(*db_), tokens_(*db_), flows_(*db_), objects_(*db_),
+      : db_(std::move(db)),
+        accounts_(*db_),
+        tokens_(*db_),
+        flows_(*db_),
+        objects_(*db_),
+        properties_(*db_),
         associations_(*db_) {}
 
   Status Migrate() override;
@@ -23,6 +28,7 @@ class SqliteStore final : public Store {
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
+  PropertyStore& properties() override { return properties_; }
   AssociationStore& associations() override { return associations_; }
 
  private:
@@ -31,6 +37,7 @@ class SqliteStore final : public Store {
   SqliteTokenStore tokens_;
   SqliteFlowStore flows_;
   SqliteObjectStore objects_;
+  SqlitePropertyStore properties_;
   SqliteAssociationStore associations_;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "store/association_store.h"
+#include "store/property_store.h"
 #include "store/sqlite/database.h"
 #include "store/store.h"
 
@@ -73,8 +74,6 @@ class SqliteAssociationStore final : public AssociationStore {
   Result<std::vector<AssociationLabel>> ListLabels(int64_t account_id, const std::string& from_type,
                                                    const std::string& to_type) override;
   Result<std::optional<AssociationLabel>> GetLabel(int64_t account_id, int64_t type_id) override;
-  Result<AssociationLabel> EnsurePairDefault(int64_t account_id, const std::string& from_type,
-                                             const std::string& to_type, int64_t now_ms) override;
   Result<std::vector<AssociationLabel>> CreateLabel(int64_t account_id,
                                                     const AssociationLabelDefinition& def,
                                                     size_t max_labels, int64_t now_ms) override;
@@ -128,6 +127,52 @@ class SqliteObjectStore final : public ObjectStore {
   Result<std::vector<CrmEvent>> ObjectEvents(int64_t account_id, const std::string& object_type_id,
                                              int64_t object_id,
                                              std::string_view event_type_id) override;
+
+ private:
+  Database& db_;
+};
+
+class SqlitePropertyStore final : public PropertyStore {
+ public:
+  explicit SqlitePropertyStore(Database& db) : db_(db) {}
+  Result<std::vector<PropertyRecord>> CreateProperties(
+      int64_t account_id, const std::vector<PropertyRecord>& properties, int64_t now_ms) override;
+  Result<std::vector<PropertyRecord>> ListProperties(int64_t account_id,
+                                                     const std::string& object_type_id,
+                                                     bool archived) override;
+  Result<PropertyRecord> GetProperty(int64_t account_id, const std::string& object_type_id,
+                                     const std::string& name, bool archived) override;
+  Result<PropertyRecord> UpdateProperty(int64_t account_id, const PropertyRecord& property,
+                                        int64_t now_ms) override;
+  Result<std::vector<std::string>> ArchiveProperties(int64_t account_id,
+                                                     const std::string& object_type_id,
+                                                     const std::vector<std::string>& names,
+                                                     int64_t now_ms) override;
+  Result<PropertyGroupRecord> CreateGroup(int64_t account_id, const PropertyGroupRecord& group,
+                                          int64_t now_ms) override;
+  Result<std::vector<PropertyGroupRecord>> ListGroups(int64_t account_id,
+                                                      const std::string& object_type_id) override;
+  Result<PropertyGroupRecord> GetGroup(int64_t account_id, const std::string& object_type_id,
+                                       const std::string& name) override;
+  Result<PropertyGroupRecord> UpdateGroup(int64_t account_id, const PropertyGroupRecord& group,
+                                          int64_t now_ms) override;
+  Status DeleteGroup(int64_t account_id, const std::string& object_type_id,
+                     const std::string& name) override;
+  Result<ObjectSchemaRecord> CreateSchema(int64_t account_id, const ObjectSchemaRecord& schema,
+                                          const std::vector<PropertyGroupRecord>& groups,
+                                          const std::vector<PropertyRecord>& properties,
+                                          int64_t now_ms) override;
+  Result<ObjectSchemaRecord> GetSchema(int64_t account_id, int64_t schema_id) override;
+  Result<std::vector<ObjectSchemaRecord>> ListSchemas(int64_t account_id, bool archived) override;
+  Result<ObjectSchemaRecord> UpdateSchema(int64_t account_id, const ObjectSchemaRecord& schema,
+                                          int64_t now_ms) override;
+  Status ArchiveSchema(int64_t account_id, int64_t schema_id, int64_t now_ms) override;
+  Status PurgeSchema(int64_t account_id, int64_t schema_id) override;
+  Result<SchemaAssociationRecord> AddSchemaAssociation(int64_t account_id, int64_t schema_id,
+                                                       const SchemaAssociationRecord& association,
+                                                       int64_t now_ms) override;
+  Status RemoveSchemaAssociation(int64_t account_id, int64_t schema_id,
+                                 int64_t association_id) override;
 
  private:
   Database& db_;

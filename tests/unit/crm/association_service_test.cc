@@ -1,5 +1,5 @@
 // AssociationService (crm/association_service.h) over an in-memory SQLite store, with a resolver
-// that knows the standard types and one custom type.
+// that knows the standard types and the custom type "cars" (a schema created in the store).
 #include "crm/association_service.h"
 
 #include <gtest/gtest.h>
@@ -17,11 +17,12 @@ class TestResolver final : public ObjectTypeResolver {
  public:
   Result<ObjectTypeInfo> Resolve(int64_t account_id, std::string_view name) override {
     if (auto t = FindStandardObjectType(name)) return *t;
-    if (name == "cars" || name == "2-77") {
-      return MakeCustomObjectType("2-77", "cars", "car", "model", account_id);
+    if (!cars_id.empty() && (name == "cars" || name == cars_id)) {
+      return MakeCustomObjectType(cars_id, "cars", "car", "model", account_id);
     }
     return ObjectTypeNotFound(name);
   }
+  std::string cars_id;  // "2-N" once the schema exists
 };
 
 std::vector<int64_t> TypeIds(const std::vector<AssociationTypeInfo>& types) {
@@ -43,7 +44,18 @@ class AssociationServiceTest : public ::testing::Test {
     auto other = store_->accounts().CreateAccount("B", kT0);
     ASSERT_TRUE(other.ok());
     other_ = other->id;
-    svc_ = std::make_unique<AssociationService>(store_->associations(), resolver_, clock_);
+    // The custom object "cars", associated with contacts by its schema (not with deals).
+    store::ObjectSchemaRecord cars;
+    cars.name = "cars";
+    cars.singular_label = "Car";
+    cars.plural_label = "Cars";
+    cars.primary_display_property = "model";
+    cars.associations.push_back({0, 0, "", "0-1", "car_to_contact", 0, 0});
+    auto schema = store_->properties().CreateSchema(account_, cars, {}, {}, kT0);
+    ASSERT_TRUE(schema.ok()) << schema.error().message;
+    resolver_.cars_id = schema->object_type_id();
+    car_to_contact_ = schema->associations.at(0);
+    svc_ = std::make_unique<AssociationService>(*store_, resolver_, clock_);
   }
 
   int64_t Record(const std::string& type, int64_t account = 0) {
@@ -71,6 +83,7 @@ class AssociationServiceTest : public ::testing::Test {
   std::unique_ptr<AssociationService> svc_;
   int64_t account_ = 0;
   int64_t other_ = 0;
+  store::SchemaAssociationRecord car_to_contact_;
 };
 
 TEST_F(AssociationServiceTest, ResolvesTypesAndRefusesUnknownOrUnassociablePairs) {
@@ -159,27 +172,35 @@ TEST_F(AssociationServiceTest, PrimaryMovesAndRemovingTheDefaultRemovesEverythin
   EXPECT_TRUE(Listed(pair, c).empty());
 }
 
-TEST_F(AssociationServiceTest, CustomPairsGetOneDefaultPerAccount) {
-  const int64_t car = Record("2-77");
+TEST_F(AssociationServiceTest, CustomPairsTakeTheirTypesFromTheSchema) {
+  const int64_t car = Record(resolver_.cars_id);
   const int64_t c = Record("0-1");
   AssociationPair pair = Pair("cars", "contacts");
   auto def = svc_->DefaultType(account_, pair);
   ASSERT_TRUE(def.ok()) << def.error().message;
   EXPECT_EQ(def->category, "USER_DEFINED");
-  EXPECT_GE(def->type_id, store::kFirstUserTypeId);
+  EXPECT_EQ(def->type_id, car_to_contact_.id);
+  EXPECT_EQ(def->name, "car_to_contact");
   EXPECT_FALSE(def->label.has_value());
-  auto inverse = svc_->DefaultType(account_, Pair("contacts", "2-77"));
+  auto inverse = svc_->DefaultType(account_, Pair("contacts", resolver_.cars_id));
   ASSERT_TRUE(inverse.ok());
-  EXPECT_EQ(inverse->type_id, def->inverse_type_id);
+  EXPECT_EQ(inverse->type_id, car_to_contact_.inverse_id);
   auto written = svc_->CreateDefault(account_, pair, {{car, c}});
   ASSERT_TRUE(written.ok()) << written.error().message;
   EXPECT_EQ((*written)[0].outcome, store::AssociateOutcome::kDone);
   auto back = Listed(Pair("contacts", "cars"), c);
   ASSERT_EQ(back.size(), 1u);
-  EXPECT_EQ(TypeIds(back[0].types), std::vector<int64_t>{def->inverse_type_id});
+  EXPECT_EQ(TypeIds(back[0].types), std::vector<int64_t>{car_to_contact_.inverse_id});
+  // Labels between a custom object and a standard one.
+  auto label = svc_->CreateLabel(account_, pair, "driver", "Driver", std::nullopt);
+  ASSERT_TRUE(label.ok()) << label.error().message;
   auto types = svc_->ListTypes(account_, pair);
   ASSERT_TRUE(types.ok());
-  EXPECT_EQ(TypeIds(*types), std::vector<int64_t>{def->type_id});
+  EXPECT_EQ(TypeIds(*types), (std::vector<int64_t>{car_to_contact_.id, (*label)[0].type_id}));
+  // No definition between cars and deals: not associable.
+  auto deals = svc_->ResolvePair(account_, "cars", "deals");
+  ASSERT_FALSE(deals.ok());
+  EXPECT_EQ(deals.error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST_F(AssociationServiceTest, LabelsAreDefinedUsedRenamedAndDeleted) {

@@ -90,8 +90,8 @@ TEST(AssociationTypes, WhichPairsCanBeAssociatedAndLabelled) {
   EXPECT_FALSE(CanAssociate(type("notes"), type("notes")));
   EXPECT_TRUE(CanAssociate(type("notes"), cars));
   EXPECT_TRUE(CanAssociate(cars, cars));
-  EXPECT_TRUE(HasCustomPairDefault(cars, type("contacts")));
-  EXPECT_FALSE(HasCustomPairDefault(type("contacts"), type("deals")));
+  EXPECT_TRUE(InvolvesCustomObject(cars, type("contacts")));
+  EXPECT_FALSE(InvolvesCustomObject(type("contacts"), type("deals")));
   EXPECT_TRUE(SupportsLabels(type("tickets")));
   EXPECT_TRUE(SupportsLabels(cars));
   EXPECT_FALSE(SupportsLabels(type("tasks")));
