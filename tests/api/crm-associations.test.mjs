@@ -411,6 +411,31 @@ describe('associations v4: scopes, accounts and what is not built', () => {
       404, 'OBJECT_NOT_FOUND');
   });
 
+  it('never answers 5xx to malformed input', async () => {
+    const [c] = await records(api, 'contacts');
+    const bodies = ['', 'null', '[]', '{}', '"x"', '{"inputs":null}', '{"inputs":[null,1,"a",[]]}',
+      '{"inputs":[{"from":{"id":-1},"to":[{"id":1.5}],"types":[{"associationCategory":null,"associationTypeId":1e40}]}]}',
+      '[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":9223372036854775808}]',
+      '{"name":{},"label":[],"inverseLabel":7,"associationTypeId":"1"}', '{"a":'];
+    const paths = [
+      ['PUT', `/crm/v4/objects/contacts/${c}/associations/companies/1`],
+      ['PUT', `/crm/v4/objects/contacts/${c}/associations/default/companies/99999999999999999999`],
+      ['GET', `/crm/v4/objects/contacts/-1/associations/companies?after=-5&limit=-1`],
+      ['DELETE', `/crm/v4/objects/contacts/${c}/associations/0-999/1`],
+      ...['create', 'read', 'archive', 'labels/archive', 'associate/default'].map((op) =>
+        ['POST', `/crm/v4/associations/contacts/companies/batch/${op}`]),
+      ['POST', '/crm/v4/associations/contacts/companies/labels'],
+      ['PUT', '/crm/v4/associations/contacts/companies/labels'],
+      ['DELETE', '/crm/v4/associations/contacts/companies/labels/99999999999999999999'],
+    ];
+    for (const [method, path] of paths) {
+      for (const body of bodies) {
+        const r = await api(method, path, method === 'GET' || method === 'DELETE' ? {} : { body, headers: JSON_HEADERS });
+        assert.ok(r.status < 500, `${method} ${path} ${body} → ${r.status} ${r.text}`);
+      }
+    }
+  });
+
   it('answers 501 for the usage report and association limits', async () => {
     assertError(await api('POST', '/crm/v4/associations/usage/high-usage-report/1'), 501, 'NOT_IMPLEMENTED', /usage reports/);
     assertError(await api('GET', '/crm/v4/associations/definitions/configurations/all'), 501, 'NOT_IMPLEMENTED', /limits/);
