@@ -39,6 +39,7 @@ using RouteTable = std::vector<Route>;
 void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
+void AddAssociationRoutes(RouteTable& routes);  // association_handlers.cc
 void AddObjectRoutes(RouteTable& routes);
 void AddPropertyRoutes(RouteTable& routes);
 void AddSchemaRoutes(RouteTable& routes);

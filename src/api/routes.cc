@@ -8,6 +8,7 @@ void AddAllRoutes(RouteTable& routes) {
   AddObjectRoutes(routes);
   AddPropertyRoutes(routes);
   AddSchemaRoutes(routes);
+  AddAssociationRoutes(routes);
 }
 
 }  // namespace flowd::api

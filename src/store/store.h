@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/association_store.h"
 #include "store/object_store.h"
 #include "store/property_store.h"
 
@@ -182,6 +183,7 @@ class Store {
   virtual AccountStore& accounts() = 0;
   virtual TokenStore& tokens() = 0;
   virtual FlowStore& flows() = 0;
+  virtual AssociationStore& associations() = 0;
   virtual ObjectStore& objects() = 0;
   virtual PropertyStore& properties() = 0;
 };

@@ -221,6 +221,27 @@ CREATE TABLE crm_schema_associations (
 CREATE INDEX crm_schema_associations_from ON crm_schema_associations (account_id, from_type);
 CREATE INDEX crm_schema_associations_to ON crm_schema_associations (account_id, to_type);
 )sql"},
+      {4, R"sql(
+-- The same tables as the SQLite schema (src/store/sqlite/migrations.cc). The sequence row of an
+-- account is locked by every allocation, which serialises label creation within the account.
+CREATE TABLE crm_association_labels (
+  account_id      BIGINT  NOT NULL,
+  type_id         BIGINT  NOT NULL,
+  from_type       TEXT    NOT NULL,
+  to_type         TEXT    NOT NULL,
+  inverse_type_id BIGINT  NOT NULL,
+  name            TEXT    NOT NULL,
+  label           TEXT    NOT NULL,
+  created_at_ms   BIGINT  NOT NULL,
+  PRIMARY KEY (account_id, type_id)
+);
+CREATE INDEX crm_association_labels_by_pair ON crm_association_labels (account_id, from_type, to_type);
+
+CREATE TABLE crm_association_type_seq (
+  account_id   BIGINT PRIMARY KEY,
+  last_type_id BIGINT  NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

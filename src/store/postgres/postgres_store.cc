@@ -25,7 +25,8 @@ class PostgresStore final : public Store {
         tokens_(*db_),
         flows_(*db_),
         objects_(*db_),
-        properties_(*db_) {}
+        properties_(*db_),
+        associations_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -35,6 +36,7 @@ class PostgresStore final : public Store {
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
   PropertyStore& properties() override { return properties_; }
+  AssociationStore& associations() override { return associations_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -44,6 +46,7 @@ class PostgresStore final : public Store {
   PgFlowStore flows_;
   PgObjectStore objects_;
   PgPropertyStore properties_;
+  PgAssociationStore associations_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

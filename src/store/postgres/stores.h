@@ -1,6 +1,7 @@
 // The PostgreSQL implementations of the store interfaces. Internal to the backend.
 #pragma once
 
+#include "store/association_store.h"
 #include "store/postgres/database.h"
 #include "store/property_store.h"
 #include "store/store.h"
@@ -50,6 +51,37 @@ class PgFlowStore final : public FlowStore {
                                                std::optional<int64_t> after,
                                                std::optional<int64_t> before,
                                                size_t limit) override;
+
+ private:
+  Database& db_;
+};
+
+class PgAssociationStore final : public AssociationStore {
+ public:
+  explicit PgAssociationStore(Database& db) : db_(db) {}
+  Result<std::vector<AssociateOutcome>> Associate(int64_t account_id,
+                                                  const std::vector<AssociationWrite>& writes,
+                                                  int64_t now_ms) override;
+  Status Dissociate(int64_t account_id, const std::vector<AssociationRemoval>& removals) override;
+  Result<std::vector<AssociationPage>> ListAssociations(
+      int64_t account_id, const std::string& from_type,
+      const std::vector<AssociationPageRequest>& requests, const std::string& to_type,
+      size_t limit) override;
+  Result<std::vector<AssociationTypeKey>> TypesBetween(int64_t account_id,
+                                                       const std::string& from_type,
+                                                       int64_t from_id, const std::string& to_type,
+                                                       int64_t to_id) override;
+  Result<std::vector<AssociationLabel>> ListLabels(int64_t account_id, const std::string& from_type,
+                                                   const std::string& to_type) override;
+  Result<std::optional<AssociationLabel>> GetLabel(int64_t account_id, int64_t type_id) override;
+  Result<std::vector<AssociationLabel>> CreateLabel(int64_t account_id,
+                                                    const AssociationLabelDefinition& def,
+                                                    size_t max_labels, int64_t now_ms) override;
+  Status UpdateLabel(int64_t account_id, const std::string& from_type, const std::string& to_type,
+                     int64_t type_id, const std::string& label,
+                     const std::optional<std::string>& inverse_label) override;
+  Status DeleteLabel(int64_t account_id, const std::string& from_type, const std::string& to_type,
+                     int64_t type_id) override;
 
  private:
   Database& db_;

@@ -234,6 +234,28 @@ INSERT INTO sqlite_sequence (name, seq) VALUES ('crm_schema_associations', 10000
 CREATE INDEX crm_schema_associations_from ON crm_schema_associations (account_id, from_type);
 CREATE INDEX crm_schema_associations_to ON crm_schema_associations (account_id, to_type);
 )sql"},
+      {4, R"sql(
+-- Association labels (USER_DEFINED types), one row per direction; both directions share the
+-- name. Type ids are per account (see association_store.h); the sequence row of an account is
+-- its allocation lock.
+CREATE TABLE crm_association_labels (
+  account_id      INTEGER NOT NULL,
+  type_id         INTEGER NOT NULL,
+  from_type       TEXT    NOT NULL,
+  to_type         TEXT    NOT NULL,
+  inverse_type_id INTEGER NOT NULL,
+  name            TEXT    NOT NULL,
+  label           TEXT    NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, type_id)
+) WITHOUT ROWID;
+CREATE INDEX crm_association_labels_by_pair ON crm_association_labels (account_id, from_type, to_type);
+
+CREATE TABLE crm_association_type_seq (
+  account_id   INTEGER PRIMARY KEY,
+  last_type_id INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -18,7 +18,8 @@ class SqliteStore final : public Store {
         tokens_(*db_),
         flows_(*db_),
         objects_(*db_),
-        properties_(*db_) {}
+        properties_(*db_),
+        associations_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -28,6 +29,7 @@ class SqliteStore final : public Store {
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
   PropertyStore& properties() override { return properties_; }
+  AssociationStore& associations() override { return associations_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -36,6 +38,7 @@ class SqliteStore final : public Store {
   SqliteFlowStore flows_;
   SqliteObjectStore objects_;
   SqlitePropertyStore properties_;
+  SqliteAssociationStore associations_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {
