@@ -37,7 +37,9 @@ Result<Typed> Resolve(const HandlerContext& c, bool write) {
   return Typed{service, std::move(type), std::move(caller)};
 }
 
-Error Problems(std::vector<ErrorDetail> problems) { return Error::InvalidList(std::move(problems)); }
+Error Problems(std::vector<ErrorDetail> problems) {
+  return Error::InvalidList(std::move(problems));
+}
 
 // A JSON value HubSpot accepts as a property value: strings, and numbers/booleans (converted to
 // their text); null clears the value.
@@ -207,6 +209,35 @@ Result<const json::array*> BatchInputs(const json::value& body) {
 
 std::string InputPath(size_t i) { return "inputs[" + std::to_string(i) + "]."; }
 
+std::vector<std::string> StringArray(const json::object& o, std::string_view key, std::string in,
+                                     std::vector<ErrorDetail>& problems) {
+  std::vector<std::string> out;
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_array()) {
+    problems.push_back({std::string(key) + " must be an array of strings", in, "INVALID_TYPE", {}});
+    return out;
+  }
+  for (const auto& e : v->get_array()) {
+    if (!e.is_string()) {
+      problems.push_back(
+          {std::string(key) + " must be an array of strings", in, "INVALID_TYPE", {}});
+      return {};
+    }
+    out.emplace_back(e.get_string());
+  }
+  return out;
+}
+
+std::optional<std::string> StringField(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_int64()) return std::to_string(v->get_int64());
+  if (v->is_uint64()) return std::to_string(v->get_uint64());
+  return std::nullopt;
+}
+
 // HubSpot's `associations` of a create body: [{to: {id}, types: [{associationCategory,
 // associationTypeId}]}]. Absent, null and [] mean none.
 std::vector<crm::NewRecordAssociation> ParseNewAssociations(const json::object& o,
@@ -223,8 +254,8 @@ std::vector<crm::NewRecordAssociation> ParseNewAssociations(const json::object& 
   for (size_t i = 0; i < arr.size(); ++i) {
     const std::string at = in + "associations[" + std::to_string(i) + "]";
     const json::object* item = arr[i].if_object();
-    const json::object* to = item ? item->if_contains("to") ? (*item).at("to").if_object() : nullptr
-                                  : nullptr;
+    const json::object* to =
+        item ? item->if_contains("to") ? (*item).at("to").if_object() : nullptr : nullptr;
     auto to_id = to ? StringField(*to, "id") : std::nullopt;
     int64_t id = 0;
     if (to_id) {
@@ -232,7 +263,8 @@ std::vector<crm::NewRecordAssociation> ParseNewAssociations(const json::object& 
       if (ec != std::errc() || p != to_id->data() + to_id->size() || id <= 0) to_id.reset();
     }
     if (!to_id) {
-      problems.push_back({"to.id is required and must be a record id", at + ".to.id", "REQUIRED", {}});
+      problems.push_back(
+          {"to.id is required and must be a record id", at + ".to.id", "REQUIRED", {}});
       continue;
     }
     crm::NewRecordAssociation assoc;
@@ -249,7 +281,9 @@ std::vector<crm::NewRecordAssociation> ParseNewAssociations(const json::object& 
       const json::value* type_id = t ? t->if_contains("associationTypeId") : nullptr;
       if (!category || type_id == nullptr || !type_id->is_int64()) {
         problems.push_back({"each type needs associationCategory and an integer associationTypeId",
-                            tin, "REQUIRED", {}});
+                            tin,
+                            "REQUIRED",
+                            {}});
         continue;
       }
       assoc.types.push_back(crm::AssociationTypeRef{*category, type_id->get_int64()});
@@ -285,10 +319,10 @@ Status AddAssociations(const HandlerContext& c, const Typed& t, const Associatio
   if (read.types.empty()) return Status::Ok();
   json::object all;
   for (const auto& [name, to] : read.types) {
-    FLOWD_ASSIGN_OR_RETURN(crm::AssociatedPage page,
-                           read.service->ListForRecord(c.principal.account_id, t.type.id,
-                                                       v.record.id, to.id, std::nullopt,
-                                                       kAssociationsPerRecord));
+    FLOWD_ASSIGN_OR_RETURN(
+        crm::AssociatedPage page,
+        read.service->ListForRecord(c.principal.account_id, t.type.id, v.record.id, to.id,
+                                    std::nullopt, kAssociationsPerRecord));
     if (page.results.empty()) continue;
     json::array results;
     for (const auto& a : page.results) {
@@ -298,42 +332,13 @@ Status AddAssociations(const HandlerContext& c, const Typed& t, const Associatio
     }
     json::object collection{{"results", std::move(results)}};
     if (page.next_after) {
-      collection["paging"] = json::object{
-          {"next", json::object{{"after", std::to_string(*page.next_after)}}}};
+      collection["paging"] =
+          json::object{{"next", json::object{{"after", std::to_string(*page.next_after)}}}};
     }
     all[name] = std::move(collection);
   }
   if (!all.empty()) o["associations"] = std::move(all);
   return Status::Ok();
-}
-
-std::vector<std::string> StringArray(const json::object& o, std::string_view key, std::string in,
-                                     std::vector<ErrorDetail>& problems) {
-  std::vector<std::string> out;
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || v->is_null()) return out;
-  if (!v->is_array()) {
-    problems.push_back({std::string(key) + " must be an array of strings", in, "INVALID_TYPE", {}});
-    return out;
-  }
-  for (const auto& e : v->get_array()) {
-    if (!e.is_string()) {
-      problems.push_back(
-          {std::string(key) + " must be an array of strings", in, "INVALID_TYPE", {}});
-      return {};
-    }
-    out.emplace_back(e.get_string());
-  }
-  return out;
-}
-
-std::optional<std::string> StringField(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_string()) return std::string(v->get_string());
-  if (v->is_int64()) return std::to_string(v->get_int64());
-  if (v->is_uint64()) return std::to_string(v->get_uint64());
-  return std::nullopt;
 }
 
 // ---------------------------------------------------------------- handlers
@@ -372,17 +377,17 @@ HandlerResult CreateObject(const HandlerContext& c) {
   crm::ObjectInput in;
   std::vector<ErrorDetail> problems;
   ParseProperties(body.get_object(), "", in.properties, problems, true);
-  if (const json::value* a = body.get_object().if_contains("associations");
-      a && !(a->is_array() && a->get_array().empty()) && !a->is_null()) {
-    problems.push_back(
-        {"associations on create are not supported yet: create the record, then "
-         "associate it with PUT /crm/v4/objects/{type}/{id}/associations/…",
-         "associations",
-         "NOT_SUPPORTED",
-         {}});
-  }
+  auto associations = ParseNewAssociations(body.get_object(), "", problems);
   if (!problems.empty()) return Problems(std::move(problems));
+  crm::AssociationService* assoc = nullptr;
+  if (!associations.empty()) {
+    FLOWD_ASSIGN_OR_RETURN(assoc, Need(c.services.associations));
+    FLOWD_TRY(assoc->ValidateForNewRecord(c.principal.account_id, t.type, associations));
+  }
   FLOWD_ASSIGN_OR_RETURN(crm::ObjectView v, t.service->Create(t.caller, t.type, in));
+  if (assoc) {
+    FLOWD_TRY(assoc->AssociateNewRecord(c.principal.account_id, t.type, v.record.id, associations));
+  }
   return HttpResponse::Json(201, json::serialize(RenderObject(v)));
 }
 
@@ -441,16 +446,26 @@ HandlerResult BatchCreateObjects(const HandlerContext& c) {
       continue;
     }
     ParseProperties(*o, InputPath(i), in[i].properties, problems, true);
-    if (const json::value* a = o->if_contains("associations");
-        a && !(a->is_array() && a->get_array().empty()) && !a->is_null()) {
-      problems.push_back({"associations on create are not supported yet",
-                          InputPath(i) + "associations",
-                          "NOT_SUPPORTED",
-                          {}});
-    }
+    associations[i] = ParseNewAssociations(*o, InputPath(i), problems);
   }
   if (!problems.empty()) return Problems(std::move(problems));
+  crm::AssociationService* assoc = nullptr;
+  for (size_t i = 0; i < associations.size(); ++i) {
+    if (associations[i].empty()) continue;
+    FLOWD_ASSIGN_OR_RETURN(assoc, Need(c.services.associations));
+    Status valid = assoc->ValidateForNewRecord(c.principal.account_id, t.type, associations[i]);
+    if (!valid.ok()) {
+      Error e = std::move(valid).error();
+      for (auto& d : e.details) d.in = InputPath(i) + d.in;
+      return e;
+    }
+  }
   FLOWD_ASSIGN_OR_RETURN(crm::BatchResult r, t.service->BatchCreate(t.caller, t.type, in));
+  for (size_t i = 0; assoc && i < associations.size() && i < r.results.size(); ++i) {
+    if (associations[i].empty()) continue;
+    FLOWD_TRY(assoc->AssociateNewRecord(c.principal.account_id, t.type, r.results[i].record.id,
+                                        associations[i]));
+  }
   return BatchResponse(r, started, 201);
 }
 
