@@ -10,9 +10,7 @@
 #include "common/clock.h"
 #include "flows/flow_service.h"
 
-namespace flowd::api {
-
-namespace crm {
+namespace flowd::crm {
 class SchemaService;
 class PropertyService;
 class ObjectService;
@@ -22,7 +20,9 @@ class FormService;
 class EventService;
 class OwnerService;
 class MarketingEmailService;
-}  // namespace crm
+}  // namespace flowd::crm
+
+namespace flowd::api {
 
 // What the handlers reach. The CRM services are owned by the caller (cli/main.cc) and may be
 // null in tests that exercise other areas; their handlers then answer 501.

@@ -39,5 +39,8 @@ using RouteTable = std::vector<Route>;
 void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
+void AddOwnerRoutes(RouteTable& routes);
+void AddFormRoutes(RouteTable& routes);
+void AddMarketingEmailRoutes(RouteTable& routes);
 
 }  // namespace flowd::api

@@ -5,6 +5,9 @@ namespace flowd::api {
 
 void AddAllRoutes(RouteTable& routes) {
   AddFlowRoutes(routes);
+  AddOwnerRoutes(routes);
+  AddFormRoutes(routes);
+  AddMarketingEmailRoutes(routes);
 }
 
 }  // namespace flowd::api

@@ -16,6 +16,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/form_store.h"
+#include "store/marketing_email_store.h"
+#include "store/owner_store.h"
 
 namespace flowd::store {
 
@@ -180,6 +183,9 @@ class Store {
   virtual AccountStore& accounts() = 0;
   virtual TokenStore& tokens() = 0;
   virtual FlowStore& flows() = 0;
+  virtual OwnerStore& owners() = 0;
+  virtual FormStore& forms() = 0;
+  virtual MarketingEmailStore& marketing_emails() = 0;
 };
 
 }  // namespace flowd::store

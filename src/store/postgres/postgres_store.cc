@@ -23,7 +23,10 @@ class PostgresStore final : public Store {
         schema_(std::move(schema)),
         accounts_(*db_),
         tokens_(*db_),
-        flows_(*db_) {}
+        flows_(*db_),
+        owners_(*db_),
+        forms_(*db_),
+        marketing_emails_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -31,6 +34,9 @@ class PostgresStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
+  OwnerStore& owners() override { return owners_; }
+  FormStore& forms() override { return forms_; }
+  MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -38,6 +44,9 @@ class PostgresStore final : public Store {
   PgAccountStore accounts_;
   PgTokenStore tokens_;
   PgFlowStore flows_;
+  PgOwnerStore owners_;
+  PgFormStore forms_;
+  PgMarketingEmailStore marketing_emails_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

@@ -13,7 +13,13 @@ namespace {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db)
-      : db_(std::move(db)), accounts_(*db_), tokens_(*db_), flows_(*db_) {}
+      : db_(std::move(db)),
+        accounts_(*db_),
+        tokens_(*db_),
+        flows_(*db_),
+        owners_(*db_),
+        forms_(*db_),
+        marketing_emails_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -21,12 +27,18 @@ class SqliteStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
+  OwnerStore& owners() override { return owners_; }
+  FormStore& forms() override { return forms_; }
+  MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
 
  private:
   std::unique_ptr<Database> db_;
   SqliteAccountStore accounts_;
   SqliteTokenStore tokens_;
   SqliteFlowStore flows_;
+  SqliteOwnerStore owners_;
+  SqliteFormStore forms_;
+  SqliteMarketingEmailStore marketing_emails_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {
