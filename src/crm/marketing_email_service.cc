@@ -358,7 +358,10 @@ Result<store::MarketingEmailRecord> MarketingEmailService::Clone(int64_t account
     const auto* v = o ? o->if_contains(key) : nullptr;
     if (v && !v->is_null()) overrides[key == std::string_view("cloneName") ? "name" : key] = *v;
   }
-  if (!errors.empty()) return Error::Invalid(errors[0].message, std::move(errors));
+  if (!errors.empty()) {
+    std::string msg = errors[0].message;
+    return Error::Invalid(std::move(msg), std::move(errors));
+  }
   FLOWD_ASSIGN_OR_RETURN(json::object checked, CanonicalEmailBody(overrides, /*create=*/false));
   if (!id)
     return Error::NotFound("Marketing email " + std::string(id_value->get_string()) + " not found");
