@@ -181,8 +181,7 @@ HttpResponse App::Handle(const HttpRequest& req) {
 
   if (!m.route->authenticated) {
     const auth::Principal anonymous;
-    HandlerContext ctx{req,         anonymous, m.route->version, m.route->prefix,
-                       std::move(m.params), s_};
+    HandlerContext ctx{req, anonymous, m.route->version, m.route->prefix, std::move(m.params), s_};
     return Finish(m.route->handler(ctx), req);
   }
   auto principal = s_.tokens.Authenticate(req.Header("authorization"));

@@ -105,7 +105,8 @@ HandlerResult ListFlows(const HandlerContext& c) {
   if (const std::string* a = c.request.QueryParam("after")) {
     FLOWD_ASSIGN_OR_RETURN(after, ParseIdParam(*a, "after"));
   }
-  FLOWD_ASSIGN_OR_RETURN(store::FlowPage page, c.services.flows.List(c.principal.account_id, after, limit));
+  FLOWD_ASSIGN_OR_RETURN(store::FlowPage page,
+                         c.services.flows.List(c.principal.account_id, after, limit));
   boost::json::array results;
   for (const auto& f : page.flows) results.emplace_back(flows::RenderListing(f));
   boost::json::object body{{"results", std::move(results)}};
@@ -121,7 +122,8 @@ HandlerResult ListFlows(const HandlerContext& c) {
 
 HandlerResult CreateFlow(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(boost::json::value body, ParseBody(c.request));
-  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.services.flows.Create(c.principal.account_id, body));
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow,
+                         c.services.flows.Create(c.principal.account_id, body));
   HttpResponse resp = FlowResponse(201, flow);
   resp.headers.emplace_back("Location",
                             c.BaseUrl() + c.prefix + "/flows/" + std::to_string(flow.id));
@@ -137,7 +139,8 @@ HandlerResult GetFlow(const HandlerContext& c) {
 HandlerResult ReplaceFlow(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
   FLOWD_ASSIGN_OR_RETURN(boost::json::value body, ParseBody(c.request));
-  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.services.flows.Replace(c.principal.account_id, id, body));
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow,
+                         c.services.flows.Replace(c.principal.account_id, id, body));
   return FlowResponse(200, flow);
 }
 
@@ -173,7 +176,8 @@ HandlerResult BatchReadFlows(const HandlerContext& c) {
     }
   }
   if (!problems.empty()) return Invalid(std::move(problems));
-  FLOWD_ASSIGN_OR_RETURN(flows::BatchReadResult r, c.services.flows.BatchRead(c.principal.account_id, ids));
+  FLOWD_ASSIGN_OR_RETURN(flows::BatchReadResult r,
+                         c.services.flows.BatchRead(c.principal.account_id, ids));
   std::vector<std::string> rendered;
   rendered.reserve(r.found.size());
   for (const auto& f : r.found) rendered.push_back(flows::RenderFlow(f));
@@ -285,7 +289,8 @@ HandlerResult MapWorkflowIds(const HandlerContext& c) {
     }
   }
   if (!problems.empty()) return Invalid(std::move(problems));
-  FLOWD_ASSIGN_OR_RETURN(flows::MappingResult r, c.services.flows.MapIds(c.principal.account_id, wanted));
+  FLOWD_ASSIGN_OR_RETURN(flows::MappingResult r,
+                         c.services.flows.MapIds(c.principal.account_id, wanted));
   std::vector<std::string> rendered;
   for (const auto& m : r.found) {
     rendered.push_back("{\"flowId\":" + std::to_string(m.flow_id) +

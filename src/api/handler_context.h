@@ -38,7 +38,10 @@ Error MissingScopes(const std::vector<std::string>& scopes);
 template <typename T>
 Result<T*> Need(T* service) {
   if (service == nullptr) {
-    return Error{ErrorCode::kNotImplemented, "This endpoint is not enabled in this server", {}, {},
+    return Error{ErrorCode::kNotImplemented,
+                 "This endpoint is not enabled in this server",
+                 {},
+                 {},
                  std::nullopt};
   }
   return service;

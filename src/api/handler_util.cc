@@ -14,17 +14,7 @@ std::string HandlerContext::BaseUrl() const {
   return out;
 }
 
-Error MissingScopes(const std::vector<std::string>& scopes) {
-  return Error{ErrorCode::kPermissionDenied,
-               "This app hasn't been granted all required scopes to make this call. Read more "
-               "about required scopes here: https://developers.hubspot.com/scopes.",
-               {ErrorDetail{"One or more of the following scopes are required.",
-                            "",
-                            "",
-                            {{"requiredGranularScopes", scopes}}}},
-               {},
-               std::nullopt};
-}
+Error MissingScopes(const std::vector<std::string>& scopes) { return Error::MissingScopes(scopes); }
 
 Status RequireAnyScope(const HandlerContext& c, const std::vector<std::string>& scopes) {
   for (const auto& s : scopes) {

@@ -39,6 +39,7 @@ using RouteTable = std::vector<Route>;
 void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
+void AddObjectRoutes(RouteTable& routes);
 void AddOwnerRoutes(RouteTable& routes);
 void AddFormRoutes(RouteTable& routes);
 void AddMarketingEmailRoutes(RouteTable& routes);

@@ -15,4 +15,16 @@ Error Error::Internal(std::string msg) {
   return Error{ErrorCode::kInternal, std::move(msg), {}, {}, std::nullopt};
 }
 
+Error Error::MissingScopes(std::vector<std::string> scopes) {
+  return Error{ErrorCode::kPermissionDenied,
+               "This app hasn't been granted all required scopes to make this call. Read more "
+               "about required scopes here: https://developers.hubspot.com/scopes.",
+               {ErrorDetail{"One or more of the following scopes are required.",
+                            "",
+                            "",
+                            {{"requiredGranularScopes", std::move(scopes)}}}},
+               {},
+               std::nullopt};
+}
+
 }  // namespace flowd

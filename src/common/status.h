@@ -50,6 +50,8 @@ struct Error {
   static Error NotFound(std::string msg);
   static Error Conflict(std::string msg);
   static Error Internal(std::string msg);
+  // 403 MISSING_SCOPES: the caller needs one of `scopes` (HubSpot's requiredGranularScopes).
+  static Error MissingScopes(std::vector<std::string> scopes);
 };
 
 // A value or an Error. g++ 12 has no std::expected under C++20.

@@ -28,8 +28,8 @@ void SetObjectScopes(ObjectTypeInfo& t, const std::string& f) {
                                      base + ".highly_sensitive.write.v2"};
 }
 
-ObjectTypeInfo Standard(std::string id, std::string name, std::string singular,
-                        std::string display, const std::string& scope_family) {
+ObjectTypeInfo Standard(std::string id, std::string name, std::string singular, std::string display,
+                        const std::string& scope_family) {
   ObjectTypeInfo t;
   t.id = std::move(id);
   t.name = std::move(name);
@@ -103,9 +103,9 @@ bool IsCustomObjectTypeId(std::string_view id) {
 
 Error ObjectTypeNotFound(std::string_view name_or_id) {
   std::string shown(name_or_id.substr(0, 100));
-  return Error::Invalid("Unable to infer object type from: " + shown,
-                        {ErrorDetail{"Unknown object type: " + shown, "objectType",
-                                     "INVALID_OBJECT_TYPE", {}}});
+  return Error::Invalid(
+      "Unable to infer object type from: " + shown,
+      {ErrorDetail{"Unknown object type: " + shown, "objectType", "INVALID_OBJECT_TYPE", {}}});
 }
 
 }  // namespace flowd::crm

@@ -16,8 +16,8 @@ constexpr int64_t kDayMs = 86400000;
 ErrorDetail Bad(const store::PropertyRecord& p, std::string_view value, std::string what,
                 std::string code) {
   std::string shown(value.substr(0, 100));
-  return ErrorDetail{shown + " was not a valid " + what + " for property " + p.name, p.name,
-                     std::move(code), {}};
+  return ErrorDetail{
+      shown + " was not a valid " + what + " for property " + p.name, p.name, std::move(code), {}};
 }
 
 // JSON number grammar: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?, plus a leading '+'-free plain
@@ -94,7 +94,9 @@ std::variant<std::string, ErrorDetail> NormalizePropertyValue(const store::Prope
   if (value.size() > kMaxPropertyValueBytes) {
     return ErrorDetail{"Value of property " + p.name + " is longer than " +
                            std::to_string(kMaxPropertyValueBytes) + " characters",
-                       p.name, "VALUE_TOO_LONG", {}};
+                       p.name,
+                       "VALUE_TOO_LONG",
+                       {}};
   }
   if (value.empty()) return std::string();
   if (p.type == "number") {
@@ -111,9 +113,13 @@ std::variant<std::string, ErrorDetail> NormalizePropertyValue(const store::Prope
     auto ms = ParseInt64(value);
     if (!ms) return Bad(p, value, "date (YYYY-MM-DD or epoch milliseconds)", "INVALID_DATE");
     if (*ms % kDayMs != 0) {
-      return ErrorDetail{std::string(value) + " is not a midnight UTC timestamp, which is required "
-                                              "for date property " + p.name,
-                         p.name, "INVALID_DATE", {}};
+      return ErrorDetail{std::string(value) +
+                             " is not a midnight UTC timestamp, which is required "
+                             "for date property " +
+                             p.name,
+                         p.name,
+                         "INVALID_DATE",
+                         {}};
     }
     return FormatIso8601Ms(*ms).substr(0, 10);
   }

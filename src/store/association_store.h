@@ -39,13 +39,9 @@ class AssociationStore {
   // without `type_id` (0) removes every type between the two records.
   virtual Status Dissociate(int64_t account_id, const std::vector<AssociationRow>& rows) = 0;
   // Associations from one record to records of `to_type`, ordered by to_id, to_id > after.
-  virtual Result<std::vector<AssociationRow>> ListAssociations(int64_t account_id,
-                                                               const std::string& from_type,
-                                                               int64_t from_id,
-                                                               const std::string& to_type,
-                                                               std::optional<int64_t> after,
-                                                               size_t limit) = 0;
-
+  virtual Result<std::vector<AssociationRow>> ListAssociations(
+      int64_t account_id, const std::string& from_type, int64_t from_id, const std::string& to_type,
+      std::optional<int64_t> after, size_t limit) = 0;
 };
 
 }  // namespace flowd::store

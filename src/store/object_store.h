@@ -28,6 +28,9 @@ namespace flowd::store {
 inline constexpr std::string_view kEventObjectCreated = "4-1463224";
 inline constexpr std::string_view kEventPropertyChanged = "4-655002";
 inline constexpr std::string_view kEventFormSubmitted = "4-1639801";
+// flowd's own: a record was archived (HubSpot publishes no event type id for it). The engine uses
+// it to unenroll the record.
+inline constexpr std::string_view kEventObjectArchived = "flowd.object_archived";
 
 struct ObjectRecord {
   int64_t id = 0;

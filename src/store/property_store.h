@@ -37,7 +37,7 @@ struct PropertyRecord {
   bool hidden = false;
   bool form_field = false;
   bool hubspot_defined = false;
-  bool read_only_value = false;       // values are maintained by flowd (hs_object_id, createdate…)
+  bool read_only_value = false;  // values are maintained by flowd (hs_object_id, createdate…)
   bool read_only_definition = false;  // the definition cannot be changed or archived
   bool calculated = false;
   std::string data_sensitivity = "non_sensitive";  // | sensitive | highly_sensitive

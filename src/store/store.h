@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "store/form_store.h"
 #include "store/marketing_email_store.h"
+#include "store/object_store.h"
 #include "store/owner_store.h"
 
 namespace flowd::store {
@@ -183,6 +184,7 @@ class Store {
   virtual AccountStore& accounts() = 0;
   virtual TokenStore& tokens() = 0;
   virtual FlowStore& flows() = 0;
+  virtual ObjectStore& objects() = 0;
   virtual OwnerStore& owners() = 0;
   virtual FormStore& forms() = 0;
   virtual MarketingEmailStore& marketing_emails() = 0;

@@ -1,123 +1,17 @@
-// The Store contract (src/store/store.h), written once and run against every backend.
-//
-// Backends are value parameters (see Backends() at the bottom). Each test gets a fresh, migrated
-// store in its own temporary directory.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
+// The flow, account and token parts of the Store contract (src/store/store.h).
 #include <algorithm>
 #include <atomic>
 #include <barrier>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <limits>
-#include <ostream>
-#include <random>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "store/store.h"
+#include "conformance.h"
 
 namespace flowd::store {
 namespace {
-
-namespace fs = std::filesystem;
-
-#define ASSERT_OK(expr)                                               \
-  do {                                                                \
-    auto&& assert_ok_tmp = (expr);                                    \
-    ASSERT_TRUE(assert_ok_tmp.ok()) << assert_ok_tmp.error().message; \
-  } while (0)
-
-#define ASSERT_OK_AND_ASSIGN(decl, expr) \
-  ASSERT_OK_AND_ASSIGN_IMPL(FLOWD_CONCAT(assert_tmp_, __LINE__), decl, expr)
-#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, decl, expr) \
-  auto tmp = (expr);                               \
-  ASSERT_TRUE(tmp.ok()) << tmp.error().message;    \
-  decl = std::move(tmp).value()
-
-#define EXPECT_ERROR_CODE(expr, expected_code)                                                 \
-  do {                                                                                         \
-    auto&& expect_err_tmp = (expr);                                                            \
-    if (expect_err_tmp.ok()) {                                                                 \
-      ADD_FAILURE() << #expr " succeeded; expected an error";                                  \
-    } else {                                                                                   \
-      EXPECT_EQ(expect_err_tmp.error().code, expected_code) << expect_err_tmp.error().message; \
-    }                                                                                          \
-  } while (0)
-
-constexpr int64_t kT0 = 1'700'000'000'000;  // a fixed "now"; stores never read the clock
-
-struct Backend {
-  std::string name;
-  bool persistent;  // survives closing and reopening (PersistsAcrossReopen)
-  // Opens the store kept in `dir` (a fresh directory per test, the same one on reopen).
-  std::function<Result<std::unique_ptr<Store>>(const fs::path& dir)> open;
-  // When set, the backend needs this environment variable (read when each test starts, not when
-  // ctest lists the tests) and its tests are skipped without it.
-  const char* needs_env = nullptr;
-};
-
-// gtest prints parameters in test listings (and ctest shows them); the name is enough.
-void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
-
-class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
- protected:
-  void SetUp() override {
-    if (const char* env = GetParam().needs_env; env != nullptr) {
-      const char* value = std::getenv(env);
-      if (value == nullptr || *value == '\0')
-        GTEST_SKIP() << "set " << env << " to run this backend";
-    }
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("flowd-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    Open();
-    ASSERT_TRUE(store_);
-    ASSERT_OK_AND_ASSIGN(int version, store_->SchemaVersion());
-    EXPECT_EQ(version, 0) << "a new store starts unmigrated";
-    ASSERT_OK(store_->Migrate());
-    ASSERT_OK_AND_ASSIGN(a_, store_->accounts().CreateAccount("Account A", kT0));
-    ASSERT_OK_AND_ASSIGN(b_, store_->accounts().CreateAccount("Account B", kT0));
-  }
-
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  void Open() {
-    auto opened = GetParam().open(dir_);
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(opened).value();
-  }
-
-  static FlowWrite Write(std::string name, std::vector<std::string> email_content_ids = {},
-                         std::optional<std::string> uuid = std::nullopt) {
-    FlowWrite w;
-    w.uuid = std::move(uuid);
-    w.name = name;
-    w.is_enabled = false;
-    w.flow_type = "WORKFLOW";
-    w.object_type_id = "0-1";
-    w.content_json = R"({"type":"CONTACT_FLOW","actions":[],"name":")" + name + R"("})";
-    w.email_content_ids = std::move(email_content_ids);
-    return w;
-  }
-
-  FlowStore& flows() { return store_->flows(); }
-
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
-  Account a_, b_;
-};
 
 // ---------------------------------------------------------------- migrations
 
@@ -814,49 +708,7 @@ TEST_P(StoreConformanceTest, ConcurrentReadersAndWriters) {
   EXPECT_EQ(total, size_t{kWriters * kFlowsPerWriter});
 }
 
-// ---------------------------------------------------------------- backends
-
-constexpr const char* kPostgresEnv = "FLOWD_TEST_POSTGRES_URL";
-
-// The test URL with a schema unique to the test owning `dir`.
-std::string PostgresUrlFor(const std::string& url, const fs::path& dir) {
-  const fs::path name_file = dir / "postgres-schema";
-  std::string schema;
-  if (std::ifstream in(name_file); in) std::getline(in, schema);
-  if (schema.empty()) {
-    std::random_device random;
-    schema = "t_" + std::to_string(::getpid()) + "_" + std::to_string(random());
-    std::ofstream(name_file) << schema << "\n";
-  }
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema;
-}
-
-std::vector<Backend> Backends() {
-  std::vector<Backend> backends = {
-      {"sqlite_file", true,
-       [](const fs::path& dir) {
-         return Store::Open("sqlite:" + (dir / "db" / "flowd.db").string());
-       }},
-      {"sqlite_memory", false, [](const fs::path&) { return Store::Open("sqlite::memory:"); }},
-  };
-  // PostgreSQL runs only where a server is reachable: set FLOWD_TEST_POSTGRES_URL (`make test`
-  // starts a throwaway server and sets it). The instance is always listed, so that ctest's test
-  // list does not depend on the environment of the build that discovered it. Each test gets an
-  // empty database as a schema of its own (the URL's `schema=` parameter; Migrate creates it).
-  // The name is kept in the test's directory so that reopening finds the same data, and carries
-  // a random part because test processes of earlier runs may have used the same pid.
-  backends.push_back({"postgres", true,
-                      [](const fs::path& dir) {
-                        return Store::Open(PostgresUrlFor(std::getenv(kPostgresEnv), dir));
-                      },
-                      kPostgresEnv});
-  return backends;
-}
-
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::ValuesIn(Backends()),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param.name;
-                         });
+FLOWD_INSTANTIATE_CONFORMANCE(StoreConformanceTest);
 
 }  // namespace
 }  // namespace flowd::store

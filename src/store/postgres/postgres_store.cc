@@ -24,6 +24,7 @@ class PostgresStore final : public Store {
         accounts_(*db_),
         tokens_(*db_),
         flows_(*db_),
+        objects_(*db_),
         owners_(*db_),
         forms_(*db_),
         marketing_emails_(*db_) {}
@@ -34,6 +35,7 @@ class PostgresStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
+  ObjectStore& objects() override { return objects_; }
   OwnerStore& owners() override { return owners_; }
   FormStore& forms() override { return forms_; }
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
@@ -44,6 +46,7 @@ class PostgresStore final : public Store {
   PgAccountStore accounts_;
   PgTokenStore tokens_;
   PgFlowStore flows_;
+  PgObjectStore objects_;
   PgOwnerStore owners_;
   PgFormStore forms_;
   PgMarketingEmailStore marketing_emails_;

@@ -17,6 +17,7 @@ class SqliteStore final : public Store {
         accounts_(*db_),
         tokens_(*db_),
         flows_(*db_),
+        objects_(*db_),
         owners_(*db_),
         forms_(*db_),
         marketing_emails_(*db_) {}
@@ -27,6 +28,7 @@ class SqliteStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
+  ObjectStore& objects() override { return objects_; }
   OwnerStore& owners() override { return owners_; }
   FormStore& forms() override { return forms_; }
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
@@ -36,6 +38,7 @@ class SqliteStore final : public Store {
   SqliteAccountStore accounts_;
   SqliteTokenStore tokens_;
   SqliteFlowStore flows_;
+  SqliteObjectStore objects_;
   SqliteOwnerStore owners_;
   SqliteFormStore forms_;
   SqliteMarketingEmailStore marketing_emails_;

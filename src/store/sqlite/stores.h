@@ -54,6 +54,51 @@ class SqliteFlowStore final : public FlowStore {
   Database& db_;
 };
 
+class SqliteObjectStore final : public ObjectStore {
+ public:
+  explicit SqliteObjectStore(Database& db) : db_(db) {}
+  Result<std::vector<ObjectRecord>> CreateObjects(
+      int64_t account_id, const std::string& object_type_id,
+      const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
+      int64_t now_ms) override;
+  Result<std::vector<ObjectRecord>> UpdateObjects(int64_t account_id,
+                                                  const std::string& object_type_id,
+                                                  const std::vector<ObjectUpdate>& updates,
+                                                  const ObjectWriteOptions& options,
+                                                  int64_t now_ms) override;
+  Result<std::vector<int64_t>> ArchiveObjects(int64_t account_id, const std::string& object_type_id,
+                                              const std::vector<int64_t>& ids,
+                                              int64_t now_ms) override;
+  Result<std::vector<ObjectRecord>> GetObjects(int64_t account_id,
+                                               const std::string& object_type_id,
+                                               const std::vector<int64_t>& ids,
+                                               bool archived) override;
+  Result<ObjectPage> ListObjects(int64_t account_id, const std::string& object_type_id,
+                                 std::optional<int64_t> after_id, size_t limit,
+                                 bool archived) override;
+  Result<std::vector<int64_t>> FindByValues(int64_t account_id, const std::string& object_type_id,
+                                            const std::string& property,
+                                            const std::vector<std::string>& values,
+                                            size_t limit) override;
+  Result<std::vector<int64_t>> FindWithProperty(int64_t account_id,
+                                                const std::string& object_type_id,
+                                                const std::string& property,
+                                                std::optional<int64_t> after_id,
+                                                size_t limit) override;
+  Result<int64_t> CountObjects(int64_t account_id, const std::string& object_type_id) override;
+  Result<ValueHistory> GetHistory(int64_t account_id, const std::string& object_type_id,
+                                  const std::vector<int64_t>& ids,
+                                  const std::vector<std::string>& properties) override;
+  Result<std::vector<CrmEvent>> AppendEvents(const std::vector<CrmEvent>& events) override;
+  Result<std::vector<CrmEvent>> ReadEvents(int64_t after_seq, size_t limit) override;
+  Result<std::vector<CrmEvent>> ObjectEvents(int64_t account_id, const std::string& object_type_id,
+                                             int64_t object_id,
+                                             std::string_view event_type_id) override;
+
+ private:
+  Database& db_;
+};
+
 class SqliteOwnerStore final : public OwnerStore {
  public:
   explicit SqliteOwnerStore(Database& db) : db_(db) {}

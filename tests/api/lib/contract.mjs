@@ -15,7 +15,7 @@
 //   * SINGLE_CONNECTION `fields` values and ApiMapInputValue.values accept any JSON — the spec's
 //     "object" typing there is a known quirk (DESIGN.md §4);
 //   * CUSTOM_CODE outputFields also accept the simple typed variant {name, type} (see below).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -25,6 +25,13 @@ const SPEC_FILES = {
   v4: 'automation-v4-flows.v4.openapi.json',
   beta: 'automation-v4-flows.2026-09-beta.openapi.json',
 };
+// Every CRM/marketing spec in ../shared/spec/crm is loaded too (name = file name without
+// ".openapi.json"); a request outside /automation is checked against the operation, across all
+// of them, whose template matches with the most literal segments (so /crm/v3/objects/contacts/…
+// is checked against the contacts spec, /crm/v3/objects/{objectType}/… against objects).
+for (const f of readdirSync(resolve(specDir, 'crm')).filter((n) => n.endsWith('.openapi.json')).sort()) {
+  SPEC_FILES[f.replace('.openapi.json', '')] = `crm/${f}`;
+}
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -143,7 +150,18 @@ class Contract {
     let specName = null;
     if (pathname.startsWith('/automation/2026-09-beta/')) specName = 'beta';
     else if (pathname.startsWith('/automation/v4/')) specName = 'v4';
-    if (!specName) return null;
+    if (!specName) {
+      let best = null;
+      for (const [name, spec] of Object.entries(this.specs)) {
+        if (name === 'v4' || name === 'beta') continue;
+        for (const o of spec.operations) {
+          if (o.method !== method.toUpperCase() || !o.re.test(pathname)) continue;
+          if (!best || o.literalSegments > best.literalSegments) best = { specName: name, ...o };
+          break;  // operations are sorted most-literal first within a spec
+        }
+      }
+      return best;
+    }
     for (const o of this.specs[specName].operations) {
       if (o.method === method.toUpperCase() && o.re.test(pathname)) return { specName, ...o };
     }

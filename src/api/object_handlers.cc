@@ -1,0 +1,609 @@
+// /crm/v3/objects/{objectType}…: HubSpot's CRM objects API (and, through the same routes, the
+// per-type APIs /crm/v3/objects/contacts, /companies, /deals, /tickets, /tasks, /notes).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <charconv>
+
+#include "api/handler_context.h"
+#include "api/route.h"
+#include "common/time_format.h"
+#include "crm/object_search.h"
+#include "crm/object_service.h"
+
+namespace flowd::api {
+namespace {
+
+namespace json = boost::json;
+
+struct Typed {
+  crm::ObjectService* service;
+  crm::ObjectTypeInfo type;
+  crm::Caller caller;
+};
+
+// The service, the path's object type, and the caller (checked against the type's read or write
+// scopes).
+Result<Typed> Resolve(const HandlerContext& c, bool write) {
+  FLOWD_ASSIGN_OR_RETURN(crm::ObjectService * service, Need(c.services.objects));
+  FLOWD_ASSIGN_OR_RETURN(crm::ObjectTypeInfo type,
+                         service->Type(c.principal.account_id, c.params.at(0)));
+  FLOWD_TRY(RequireAnyScope(c, write ? type.write_scopes : type.read_scopes));
+  crm::Caller caller;
+  caller.account_id = c.principal.account_id;
+  caller.scopes = c.principal.scopes;
+  caller.source = {"API", "token:" + std::to_string(c.principal.token_id)};
+  return Typed{service, std::move(type), std::move(caller)};
+}
+
+Error Problems(std::vector<ErrorDetail> problems) {
+  std::string msg = problems.size() == 1
+                        ? problems[0].message
+                        : std::to_string(problems.size()) + " problems in the request";
+  return Error::Invalid(std::move(msg), std::move(problems));
+}
+
+// A JSON value HubSpot accepts as a property value: strings, and numbers/booleans (converted to
+// their text); null clears the value.
+std::optional<std::string> ValueText(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::string:
+      return std::string(v.get_string());
+    case json::kind::null:
+      return std::string();
+    case json::kind::bool_:
+      return v.get_bool() ? "true" : "false";
+    case json::kind::int64:
+      return std::to_string(v.get_int64());
+    case json::kind::uint64:
+      return std::to_string(v.get_uint64());
+    case json::kind::double_: {
+      std::string s = json::serialize(v);
+      return s;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+void ParseProperties(const json::object& o, std::string_view in,
+                     std::map<std::string, std::string>& out, std::vector<ErrorDetail>& problems,
+                     bool required) {
+  const json::value* props = o.if_contains("properties");
+  if (props == nullptr) {
+    if (required) {
+      problems.push_back(
+          {"properties is required", std::string(in) + "properties", "REQUIRED", {}});
+    }
+    return;
+  }
+  if (!props->is_object()) {
+    problems.push_back({"properties must be an object of property name to value",
+                        std::string(in) + "properties",
+                        "INVALID_TYPE",
+                        {}});
+    return;
+  }
+  for (const auto& [k, v] : props->get_object()) {
+    auto text = ValueText(v);
+    if (!text) {
+      problems.push_back({"The value of property " + std::string(k) + " must be a string",
+                          std::string(in) + "properties." + std::string(k),
+                          "INVALID_TYPE",
+                          {}});
+      continue;
+    }
+    out[std::string(k)] = std::move(*text);
+  }
+}
+
+std::vector<std::string> SplitCsv(const std::vector<std::string>& params) {
+  std::vector<std::string> out;
+  for (const auto& p : params) {
+    size_t i = 0;
+    while (i <= p.size()) {
+      size_t j = p.find(',', i);
+      if (j == std::string::npos) j = p.size();
+      if (j > i) out.push_back(p.substr(i, j - i));
+      i = j + 1;
+    }
+  }
+  return out;
+}
+
+Result<bool> BoolParam(const HttpRequest& r, std::string_view name) {
+  const std::string* v = r.QueryParam(name);
+  if (v == nullptr || v->empty() || *v == "false") return false;
+  if (*v == "true") return true;
+  std::string msg = std::string(name) + " must be true or false";
+  return Error::Invalid(msg, {ErrorDetail{msg, std::string(name), "INVALID_BOOLEAN", {}}});
+}
+
+Result<crm::ReadOptions> ReadOptionsFromQuery(const HttpRequest& r) {
+  crm::ReadOptions read;
+  read.properties = SplitCsv(r.QueryParams("properties"));
+  read.properties_with_history = SplitCsv(r.QueryParams("propertiesWithHistory"));
+  FLOWD_ASSIGN_OR_RETURN(read.archived, BoolParam(r, "archived"));
+  return read;
+}
+
+json::object RenderObject(const crm::ObjectView& v) {
+  json::object props;
+  for (const auto& [k, val] : v.properties) props[k] = val;
+  json::object o{{"id", std::to_string(v.record.id)},
+                 {"properties", std::move(props)},
+                 {"createdAt", FormatIso8601Ms(v.record.created_at_ms)},
+                 {"updatedAt", FormatIso8601Ms(v.record.updated_at_ms)},
+                 {"archived", v.record.archived_at_ms.has_value()}};
+  if (v.record.archived_at_ms) o["archivedAt"] = FormatIso8601Ms(*v.record.archived_at_ms);
+  if (!v.history.empty()) {
+    json::object hist;
+    for (const auto& [name, versions] : v.history) {
+      json::array arr;
+      for (const auto& ver : versions) {
+        json::object e{{"value", ver.value},
+                       {"timestamp", FormatIso8601Ms(ver.timestamp_ms)},
+                       {"sourceType", ver.source_type}};
+        if (!ver.source_id.empty()) e["sourceId"] = ver.source_id;
+        arr.push_back(std::move(e));
+      }
+      hist[name] = std::move(arr);
+    }
+    o["propertiesWithHistory"] = std::move(hist);
+  }
+  return o;
+}
+
+json::object StandardError(const crm::ItemError& e) {
+  json::array ids;
+  for (const auto& id : e.ids) ids.emplace_back(id);
+  json::object context{{"ids", std::move(ids)}};
+  return json::object{
+      {"status", "error"},
+      {"category", e.error.code == ErrorCode::kNotFound ? "OBJECT_NOT_FOUND" : "VALIDATION_ERROR"},
+      {"message", e.error.message},
+      {"context", std::move(context)},
+      {"errors", json::array()},
+      {"links", json::object()}};
+}
+
+HttpResponse BatchResponse(const crm::BatchResult& r, int64_t started_ms, int ok_status,
+                           bool upsert = false) {
+  json::array results;
+  for (size_t i = 0; i < r.results.size(); ++i) {
+    json::object o = RenderObject(r.results[i]);
+    if (upsert) o["new"] = r.is_new.at(i);
+    results.push_back(std::move(o));
+  }
+  json::object body{{"status", "COMPLETE"},
+                    {"results", std::move(results)},
+                    {"startedAt", FormatIso8601Ms(started_ms)},
+                    {"completedAt", FormatIso8601Ms(SystemClock::Instance().NowMs())}};
+  if (!r.errors.empty()) {
+    json::array errors;
+    for (const auto& e : r.errors) errors.push_back(StandardError(e));
+    body["numErrors"] = static_cast<int64_t>(r.errors.size());
+    body["errors"] = std::move(errors);
+  }
+  return HttpResponse::Json(r.errors.empty() ? ok_status : 207, json::serialize(body));
+}
+
+// `inputs` of a batch body: an array of 1..kMaxBatch objects.
+Result<const json::array*> BatchInputs(const json::value& body) {
+  const json::object* o = body.if_object();
+  const json::value* inputs = o ? o->if_contains("inputs") : nullptr;
+  if (inputs == nullptr || !inputs->is_array()) {
+    return Problems({{"inputs is required and must be an array", "inputs", "REQUIRED", {}}});
+  }
+  const size_t n = inputs->get_array().size();
+  if (n > crm::ObjectService::kMaxBatch) {
+    return Problems({{"A batch may hold at most " + std::to_string(crm::ObjectService::kMaxBatch) +
+                          " inputs, got " + std::to_string(n),
+                      "inputs",
+                      "TOO_MANY_INPUTS",
+                      {}}});
+  }
+  return &inputs->get_array();
+}
+
+std::string InputPath(size_t i) { return "inputs[" + std::to_string(i) + "]."; }
+
+std::vector<std::string> StringArray(const json::object& o, std::string_view key, std::string in,
+                                     std::vector<ErrorDetail>& problems) {
+  std::vector<std::string> out;
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_array()) {
+    problems.push_back({std::string(key) + " must be an array of strings", in, "INVALID_TYPE", {}});
+    return out;
+  }
+  for (const auto& e : v->get_array()) {
+    if (!e.is_string()) {
+      problems.push_back(
+          {std::string(key) + " must be an array of strings", in, "INVALID_TYPE", {}});
+      return {};
+    }
+    out.emplace_back(e.get_string());
+  }
+  return out;
+}
+
+std::optional<std::string> StringField(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_int64()) return std::to_string(v->get_int64());
+  if (v->is_uint64()) return std::to_string(v->get_uint64());
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------- handlers
+
+HandlerResult ListObjects(const HandlerContext& c) {
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, false));
+  FLOWD_ASSIGN_OR_RETURN(size_t limit, ParseLimit(c.request, 10, 100));
+  std::optional<int64_t> after;
+  if (const std::string* a = c.request.QueryParam("after"); a && !a->empty()) {
+    FLOWD_ASSIGN_OR_RETURN(after, ParseIdParam(*a, "after"));
+  }
+  FLOWD_ASSIGN_OR_RETURN(crm::ReadOptions read, ReadOptionsFromQuery(c.request));
+  FLOWD_ASSIGN_OR_RETURN(auto page, t.service->List(t.caller, t.type, after, limit, read));
+  json::array results;
+  for (const auto& v : page.first) results.push_back(RenderObject(v));
+  json::object body{{"results", std::move(results)}};
+  if (page.second) {
+    const std::string next = std::to_string(*page.second);
+    body["paging"] = json::object{
+        {"next", json::object{{"after", next},
+                              {"link", c.BaseUrl() + "/crm/v3/objects/" + c.params[0] +
+                                           "?after=" + next + "&limit=" + std::to_string(limit)}}}};
+  }
+  return HttpResponse::Json(200, json::serialize(body));
+}
+
+HandlerResult CreateObject(const HandlerContext& c) {
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, true));
+  FLOWD_ASSIGN_OR_RETURN(json::value body, ParseBody(c.request));
+  if (!body.is_object()) return Problems({{"The body must be a JSON object", "", "", {}}});
+  crm::ObjectInput in;
+  std::vector<ErrorDetail> problems;
+  ParseProperties(body.get_object(), "", in.properties, problems, true);
+  if (const json::value* a = body.get_object().if_contains("associations");
+      a && !(a->is_array() && a->get_array().empty()) && !a->is_null()) {
+    problems.push_back(
+        {"associations on create are not supported yet: create the record, then "
+         "associate it with PUT /crm/v4/objects/{type}/{id}/associations/…",
+         "associations",
+         "NOT_SUPPORTED",
+         {}});
+  }
+  if (!problems.empty()) return Problems(std::move(problems));
+  FLOWD_ASSIGN_OR_RETURN(crm::ObjectView v, t.service->Create(t.caller, t.type, in));
+  return HttpResponse::Json(201, json::serialize(RenderObject(v)));
+}
+
+Result<crm::ObjectRef> RefFromPath(const HandlerContext& c) {
+  crm::ObjectRef ref{c.params.at(1), ""};
+  if (const std::string* p = c.request.QueryParam("idProperty"); p && !p->empty()) {
+    ref.id_property = *p;
+  }
+  return ref;
+}
+
+HandlerResult GetObject(const HandlerContext& c) {
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, false));
+  FLOWD_ASSIGN_OR_RETURN(crm::ObjectRef ref, RefFromPath(c));
+  FLOWD_ASSIGN_OR_RETURN(crm::ReadOptions read, ReadOptionsFromQuery(c.request));
+  FLOWD_ASSIGN_OR_RETURN(crm::ObjectView v, t.service->Get(t.caller, t.type, ref, read));
+  return HttpResponse::Json(200, json::serialize(RenderObject(v)));
+}
+
+HandlerResult UpdateObject(const HandlerContext& c) {
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, true));
+  FLOWD_ASSIGN_OR_RETURN(crm::ObjectRef ref, RefFromPath(c));
+  FLOWD_ASSIGN_OR_RETURN(json::value body, ParseBody(c.request));
+  if (!body.is_object()) return Problems({{"The body must be a JSON object", "", "", {}}});
+  crm::ObjectInput in;
+  std::vector<ErrorDetail> problems;
+  ParseProperties(body.get_object(), "", in.properties, problems, true);
+  if (!problems.empty()) return Problems(std::move(problems));
+  FLOWD_ASSIGN_OR_RETURN(crm::ObjectView v, t.service->Update(t.caller, t.type, ref, in));
+  return HttpResponse::Json(200, json::serialize(RenderObject(v)));
+}
+
+HandlerResult ArchiveObject(const HandlerContext& c) {
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, true));
+  FLOWD_ASSIGN_OR_RETURN(int64_t id, ParseIdParam(c.params.at(1), "objectId"));
+  FLOWD_TRY(t.service->Archive(t.caller, t.type, {id}));
+  return HttpResponse::NoContent();
+}
+
+HandlerResult BatchCreateObjects(const HandlerContext& c) {
+  const int64_t started = SystemClock::Instance().NowMs();
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, true));
+  FLOWD_ASSIGN_OR_RETURN(json::value body, ParseBody(c.request));
+  FLOWD_ASSIGN_OR_RETURN(const json::array* inputs, BatchInputs(body));
+  std::vector<crm::ObjectInput> in(inputs->size());
+  std::vector<ErrorDetail> problems;
+  for (size_t i = 0; i < inputs->size(); ++i) {
+    const json::object* o = (*inputs)[i].if_object();
+    if (o == nullptr) {
+      problems.push_back(
+          {"each input must be an object", "inputs[" + std::to_string(i) + "]", "", {}});
+      continue;
+    }
+    ParseProperties(*o, InputPath(i), in[i].properties, problems, true);
+    if (const json::value* a = o->if_contains("associations");
+        a && !(a->is_array() && a->get_array().empty()) && !a->is_null()) {
+      problems.push_back({"associations on create are not supported yet",
+                          InputPath(i) + "associations",
+                          "NOT_SUPPORTED",
+                          {}});
+    }
+  }
+  if (!problems.empty()) return Problems(std::move(problems));
+  FLOWD_ASSIGN_OR_RETURN(crm::BatchResult r, t.service->BatchCreate(t.caller, t.type, in));
+  return BatchResponse(r, started, 201);
+}
+
+HandlerResult BatchReadObjects(const HandlerContext& c) {
+  const int64_t started = SystemClock::Instance().NowMs();
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, false));
+  FLOWD_ASSIGN_OR_RETURN(json::value body, ParseBody(c.request));
+  FLOWD_ASSIGN_OR_RETURN(const json::array* inputs, BatchInputs(body));
+  const json::object& o = body.get_object();
+  std::vector<ErrorDetail> problems;
+  crm::ReadOptions read;
+  read.properties = StringArray(o, "properties", "properties", problems);
+  read.properties_with_history =
+      StringArray(o, "propertiesWithHistory", "propertiesWithHistory", problems);
+  FLOWD_ASSIGN_OR_RETURN(read.archived, BoolParam(c.request, "archived"));
+  std::string id_property;
+  if (const json::value* p = o.if_contains("idProperty"); p && !p->is_null()) {
+    if (!p->is_string()) {
+      problems.push_back({"idProperty must be a string", "idProperty", "INVALID_TYPE", {}});
+    } else {
+      id_property = std::string(p->get_string());
+    }
+  }
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < inputs->size(); ++i) {
+    const json::object* in = (*inputs)[i].if_object();
+    auto id = in ? StringField(*in, "id") : std::nullopt;
+    if (!id) {
+      problems.push_back(
+          {"id is required and must be a string", InputPath(i) + "id", "REQUIRED", {}});
+      continue;
+    }
+    ids.push_back(*id);
+  }
+  if (!problems.empty()) return Problems(std::move(problems));
+  FLOWD_ASSIGN_OR_RETURN(crm::BatchResult r,
+                         t.service->BatchRead(t.caller, t.type, ids, id_property, read));
+  return BatchResponse(r, started, 200);
+}
+
+Result<std::vector<crm::ObjectUpdateInput>> UpdateInputs(const json::array& inputs,
+                                                         bool need_id_property) {
+  std::vector<crm::ObjectUpdateInput> out(inputs.size());
+  std::vector<ErrorDetail> problems;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const json::object* o = inputs[i].if_object();
+    if (o == nullptr) {
+      problems.push_back(
+          {"each input must be an object", "inputs[" + std::to_string(i) + "]", "", {}});
+      continue;
+    }
+    auto id = StringField(*o, "id");
+    if (!id || id->empty()) {
+      problems.push_back(
+          {"id is required and must be a string", InputPath(i) + "id", "REQUIRED", {}});
+    } else {
+      out[i].ref.id = *id;
+    }
+    if (const json::value* p = o->if_contains("idProperty"); p && !p->is_null()) {
+      if (!p->is_string()) {
+        problems.push_back({"idProperty must be a string", InputPath(i) + "idProperty", "", {}});
+      } else {
+        out[i].ref.id_property = std::string(p->get_string());
+      }
+    }
+    (void)need_id_property;
+    ParseProperties(*o, InputPath(i), out[i].properties, problems, true);
+  }
+  if (!problems.empty()) return Problems(std::move(problems));
+  return out;
+}
+
+HandlerResult BatchUpdateObjects(const HandlerContext& c) {
+  const int64_t started = SystemClock::Instance().NowMs();
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, true));
+  FLOWD_ASSIGN_OR_RETURN(json::value body, ParseBody(c.request));
+  FLOWD_ASSIGN_OR_RETURN(const json::array* inputs, BatchInputs(body));
+  FLOWD_ASSIGN_OR_RETURN(auto in, UpdateInputs(*inputs, false));
+  FLOWD_ASSIGN_OR_RETURN(crm::BatchResult r, t.service->BatchUpdate(t.caller, t.type, in));
+  return BatchResponse(r, started, 200);
+}
+
+HandlerResult BatchUpsertObjects(const HandlerContext& c) {
+  const int64_t started = SystemClock::Instance().NowMs();
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, true));
+  FLOWD_ASSIGN_OR_RETURN(json::value body, ParseBody(c.request));
+  FLOWD_ASSIGN_OR_RETURN(const json::array* inputs, BatchInputs(body));
+  FLOWD_ASSIGN_OR_RETURN(auto in, UpdateInputs(*inputs, true));
+  FLOWD_ASSIGN_OR_RETURN(crm::BatchResult r, t.service->BatchUpsert(t.caller, t.type, in));
+  return BatchResponse(r, started, 200, /*upsert=*/true);
+}
+
+HandlerResult BatchArchiveObjects(const HandlerContext& c) {
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, true));
+  FLOWD_ASSIGN_OR_RETURN(json::value body, ParseBody(c.request));
+  FLOWD_ASSIGN_OR_RETURN(const json::array* inputs, BatchInputs(body));
+  std::vector<int64_t> ids;
+  std::vector<ErrorDetail> problems;
+  for (size_t i = 0; i < inputs->size(); ++i) {
+    const json::object* in = (*inputs)[i].if_object();
+    auto id = in ? StringField(*in, "id") : std::nullopt;
+    auto parsed = id ? ParseIdParam(*id, InputPath(i) + "id") : Result<int64_t>(Error::Invalid(""));
+    if (!parsed.ok()) {
+      problems.push_back(
+          {"id is required and must be a record id", InputPath(i) + "id", "INVALID_ID", {}});
+      continue;
+    }
+    ids.push_back(*parsed);
+  }
+  if (!problems.empty()) return Problems(std::move(problems));
+  FLOWD_TRY(t.service->Archive(t.caller, t.type, ids));
+  return HttpResponse::NoContent();
+}
+
+HandlerResult SearchObjects(const HandlerContext& c) {
+  FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, false));
+  FLOWD_ASSIGN_OR_RETURN(json::value body, ParseBody(c.request));
+  if (!body.is_object()) return Problems({{"The body must be a JSON object", "", "", {}}});
+  const json::object& o = body.get_object();
+  crm::SearchRequest req;
+  std::vector<ErrorDetail> problems;
+  if (const json::value* groups = o.if_contains("filterGroups"); groups && !groups->is_null()) {
+    if (!groups->is_array()) {
+      problems.push_back({"filterGroups must be an array", "filterGroups", "INVALID_TYPE", {}});
+    } else {
+      for (size_t g = 0; g < groups->get_array().size(); ++g) {
+        const std::string gin = "filterGroups[" + std::to_string(g) + "]";
+        const json::object* go = groups->get_array()[g].if_object();
+        const json::value* filters = go ? go->if_contains("filters") : nullptr;
+        if (filters == nullptr || !filters->is_array()) {
+          problems.push_back(
+              {"filters is required and must be an array", gin + ".filters", "REQUIRED", {}});
+          continue;
+        }
+        std::vector<crm::SearchFilter> group;
+        for (size_t i = 0; i < filters->get_array().size(); ++i) {
+          const std::string fin = gin + ".filters[" + std::to_string(i) + "]";
+          const json::object* fo = filters->get_array()[i].if_object();
+          if (fo == nullptr) {
+            problems.push_back({"each filter must be an object", fin, "INVALID_TYPE", {}});
+            continue;
+          }
+          crm::SearchFilter f;
+          auto name = StringField(*fo, "propertyName");
+          auto op = StringField(*fo, "operator");
+          if (!name)
+            problems.push_back({"propertyName is required", fin + ".propertyName", "REQUIRED", {}});
+          if (!op) problems.push_back({"operator is required", fin + ".operator", "REQUIRED", {}});
+          if (!name || !op) continue;
+          f.property = *name;
+          f.op = *op;
+          if (const json::value* v = fo->if_contains("value"); v && !v->is_null()) {
+            f.value = ValueText(*v);
+            if (!f.value)
+              problems.push_back({"value must be a string", fin + ".value", "INVALID_TYPE", {}});
+          }
+          if (const json::value* v = fo->if_contains("highValue"); v && !v->is_null()) {
+            f.high_value = ValueText(*v);
+            if (!f.high_value)
+              problems.push_back(
+                  {"highValue must be a string", fin + ".highValue", "INVALID_TYPE", {}});
+          }
+          if (const json::value* v = fo->if_contains("values"); v && v->is_array()) {
+            for (const auto& e : v->get_array()) {
+              auto text = ValueText(e);
+              if (text) f.values.push_back(*text);
+            }
+          }
+          group.push_back(std::move(f));
+        }
+        req.groups.push_back(std::move(group));
+      }
+    }
+  }
+  if (const json::value* sorts = o.if_contains("sorts"); sorts && sorts->is_array()) {
+    for (const auto& s : sorts->get_array()) {
+      crm::SearchSort sort;
+      if (s.is_string()) {
+        std::string text(s.get_string());
+        sort.descending = !text.empty() && text[0] == '-';
+        sort.property = sort.descending ? text.substr(1) : text;
+      } else if (const json::object* so = s.if_object()) {
+        sort.property = StringField(*so, "propertyName").value_or("");
+        sort.descending = StringField(*so, "direction").value_or("ASCENDING") == "DESCENDING";
+      }
+      if (sort.property.empty()) {
+        problems.push_back({"each sort must name a property", "sorts", "INVALID_TYPE", {}});
+        continue;
+      }
+      req.sorts.push_back(std::move(sort));
+    }
+  }
+  req.properties = StringArray(o, "properties", "properties", problems);
+  req.query = StringField(o, "query").value_or("");
+  if (const json::value* l = o.if_contains("limit"); l && !l->is_null()) {
+    if (l->is_int64() || l->is_uint64()) {
+      int64_t v = l->is_int64()
+                      ? l->get_int64()
+                      : static_cast<int64_t>(std::min<uint64_t>(l->get_uint64(), 1u << 30));
+      req.limit = v < 0 ? 0 : static_cast<size_t>(v);
+    } else {
+      problems.push_back({"limit must be an integer", "limit", "INVALID_TYPE", {}});
+    }
+  }
+  if (auto a = StringField(o, "after"); a && !a->empty()) {
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(a->data(), a->data() + a->size(), v);
+    if (ec != std::errc() || p != a->data() + a->size() || v < 0) {
+      problems.push_back({"after must be a paging cursor returned by a previous search",
+                          "after",
+                          "INVALID_AFTER",
+                          {}});
+    } else {
+      req.after = v;
+    }
+  }
+  if (!problems.empty()) return Problems(std::move(problems));
+  FLOWD_ASSIGN_OR_RETURN(crm::SearchResult r, crm::Search(*t.service, t.caller, t.type, req));
+  json::array results;
+  for (const auto& v : r.results) results.push_back(RenderObject(v));
+  json::object out{{"total", r.total}, {"results", std::move(results)}};
+  if (r.next_after) {
+    out["paging"] = json::object{{"next", json::object{{"after", std::to_string(*r.next_after)}}}};
+  }
+  return HttpResponse::Json(200, json::serialize(out));
+}
+
+HandlerResult NotBuilt(const HandlerContext& c) {
+  return Error{ErrorCode::kNotImplemented,
+               c.request.path + " is not implemented by flowd (see docs/api-coverage.md)",
+               {},
+               {},
+               std::nullopt};
+}
+
+}  // namespace
+
+void AddObjectRoutes(RouteTable& routes) {
+  auto add = [&](const char* method, std::string pattern, HandlerFn fn) {
+    Route r;
+    r.method = method;
+    r.pattern = std::move(pattern);
+    r.handler = fn;
+    routes.push_back(std::move(r));
+  };
+  const std::string base = "/crm/v3/objects/{}";
+  add("GET", base, ListObjects);
+  add("POST", base, CreateObject);
+  add("POST", base + "/batch/create", BatchCreateObjects);
+  add("POST", base + "/batch/read", BatchReadObjects);
+  add("POST", base + "/batch/update", BatchUpdateObjects);
+  add("POST", base + "/batch/upsert", BatchUpsertObjects);
+  add("POST", base + "/batch/archive", BatchArchiveObjects);
+  add("POST", base + "/search", SearchObjects);
+  add("GET", base + "/{}", GetObject);
+  add("PATCH", base + "/{}", UpdateObject);
+  add("DELETE", base + "/{}", ArchiveObject);
+  // Contacts-only operations flowd does not offer (documented in docs/api-coverage.md).
+  add("POST", "/crm/v3/objects/contacts/gdpr-delete", NotBuilt);
+  add("POST", "/crm/v3/objects/contacts/merge", NotBuilt);
+  add("POST", base + "/merge", NotBuilt);
+}
+
+}  // namespace flowd::api
