@@ -43,5 +43,7 @@ void AddObjectRoutes(RouteTable& routes);
 void AddOwnerRoutes(RouteTable& routes);
 void AddFormRoutes(RouteTable& routes);
 void AddMarketingEmailRoutes(RouteTable& routes);
+void AddFormSubmissionRoutes(RouteTable& routes);
+void AddEventRoutes(RouteTable& routes);
 
 }  // namespace flowd::api

@@ -8,6 +8,8 @@ void AddAllRoutes(RouteTable& routes) {
   AddOwnerRoutes(routes);
   AddFormRoutes(routes);
   AddMarketingEmailRoutes(routes);
+  AddFormSubmissionRoutes(routes);
+  AddEventRoutes(routes);
 }
 
 }  // namespace flowd::api

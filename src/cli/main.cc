@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/time_format.h"
+#include "crm/event_service.h"
 #include "crm/form_service.h"
 #include "crm/marketing_email_service.h"
 #include "crm/owner_service.h"
@@ -84,11 +85,17 @@ int Serve(const ServeOptions& o) {
   auth::RateLimiter limiter(clock);
   flows::FlowService flow_service((*store)->flows(), clock);
   crm::OwnerService owners((*store)->owners(), clock);
-  crm::FormService forms((*store)->forms(), clock);
+  crm::EventService events((*store)->objects(), clock);
+  // Form submissions need the contacts' ObjectService (and field checks its PropertyCatalog):
+  // pass them here once serve builds them; until then submissions answer 501.
+  crm::ObjectService* object_service = nullptr;
+  crm::PropertyCatalog* property_catalog = nullptr;
+  crm::FormService forms((*store)->forms(), clock, property_catalog, object_service);
   crm::MarketingEmailService marketing_emails((*store)->marketing_emails(), clock);
   api::AppServices services{tokens, limiter, flow_service, clock};
   services.owners = &owners;
   services.forms = &forms;
+  services.events = &events;
   services.marketing_emails = &marketing_emails;
   api::App app(services);
 

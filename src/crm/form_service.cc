@@ -29,13 +29,11 @@ Error NotFound(const std::string& form_id, bool archived) {
 }  // namespace
 
 FormService::FormService(store::FormStore& store, const Clock& clock, PropertyCatalog* properties,
-                         ObjectService* objects, store::ObjectStore* events,
-                         SubmissionLimits limits)
+                         ObjectService* objects, SubmissionLimits limits)
     : store_(store),
       clock_(clock),
       properties_(properties),
       objects_(objects),
-      events_(events),
       limiter_(clock, limits.per_ip_per_minute, limits.max_tracked_ips),
       limits_(limits) {}
 

@@ -5,7 +5,8 @@
 // for validation and the stored form. When a PropertyCatalog is given, every field must name a
 // writable property of its objectTypeId.
 //
-// Submissions (form_submissions.cc): see Submit(). Thread-safe.
+// Submissions (form_submissions.cc, which states the decisions taken where HubSpot's behaviour
+// is not flowd's): see Submit(). Thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -47,12 +48,11 @@ struct SubmissionResult {
 
 class FormService {
  public:
-  // `properties` (optional) checks field names against the account's properties and submitted
-  // values against their types; `objects` (optional) receives submissions — without it Submit()
-  // answers kNotImplemented. `events` (optional) is where the submission event is appended.
+  // `properties` (optional) checks form fields against the account's properties; `objects`
+  // (optional) receives submissions (contacts and the submission event) — without it Submit()
+  // answers kNotImplemented after the 429/413/404 checks.
   FormService(store::FormStore& store, const Clock& clock, PropertyCatalog* properties = nullptr,
-              ObjectService* objects = nullptr, store::ObjectStore* events = nullptr,
-              SubmissionLimits limits = {});
+              ObjectService* objects = nullptr, SubmissionLimits limits = {});
 
   Result<store::FormRecord> Create(int64_t account_id, const boost::json::value& body);
   // Only archived forms when `archived`, else only live ones (kNotFound otherwise).
@@ -88,7 +88,6 @@ class FormService {
   const Clock& clock_;
   PropertyCatalog* properties_;
   ObjectService* objects_;
-  store::ObjectStore* events_;
   SubmissionLimiter limiter_;
   SubmissionLimits limits_;
 };

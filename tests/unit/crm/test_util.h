@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "crm/object_types.h"
+#include "crm/property_value.h"
 #include "store/store.h"
 
 namespace flowd::crm::testing {
@@ -38,5 +40,49 @@ inline std::vector<std::string> Paths(const Error& e) {
   for (const auto& d : e.details) out.push_back(d.in);
   return out;
 }
+
+// Standard types only.
+class StandardTypes : public ObjectTypeResolver {
+ public:
+  Result<ObjectTypeInfo> Resolve(int64_t, std::string_view name_or_id) override {
+    auto t = FindStandardObjectType(name_or_id);
+    if (!t) return ObjectTypeNotFound(name_or_id);
+    return *t;
+  }
+};
+
+// A few contact and company properties, enough for forms and events.
+class SmallCatalog : public PropertyCatalog {
+ public:
+  Result<std::shared_ptr<const PropertySet>> PropertiesOf(int64_t,
+                                                          const std::string& type) override {
+    auto set = std::make_shared<PropertySet>();
+    auto add = [&](const char* name, const char* t, bool unique = false, bool read_only = false,
+                   std::vector<std::string> options = {}) {
+      store::PropertyRecord p;
+      p.object_type_id = type;
+      p.name = name;
+      p.type = t;
+      p.field_type = std::string(t) == "enumeration" ? "checkbox" : "text";
+      p.has_unique_value = unique;
+      p.read_only_value = read_only;
+      for (auto& o : options) p.options.push_back({o, o, "", -1, false});
+      set->by_name[name] = p;
+    };
+    if (type == "0-1") {
+      add("email", "string", true);
+      add("firstname", "string");
+      add("lastname", "string");
+      add("hubspotutk", "string");
+      add("age", "number");
+      add("color", "enumeration", false, false, {"red", "blue", "green"});
+      add("hs_object_id", "number", false, true);
+    } else if (type == "0-2") {
+      add("name", "string");
+      add("domain", "string");
+    }
+    return std::shared_ptr<const PropertySet>(set);
+  }
+};
 
 }  // namespace flowd::crm::testing
