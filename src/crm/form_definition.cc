@@ -480,8 +480,9 @@ Result<json::object> CanonicalFormBody(const json::value& body, FormBodyKind kin
   std::vector<ErrorDetail> errors = ctx.TakeErrors();
   Checker{errors, {}}.CheckBody(out, kind);
   if (!errors.empty()) {
+    // One problem: its path and message; several: how many (each is in errors[]).
     std::string msg = errors.size() == 1
-                          ? errors[0].message
+                          ? (errors[0].in.empty() ? "" : errors[0].in + ": ") + errors[0].message
                           : std::to_string(errors.size()) + " problems in the form definition";
     return Error::Invalid(std::move(msg), std::move(errors));
   }

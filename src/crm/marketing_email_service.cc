@@ -242,8 +242,10 @@ Result<json::object> CanonicalEmailBody(const json::value& body, bool create) {
     CanonicalDate(web->get_object(), "expiresAt", "webversion.expiresAt", errors);
   }
   if (!errors.empty()) {
-    std::string msg = errors.size() == 1 ? errors[0].message
-                                         : std::to_string(errors.size()) + " problems in the email";
+    // One problem: its path and message; several: how many (each is in errors[]).
+    std::string msg = errors.size() == 1
+                          ? (errors[0].in.empty() ? "" : errors[0].in + ": ") + errors[0].message
+                          : std::to_string(errors.size()) + " problems in the email";
     return Error::Invalid(std::move(msg), std::move(errors));
   }
   out.erase("archived");  // archiving is DELETE's job
