@@ -18,6 +18,7 @@
 #include <boost/json/value.hpp>
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "common/json.h"
 #include "common/time_format.h"
@@ -166,16 +167,18 @@ Submission ReadSubmission(const json::value& body, size_t max_fields,
   return s;
 }
 
-// The value checks a field type implies (before the property's own type check).
-void CheckFieldValue(const FormFieldSpec& spec, const SubmittedField& f,
+// The value checks a field type implies (before the property's own type check). False when a
+// problem was reported.
+bool CheckFieldValue(const FormFieldSpec& spec, const SubmittedField& f,
                      std::vector<ErrorDetail>& problems) {
   const std::string at = "fields." + f.name;
-  if (f.value.empty()) return;
+  const size_t before = problems.size();
+  if (f.value.empty()) return true;
   if (spec.field_type == "email") {
     std::optional<std::string> email = NormalizeEmail(f.value);
     if (!email) {
       Problem(problems, at, "Error in '" + at + "'. Invalid email address", "INVALID_EMAIL");
-      return;
+      return false;
     }
     std::string domain = email->substr(email->find('@') + 1);
     if (std::find(spec.blocked_domains.begin(), spec.blocked_domains.end(), domain) !=
@@ -205,7 +208,7 @@ void CheckFieldValue(const FormFieldSpec& spec, const SubmittedField& f,
             problems, at,
             "Error in '" + at + "'. '" + v.substr(0, 128) + "' is not one of the field's options",
             "INVALID_OPTION");
-        return;
+        return false;
       }
     }
   } else if (spec.field_type == "single_checkbox") {
@@ -214,6 +217,7 @@ void CheckFieldValue(const FormFieldSpec& spec, const SubmittedField& f,
               "INVALID_BOOLEAN");
     }
   }
+  return problems.size() == before;
 }
 
 }  // namespace
@@ -266,7 +270,7 @@ Result<SubmissionResult> FormService::Submit(const SubmissionRequest& req) {
   const std::vector<FormFieldSpec> specs = FormFields(definition);
   // Submitted fields by (type, name), each matched against the form.
   std::map<std::pair<std::string, std::string>, const SubmittedField*> given;
-  std::map<std::pair<std::string, std::string>, const FormFieldSpec*> matched;
+  std::set<std::pair<std::string, std::string>> rejected;  // problems already reported
   for (const SubmittedField& f : sub.fields) {
     const FormFieldSpec* spec = nullptr;
     for (const FormFieldSpec& s : specs) {
@@ -290,8 +294,7 @@ Result<SubmissionResult> FormService::Submit(const SubmissionRequest& req) {
       continue;
     }
     given[key] = &f;
-    matched[key] = spec;
-    CheckFieldValue(*spec, f, problems);
+    if (!CheckFieldValue(*spec, f, problems)) rejected.insert(key);
   }
   for (const FormFieldSpec& s : specs) {
     if (!s.required) continue;
@@ -307,7 +310,7 @@ Result<SubmissionResult> FormService::Submit(const SubmissionRequest& req) {
   std::map<std::string, std::shared_ptr<const PropertySet>> property_sets;
   std::map<std::pair<std::string, std::string>, std::string> normalized;
   for (const auto& [key, f] : given) {
-    if (f->value.empty()) continue;
+    if (f->value.empty() || rejected.count(key)) continue;
     auto sets = property_sets.find(key.first);
     if (sets == property_sets.end()) {
       auto type = objects_->Type(account_id, key.first);

@@ -141,6 +141,8 @@ TEST_F(FormSubmissionTest, InvalidFieldsAreAllListed) {
     EXPECT_NE(std::find(paths.begin(), paths.end(), p), paths.end())
         << p << " missing: " << bad.error().message;
   }
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "fields.email"), 1) << "one problem per field";
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "fields.color"), 1);
   auto missing = Submit(R"({"fields":[{"name":"firstname","value":"Ada"}]})");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().details[0].code, "REQUIRED_FIELD");
