@@ -368,9 +368,13 @@ Result<SubmissionResult> FormService::Submit(const SubmissionRequest& req) {
     }
   }
   if (!problems.empty()) {
+    // The first few problems in the message too: a submitter often reads nothing else.
     std::string msg = problems.size() == 1
                           ? problems[0].message
-                          : "The submission has " + std::to_string(problems.size()) + " errors";
+                          : "The submission has " + std::to_string(problems.size()) + " errors: ";
+    for (size_t i = 0; problems.size() > 1 && i < problems.size() && i < 3; ++i) {
+      msg += (i ? "; " : "") + problems[i].message;
+    }
     return Error::Invalid(std::move(msg), std::move(problems));
   }
 
