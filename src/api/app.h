@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "flows/flow_service.h"
 
+// The CRM services live in flowd::crm (src/crm/); AppServices below names them as crm::….
 namespace flowd::crm {
 class SchemaService;
 class PropertyService;

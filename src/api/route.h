@@ -40,6 +40,8 @@ void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
 void AddObjectRoutes(RouteTable& routes);
+void AddPropertyRoutes(RouteTable& routes);
+void AddSchemaRoutes(RouteTable& routes);
 void AddOwnerRoutes(RouteTable& routes);
 void AddFormRoutes(RouteTable& routes);
 void AddMarketingEmailRoutes(RouteTable& routes);

@@ -5,6 +5,9 @@ namespace flowd::api {
 
 void AddAllRoutes(RouteTable& routes) {
   AddFlowRoutes(routes);
+  AddObjectRoutes(routes);
+  AddPropertyRoutes(routes);
+  AddSchemaRoutes(routes);
   AddOwnerRoutes(routes);
   AddFormRoutes(routes);
   AddMarketingEmailRoutes(routes);

@@ -16,10 +16,14 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/time_format.h"
+#include "crm/data_sensitivity.h"
 #include "crm/event_service.h"
 #include "crm/form_service.h"
 #include "crm/marketing_email_service.h"
+#include "crm/object_service.h"
 #include "crm/owner_service.h"
+#include "crm/property_service.h"
+#include "crm/schema_service.h"
 #include "flows/flow_service.h"
 #include "store/store.h"
 
@@ -84,15 +88,19 @@ int Serve(const ServeOptions& o) {
   auth::TokenService tokens(**store);
   auth::RateLimiter limiter(clock);
   flows::FlowService flow_service((*store)->flows(), clock);
+  crm::PropertyService properties((*store)->properties(), clock);
+  crm::SchemaService schemas((*store)->properties(), properties, clock);
+  api::AppServices services{tokens, limiter, flow_service, clock};
+  services.properties = &properties;
+  services.schemas = &schemas;
+  crm::ObjectService objects(**store, schemas, properties, clock);
+  crm::DataSensitivity sensitivity(schemas, properties);
+  flow_service.set_sensitivity(&sensitivity);
+  services.objects = &objects;
   crm::OwnerService owners((*store)->owners(), clock);
   crm::EventService events((*store)->objects(), clock);
-  // Form submissions need the contacts' ObjectService (and field checks its PropertyCatalog):
-  // pass them here once serve builds them; until then submissions answer 501.
-  crm::ObjectService* object_service = nullptr;
-  crm::PropertyCatalog* property_catalog = nullptr;
-  crm::FormService forms((*store)->forms(), clock, property_catalog, object_service);
+  crm::FormService forms((*store)->forms(), clock, &properties, &objects);
   crm::MarketingEmailService marketing_emails((*store)->marketing_emails(), clock);
-  api::AppServices services{tokens, limiter, flow_service, clock};
   services.owners = &owners;
   services.forms = &forms;
   services.events = &events;

@@ -131,6 +131,13 @@ std::variant<std::string, ErrorDetail> NormalizePropertyValue(const store::Prope
     return FormatIso8601Ms(*ms);
   }
   if (p.type == "enumeration") {
+    if (p.external_options) {
+      // Options held outside the definition (referencedObjectType OWNER): any owner id, i.e. a
+      // positive decimal id; whether that owner exists is not checked here.
+      auto id = ParseInt64(value);
+      if (!id || *id <= 0) return Bad(p, value, "owner id", "INVALID_OPTION");
+      return std::to_string(*id);
+    }
     if (p.field_type == "checkbox") {
       // Several options, ';'-separated; each must exist. Duplicates are kept out.
       std::string out;

@@ -26,7 +26,8 @@ inline constexpr size_t kMaxPropertyValueBytes = 65536;
 //   bool      "true" / "false" (case-insensitive on input)
 //   date      "YYYY-MM-DD" (input: that, or epoch milliseconds at UTC midnight)
 //   datetime  "YYYY-MM-DDTHH:MM:SS.sssZ" (input: epoch milliseconds, or ISO 8601 UTC, or a date)
-//   enumeration  one option value; a `checkbox` field takes several, separated by ';'
+//   enumeration  one option value; a `checkbox` field takes several, separated by ';'; with
+//                external_options (hubspot_owner_id) any positive decimal id
 //   string, phone_number  any text
 // Does not look at read-only or sensitivity flags (callers decide those).
 std::variant<std::string, ErrorDetail> NormalizePropertyValue(const store::PropertyRecord& property,

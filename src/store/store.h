@@ -20,6 +20,7 @@
 #include "store/marketing_email_store.h"
 #include "store/object_store.h"
 #include "store/owner_store.h"
+#include "store/property_store.h"
 
 namespace flowd::store {
 
@@ -185,6 +186,7 @@ class Store {
   virtual TokenStore& tokens() = 0;
   virtual FlowStore& flows() = 0;
   virtual ObjectStore& objects() = 0;
+  virtual PropertyStore& properties() = 0;
   virtual OwnerStore& owners() = 0;
   virtual FormStore& forms() = 0;
   virtual MarketingEmailStore& marketing_emails() = 0;

@@ -25,6 +25,7 @@ class PostgresStore final : public Store {
         tokens_(*db_),
         flows_(*db_),
         objects_(*db_),
+        properties_(*db_),
         owners_(*db_),
         forms_(*db_),
         marketing_emails_(*db_) {}
@@ -36,6 +37,7 @@ class PostgresStore final : public Store {
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
+  PropertyStore& properties() override { return properties_; }
   OwnerStore& owners() override { return owners_; }
   FormStore& forms() override { return forms_; }
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
@@ -47,6 +49,7 @@ class PostgresStore final : public Store {
   PgTokenStore tokens_;
   PgFlowStore flows_;
   PgObjectStore objects_;
+  PgPropertyStore properties_;
   PgOwnerStore owners_;
   PgFormStore forms_;
   PgMarketingEmailStore marketing_emails_;

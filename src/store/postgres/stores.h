@@ -2,6 +2,7 @@
 #pragma once
 
 #include "store/postgres/database.h"
+#include "store/property_store.h"
 #include "store/store.h"
 
 namespace flowd::store::postgres {
@@ -94,6 +95,52 @@ class PgObjectStore final : public ObjectStore {
   Result<std::vector<CrmEvent>> ObjectEvents(int64_t account_id, const std::string& object_type_id,
                                              int64_t object_id,
                                              std::string_view event_type_id) override;
+
+ private:
+  Database& db_;
+};
+
+class PgPropertyStore final : public PropertyStore {
+ public:
+  explicit PgPropertyStore(Database& db) : db_(db) {}
+  Result<std::vector<PropertyRecord>> CreateProperties(
+      int64_t account_id, const std::vector<PropertyRecord>& properties, int64_t now_ms) override;
+  Result<std::vector<PropertyRecord>> ListProperties(int64_t account_id,
+                                                     const std::string& object_type_id,
+                                                     bool archived) override;
+  Result<PropertyRecord> GetProperty(int64_t account_id, const std::string& object_type_id,
+                                     const std::string& name, bool archived) override;
+  Result<PropertyRecord> UpdateProperty(int64_t account_id, const PropertyRecord& property,
+                                        int64_t now_ms) override;
+  Result<std::vector<std::string>> ArchiveProperties(int64_t account_id,
+                                                     const std::string& object_type_id,
+                                                     const std::vector<std::string>& names,
+                                                     int64_t now_ms) override;
+  Result<PropertyGroupRecord> CreateGroup(int64_t account_id, const PropertyGroupRecord& group,
+                                          int64_t now_ms) override;
+  Result<std::vector<PropertyGroupRecord>> ListGroups(int64_t account_id,
+                                                      const std::string& object_type_id) override;
+  Result<PropertyGroupRecord> GetGroup(int64_t account_id, const std::string& object_type_id,
+                                       const std::string& name) override;
+  Result<PropertyGroupRecord> UpdateGroup(int64_t account_id, const PropertyGroupRecord& group,
+                                          int64_t now_ms) override;
+  Status DeleteGroup(int64_t account_id, const std::string& object_type_id,
+                     const std::string& name) override;
+  Result<ObjectSchemaRecord> CreateSchema(int64_t account_id, const ObjectSchemaRecord& schema,
+                                          const std::vector<PropertyGroupRecord>& groups,
+                                          const std::vector<PropertyRecord>& properties,
+                                          int64_t now_ms) override;
+  Result<ObjectSchemaRecord> GetSchema(int64_t account_id, int64_t schema_id) override;
+  Result<std::vector<ObjectSchemaRecord>> ListSchemas(int64_t account_id, bool archived) override;
+  Result<ObjectSchemaRecord> UpdateSchema(int64_t account_id, const ObjectSchemaRecord& schema,
+                                          int64_t now_ms) override;
+  Status ArchiveSchema(int64_t account_id, int64_t schema_id, int64_t now_ms) override;
+  Status PurgeSchema(int64_t account_id, int64_t schema_id) override;
+  Result<SchemaAssociationRecord> AddSchemaAssociation(int64_t account_id, int64_t schema_id,
+                                                       const SchemaAssociationRecord& association,
+                                                       int64_t now_ms) override;
+  Status RemoveSchemaAssociation(int64_t account_id, int64_t schema_id,
+                                 int64_t association_id) override;
 
  private:
   Database& db_;

@@ -174,6 +174,66 @@ CREATE TABLE crm_events (
 );
 CREATE INDEX crm_events_by_object ON crm_events (object_id, event_type_id, seq);
 )sql"},
+      {3, R"sql(
+-- CRM property definitions (stored ones: the standard types' built-in properties come from code,
+-- crm/default_properties.cc). The definition is one JSON text (store/common/property_codec.h);
+-- what queries look at is in columns. Archived rows keep their name: it cannot be reused.
+CREATE TABLE crm_properties (
+  account_id      INTEGER NOT NULL,
+  object_type_id  TEXT    NOT NULL,
+  name            TEXT    NOT NULL,
+  group_name      TEXT    NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  updated_at_ms   INTEGER NOT NULL,
+  archived_at_ms  INTEGER,
+  definition_json TEXT    NOT NULL,
+  PRIMARY KEY (account_id, object_type_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE crm_property_groups (
+  account_id      INTEGER NOT NULL,
+  object_type_id  TEXT    NOT NULL,
+  name            TEXT    NOT NULL,
+  label           TEXT    NOT NULL,
+  display_order   INTEGER NOT NULL,
+  hubspot_defined INTEGER NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  updated_at_ms   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, object_type_id, name)
+) WITHOUT ROWID;
+
+-- Custom object schemas: object type id "2-" || id, ids global (2-100001, …) and never reused.
+-- name_key is the lower-cased name: names are unique per account, case-insensitively, until an
+-- archived schema is purged.
+CREATE TABLE crm_schemas (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id      INTEGER NOT NULL,
+  name            TEXT    NOT NULL,
+  name_key        TEXT    NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  updated_at_ms   INTEGER NOT NULL,
+  archived_at_ms  INTEGER,
+  definition_json TEXT    NOT NULL,
+  UNIQUE (account_id, name_key)
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('crm_schemas', 100000);
+
+-- Association types defined with custom schemas. id (from -> to) is odd, inverse_id = id + 1
+-- (to -> from): the sequence is advanced by two per row (property_store.cc).
+CREATE TABLE crm_schema_associations (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  inverse_id     INTEGER NOT NULL,
+  account_id     INTEGER NOT NULL,
+  from_type      TEXT    NOT NULL,
+  to_type        TEXT    NOT NULL,
+  name           TEXT    NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('crm_schema_associations', 100000);
+CREATE INDEX crm_schema_associations_from ON crm_schema_associations (account_id, from_type);
+CREATE INDEX crm_schema_associations_to ON crm_schema_associations (account_id, to_type);
+)sql"},
       {5, R"sql(
 -- Owners (/crm/v3/owners). Owner ids are int32 (HubSpot's path parameter is); the user id is a
 -- function of the id, like flows' workflow id, so it needs no sequence or index of its own and

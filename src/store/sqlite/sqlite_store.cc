@@ -18,6 +18,7 @@ class SqliteStore final : public Store {
         tokens_(*db_),
         flows_(*db_),
         objects_(*db_),
+        properties_(*db_),
         owners_(*db_),
         forms_(*db_),
         marketing_emails_(*db_) {}
@@ -29,6 +30,7 @@ class SqliteStore final : public Store {
   TokenStore& tokens() override { return tokens_; }
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
+  PropertyStore& properties() override { return properties_; }
   OwnerStore& owners() override { return owners_; }
   FormStore& forms() override { return forms_; }
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
@@ -39,6 +41,7 @@ class SqliteStore final : public Store {
   SqliteTokenStore tokens_;
   SqliteFlowStore flows_;
   SqliteObjectStore objects_;
+  SqlitePropertyStore properties_;
   SqliteOwnerStore owners_;
   SqliteFormStore forms_;
   SqliteMarketingEmailStore marketing_emails_;
