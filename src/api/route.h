@@ -40,6 +40,7 @@ void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
 void AddAssociationRoutes(RouteTable& routes);  // association_handlers.cc
+void AddListRoutes(RouteTable& routes);
 void AddObjectRoutes(RouteTable& routes);
 void AddPropertyRoutes(RouteTable& routes);
 void AddSchemaRoutes(RouteTable& routes);

@@ -5,6 +5,7 @@ namespace flowd::api {
 
 void AddAllRoutes(RouteTable& routes) {
   AddFlowRoutes(routes);
+  AddListRoutes(routes);
   AddObjectRoutes(routes);
   AddPropertyRoutes(routes);
   AddSchemaRoutes(routes);

@@ -21,6 +21,8 @@
 #include "crm/event_service.h"
 #include "crm/form_service.h"
 #include "crm/marketing_email_service.h"
+#include "crm/list_processor.h"
+#include "crm/list_service.h"
 #include "crm/object_service.h"
 #include "crm/owner_service.h"
 #include "crm/property_service.h"
@@ -108,6 +110,15 @@ int Serve(const ServeOptions& o) {
   services.forms = &forms;
   services.events = &events;
   services.marketing_emails = &marketing_emails;
+  // Lists: the processor keeps DYNAMIC lists' members (its worker thread reads the CRM event
+  // log).
+  crm::ListProcessor list_processor((*store)->lists(), (*store)->objects(),
+                                    &(*store)->associations(), properties, clock);
+  crm::ListService lists((*store)->lists(), (*store)->objects(), &(*store)->associations(),
+                         schemas, properties, clock, &list_processor);
+  services.lists = &lists;
+  crm::ListWorker list_worker(list_processor);
+  list_worker.Start();
   api::App app(services);
 
   api::HttpServerOptions http;
@@ -129,6 +140,7 @@ int Serve(const ServeOptions& o) {
   int sig = api::HttpServer::WaitForShutdownSignal();
   log::Write(log::Level::kInfo, "shutting down", {{"signal", sig}});
   server.Stop();
+  list_worker.Stop();
   log::Info("stopped");
   return 0;
 }

@@ -19,6 +19,7 @@
 #include "store/association_store.h"
 #include "store/form_store.h"
 #include "store/marketing_email_store.h"
+#include "store/list_store.h"
 #include "store/object_store.h"
 #include "store/owner_store.h"
 #include "store/property_store.h"
@@ -192,6 +193,7 @@ class Store {
   virtual OwnerStore& owners() = 0;
   virtual FormStore& forms() = 0;
   virtual MarketingEmailStore& marketing_emails() = 0;
+  virtual ListStore& lists() = 0;
 };
 
 }  // namespace flowd::store

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/postgres/database.h"
+#include "store/postgres/list_store.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/stores.h"
 
@@ -29,7 +30,8 @@ class PostgresStore final : public Store {
         associations_(*db_),
         owners_(*db_),
         forms_(*db_),
-        marketing_emails_(*db_) {}
+        marketing_emails_(*db_),
+        lists_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -43,6 +45,7 @@ class PostgresStore final : public Store {
   OwnerStore& owners() override { return owners_; }
   FormStore& forms() override { return forms_; }
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
+  ListStore& lists() override { return lists_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -56,6 +59,7 @@ class PostgresStore final : public Store {
   PgOwnerStore owners_;
   PgFormStore forms_;
   PgMarketingEmailStore marketing_emails_;
+  PgListStore lists_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

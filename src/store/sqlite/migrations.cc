@@ -304,6 +304,70 @@ CREATE TABLE marketing_emails (
 INSERT INTO sqlite_sequence (name, seq) VALUES ('marketing_emails', 100000000000);
 CREATE INDEX marketing_emails_by_account ON marketing_emails (account_id, id);
 )sql"},
+      {6, R"sql(
+-- CRM lists (/crm/v3/lists). Ids are global (every query also filters by account_id); deleted
+-- lists keep their row (restorable) and free their name: names are unique per account among
+-- live lists, case-insensitively (name_key is the lower-cased name).
+CREATE TABLE crm_lists (
+  id                      INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id              INTEGER NOT NULL,
+  name                    TEXT    NOT NULL,
+  name_key                TEXT    NOT NULL,
+  object_type_id          TEXT    NOT NULL,
+  processing_type         TEXT    NOT NULL,
+  processing_status       TEXT    NOT NULL,
+  list_version            INTEGER NOT NULL,
+  filter_json             TEXT,
+  custom_properties_json  TEXT    NOT NULL,
+  folder_id               INTEGER NOT NULL,
+  size                    INTEGER NOT NULL DEFAULT 0,
+  created_at_ms           INTEGER NOT NULL,
+  updated_at_ms           INTEGER NOT NULL,
+  filters_updated_at_ms   INTEGER,
+  deleted_at_ms           INTEGER,
+  last_added_at_ms        INTEGER,
+  last_removed_at_ms      INTEGER,
+  created_by_id           TEXT    NOT NULL,
+  updated_by_id           TEXT    NOT NULL,
+  backfill_after          INTEGER,
+  last_full_evaluation_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX crm_lists_by_account ON crm_lists (account_id, id);
+CREATE UNIQUE INDEX crm_lists_live_names ON crm_lists (account_id, name_key)
+  WHERE deleted_at_ms IS NULL;
+CREATE INDEX crm_lists_dynamic ON crm_lists (processing_type, id) WHERE deleted_at_ms IS NULL;
+CREATE INDEX crm_lists_backfilling ON crm_lists (id) WHERE backfill_after IS NOT NULL;
+
+-- Members: the record ids of each list, with the time they joined.
+CREATE TABLE crm_list_members (
+  list_id     INTEGER NOT NULL,
+  object_id   INTEGER NOT NULL,
+  account_id  INTEGER NOT NULL,
+  added_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (list_id, object_id)
+) WITHOUT ROWID;
+CREATE INDEX crm_list_members_by_object ON crm_list_members (account_id, object_id);
+CREATE INDEX crm_list_members_by_join ON crm_list_members (list_id, added_at_ms, object_id);
+
+-- List folders; folder 0 is every account's root and has no row.
+CREATE TABLE crm_list_folders (
+  id                     INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id             INTEGER NOT NULL,
+  name                   TEXT    NOT NULL,
+  parent_id              INTEGER NOT NULL,
+  created_at_ms          INTEGER NOT NULL,
+  updated_at_ms          INTEGER NOT NULL,
+  updated_contents_at_ms INTEGER NOT NULL
+);
+CREATE INDEX crm_list_folders_by_account ON crm_list_folders (account_id, parent_id);
+
+-- How far the dynamic-list processor has read the CRM event log (one row).
+CREATE TABLE crm_list_cursor (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),
+  processed_seq INTEGER NOT NULL
+);
+INSERT INTO crm_list_cursor (id, processed_seq) VALUES (1, 0);
+)sql"},
   };
   return kMigrations;
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/sqlite/database.h"
+#include "store/sqlite/list_store.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/stores.h"
 
@@ -22,7 +23,8 @@ class SqliteStore final : public Store {
         associations_(*db_),
         owners_(*db_),
         forms_(*db_),
-        marketing_emails_(*db_) {}
+        marketing_emails_(*db_),
+        lists_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -36,6 +38,7 @@ class SqliteStore final : public Store {
   OwnerStore& owners() override { return owners_; }
   FormStore& forms() override { return forms_; }
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
+  ListStore& lists() override { return lists_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -48,6 +51,7 @@ class SqliteStore final : public Store {
   SqliteOwnerStore owners_;
   SqliteFormStore forms_;
   SqliteMarketingEmailStore marketing_emails_;
+  SqliteListStore lists_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

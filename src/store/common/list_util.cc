@@ -1,0 +1,45 @@
+#include "store/common/list_util.h"
+
+#include <cctype>
+#include <unordered_set>
+
+namespace flowd::store::internal {
+
+std::string ListNameKey(const std::string& name) {
+  std::string key = name;
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+Error ListNotFound(int64_t list_id) {
+  return Error::NotFound("List " + std::to_string(list_id) + " does not exist");
+}
+
+Error ListNameTaken(const std::string& name) {
+  return Error::Conflict("A list named '" + name.substr(0, 200) + "' already exists");
+}
+
+Error FolderNotFound(int64_t folder_id) {
+  return Error::NotFound("Folder " + std::to_string(folder_id) + " does not exist");
+}
+
+std::vector<int64_t> Unique(const std::vector<int64_t>& ids) {
+  std::vector<int64_t> out;
+  std::unordered_set<int64_t> seen;
+  for (int64_t id : ids) {
+    if (seen.insert(id).second) out.push_back(id);
+  }
+  return out;
+}
+
+std::vector<int64_t> RemovalsOf(const std::vector<int64_t>& add,
+                                const std::vector<int64_t>& remove) {
+  std::unordered_set<int64_t> added(add.begin(), add.end());
+  std::vector<int64_t> out;
+  for (int64_t id : Unique(remove)) {
+    if (!added.count(id)) out.push_back(id);
+  }
+  return out;
+}
+
+}  // namespace flowd::store::internal
