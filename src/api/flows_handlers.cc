@@ -89,12 +89,7 @@ std::string Path(size_t i, std::string_view field) {
   return out;
 }
 
-Error Invalid(std::vector<ErrorDetail> problems) {
-  std::string msg = problems.size() == 1
-                        ? problems[0].message
-                        : std::to_string(problems.size()) + " problems in the request";
-  return Error::Invalid(msg, std::move(problems));
-}
+Error Invalid(std::vector<ErrorDetail> problems) { return Error::InvalidList(std::move(problems)); }
 
 }  // namespace
 
@@ -123,7 +118,7 @@ HandlerResult ListFlows(const HandlerContext& c) {
 HandlerResult CreateFlow(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(boost::json::value body, ParseBody(c.request));
   FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow,
-                         c.services.flows.Create(c.principal.account_id, body));
+                         c.services.flows.Create(c.principal.account_id, body, c.principal.scopes));
   HttpResponse resp = FlowResponse(201, flow);
   resp.headers.emplace_back("Location",
                             c.BaseUrl() + c.prefix + "/flows/" + std::to_string(flow.id));
@@ -139,14 +134,15 @@ HandlerResult GetFlow(const HandlerContext& c) {
 HandlerResult ReplaceFlow(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
   FLOWD_ASSIGN_OR_RETURN(boost::json::value body, ParseBody(c.request));
-  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow,
-                         c.services.flows.Replace(c.principal.account_id, id, body));
+  FLOWD_ASSIGN_OR_RETURN(
+      store::FlowRecord flow,
+      c.services.flows.Replace(c.principal.account_id, id, body, c.principal.scopes));
   return FlowResponse(200, flow);
 }
 
 HandlerResult DeleteFlow(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
-  FLOWD_TRY(c.services.flows.Delete(c.principal.account_id, id));
+  FLOWD_TRY(c.services.flows.Delete(c.principal.account_id, id, c.principal.scopes));
   return HttpResponse::NoContent();
 }
 
@@ -248,7 +244,8 @@ HandlerResult ListEmailCampaigns(const HandlerContext& c) {
 
 HandlerResult FlowPerformance(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
-  FLOWD_TRY(c.services.flows.Get(c.principal.account_id, id));
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.services.flows.Get(c.principal.account_id, id));
+  FLOWD_TRY(c.services.flows.CheckDataReadable(flow, c.principal.scopes));
   return Error{ErrorCode::kNotImplemented,
                "Flow performance data comes from the execution engine, which this flowd build does "
                "not have yet; see docs/api-coverage.md",

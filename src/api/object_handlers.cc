@@ -36,12 +36,7 @@ Result<Typed> Resolve(const HandlerContext& c, bool write) {
   return Typed{service, std::move(type), std::move(caller)};
 }
 
-Error Problems(std::vector<ErrorDetail> problems) {
-  std::string msg = problems.size() == 1
-                        ? problems[0].message
-                        : std::to_string(problems.size()) + " problems in the request";
-  return Error::Invalid(std::move(msg), std::move(problems));
-}
+Error Problems(std::vector<ErrorDetail> problems) { return Error::InvalidList(std::move(problems)); }
 
 // A JSON value HubSpot accepts as a property value: strings, and numbers/booleans (converted to
 // their text); null clears the value.
@@ -58,8 +53,11 @@ std::optional<std::string> ValueText(const json::value& v) {
     case json::kind::uint64:
       return std::to_string(v.get_uint64());
     case json::kind::double_: {
-      std::string s = json::serialize(v);
-      return s;
+      // Shortest text that reads back as the same double: 1500.5, not 1.5005E3.
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
+      if (ec != std::errc()) return std::nullopt;
+      return std::string(buf, end);
     }
     default:
       return std::nullopt;

@@ -41,5 +41,7 @@ void AddAllRoutes(RouteTable& routes);
 void AddFlowRoutes(RouteTable& routes);
 void AddAssociationRoutes(RouteTable& routes);  // association_handlers.cc
 void AddObjectRoutes(RouteTable& routes);
+void AddPropertyRoutes(RouteTable& routes);
+void AddSchemaRoutes(RouteTable& routes);
 
 }  // namespace flowd::api

@@ -6,6 +6,8 @@ namespace flowd::api {
 void AddAllRoutes(RouteTable& routes) {
   AddFlowRoutes(routes);
   AddObjectRoutes(routes);
+  AddPropertyRoutes(routes);
+  AddSchemaRoutes(routes);
   AddAssociationRoutes(routes);
 }
 

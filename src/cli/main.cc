@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/time_format.h"
 #include "crm/association_service.h"
+#include "crm/data_sensitivity.h"
 #include "crm/object_service.h"
 #include "crm/property_service.h"
 #include "crm/schema_service.h"
@@ -90,6 +91,8 @@ int Serve(const ServeOptions& o) {
   services.properties = &properties;
   services.schemas = &schemas;
   crm::ObjectService objects(**store, schemas, properties, clock);
+  crm::DataSensitivity sensitivity(schemas, properties);
+  flow_service.set_sensitivity(&sensitivity);
   services.objects = &objects;
   crm::AssociationService associations(**store, schemas, clock);
   services.associations = &associations;

@@ -5,6 +5,18 @@ namespace flowd {
 Error Error::Invalid(std::string msg, std::vector<ErrorDetail> details) {
   return Error{ErrorCode::kInvalidArgument, std::move(msg), std::move(details), {}, std::nullopt};
 }
+Error Error::InvalidList(std::vector<ErrorDetail> problems) {
+  std::string msg;
+  if (problems.size() == 1) {
+    msg = problems[0].message;
+  } else if (!problems.empty()) {
+    msg = std::to_string(problems.size()) + " problems in the request: " + problems[0].message +
+          "; …";
+  } else {
+    msg = "The request is not valid";
+  }
+  return Invalid(std::move(msg), std::move(problems));
+}
 Error Error::NotFound(std::string msg) {
   return Error{ErrorCode::kNotFound, std::move(msg), {}, {}, std::nullopt};
 }

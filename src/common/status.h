@@ -47,6 +47,9 @@ struct Error {
   std::optional<std::string> sub_category;
 
   static Error Invalid(std::string msg, std::vector<ErrorDetail> details = {});
+  // 400 listing every problem; the message is the problem's own when there is one, else
+  // "N problems in the request: <first>; …".
+  static Error InvalidList(std::vector<ErrorDetail> problems);
   static Error NotFound(std::string msg);
   static Error Conflict(std::string msg);
   static Error Internal(std::string msg);

@@ -108,11 +108,7 @@ std::string OneOf(const std::vector<std::string_view>& allowed) {
 }
 
 Error InvalidInput(std::vector<ErrorDetail> problems) {
-  std::string msg = problems.size() == 1
-                        ? problems[0].message
-                        : std::to_string(problems.size()) +
-                              " problems in the request: " + problems[0].message + "; …";
-  return Error::Invalid(std::move(msg), std::move(problems));
+  return Error::InvalidList(std::move(problems));
 }
 
 }  // namespace flowd::crm::internal

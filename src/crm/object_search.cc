@@ -326,9 +326,7 @@ Result<SearchResult> Search(ObjectService& service, const Caller& c, const Objec
   if (!missing_scopes.empty())
     return Error::MissingScopes({missing_scopes.begin(), missing_scopes.end()});
   if (!problems.empty()) {
-    return Error::Invalid("There was a problem with the search request (" +
-                              std::to_string(problems.size()) + " problems)",
-                          std::move(problems));
+    return Error::InvalidList(std::move(problems));
   }
 
   store::ObjectStore& objects = service.objects();

@@ -270,9 +270,7 @@ Result<BatchResult> ObjectService::BatchCreate(const Caller& c, const ObjectType
     writes.push_back(std::move(w).value());
   }
   if (!problems.empty()) {
-    return Error::Invalid(
-        "Property values were not valid (" + std::to_string(problems.size()) + " problems)",
-        std::move(problems));
+    return Error::InvalidList(std::move(problems));
   }
   FLOWD_ASSIGN_OR_RETURN(auto created,
                          store_.objects().CreateObjects(c.account_id, t.id, writes,
@@ -416,9 +414,7 @@ Result<BatchResult> ObjectService::BatchUpdate(const Caller& c, const ObjectType
     updates.push_back(store::ObjectUpdate{*id, std::move(w).value()});
   }
   if (!problems.empty()) {
-    return Error::Invalid(
-        "Batch input was not valid (" + std::to_string(problems.size()) + " problems)",
-        std::move(problems));
+    return Error::InvalidList(std::move(problems));
   }
   BatchResult out;
   if (!updates.empty()) {
@@ -483,9 +479,7 @@ Result<BatchResult> ObjectService::BatchUpsert(const Caller& c, const ObjectType
     creates.push_back(std::move(create));
   }
   if (!problems.empty()) {
-    return Error::Invalid(
-        "Batch input was not valid (" + std::to_string(problems.size()) + " problems)",
-        std::move(problems));
+    return Error::InvalidList(std::move(problems));
   }
   if (!updates.empty()) {
     FLOWD_ASSIGN_OR_RETURN(BatchResult u, BatchUpdate(c, t, updates));

@@ -252,7 +252,9 @@ std::optional<store::PropertyRecord> ParsePropertyCreate(const json::value& body
   ParseReference(r, p);
   ParseHints(r, p);
   auto options = ParseOptions(r, problems, path);
-  if (problems.size() != before || !type || !field_type || !options) return std::nullopt;
+  // The cross-field rules run whenever their fields could be read, so that one answer lists
+  // every problem.
+  if (!type || !field_type || !options) return std::nullopt;
   p.type = *type;
   p.field_type = *field_type;
   p.options = std::move(*options);
@@ -296,7 +298,7 @@ std::optional<store::PropertyRecord> ApplyPropertyUpdate(const store::PropertyRe
   if (auto v = r.Enum("fieldType", false, kFieldTypes)) p.field_type = *v;
   ParseHints(r, p);
   auto options = ParseOptions(r, problems, "");
-  if (problems.size() != before || !options) return std::nullopt;
+  if (!options) return std::nullopt;
   const bool options_given = r.Has("options") && !r.Raw("options")->is_null();
   if (options_given) {
     p.options = std::move(*options);

@@ -134,6 +134,9 @@ std::vector<std::string> PropertyReadScopes(const ObjectTypeInfo& type) {
   AddUnique(out, type.highly_sensitive_read_scopes);
   AddUnique(out, type.highly_sensitive_write_scopes);
   AddUnique(out, {"automation"});
+  // Whoever may write the definitions may read them (HubSpot's read list leaves the schema
+  // write scopes out, which would let a token create what it cannot read back).
+  AddUnique(out, PropertyWriteScopes(type));
   return out;
 }
 

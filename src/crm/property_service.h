@@ -37,7 +37,8 @@ inline constexpr size_t kMaxPropertyBatch = 100;
 
 // The scopes of the properties API for a type (any one suffices). Reading definitions: the
 // type's object scopes (read, write, sensitive and highly sensitive), crm.schemas.<type>.read and
-// `automation` (HubSpot's security list). Writing: crm.schemas.<type>.write (custom types:
+// `automation` (HubSpot's security list), and the write scopes below (a writer may read back
+// what it wrote). Writing: crm.schemas.<type>.write (custom types:
 // crm.schemas.custom.write; tickets also `tickets` and the tickets sensitive scopes, as in
 // HubSpot's list; tasks and notes, which HubSpot's list does not name, also
 // crm.schemas.contacts.write, following the engagements-follow-contacts rule of object_types.h).

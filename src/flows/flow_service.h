@@ -6,11 +6,13 @@
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "crm/data_sensitivity.h"
 #include "model/flow_codec.h"
 #include "store/store.h"
 
@@ -47,13 +49,21 @@ class FlowService {
   FlowService(store::FlowStore& flows, const Clock& clock, model::FlowLimits limits = {})
       : flows_(flows), clock_(clock), limits_(limits) {}
 
-  Result<store::FlowRecord> Create(int64_t account_id, const boost::json::value& body);
+  // Enforces the data-sensitivity rules (crm/data_sensitivity.h) on create, replace, delete and
+  // ReferencesSensitiveData when set; `scopes` are the caller's.
+  void set_sensitivity(crm::DataSensitivity* sensitivity) { sensitivity_ = sensitivity; }
+
+  Result<store::FlowRecord> Create(int64_t account_id, const boost::json::value& body,
+                                   const std::vector<std::string>& scopes = {});
   Result<store::FlowRecord> Get(int64_t account_id, int64_t flow_id);
   Result<store::FlowPage> List(int64_t account_id, std::optional<int64_t> after, size_t limit);
   // Full replacement guarded by body.revisionId (kConflict when stale).
   Result<store::FlowRecord> Replace(int64_t account_id, int64_t flow_id,
-                                    const boost::json::value& body);
-  Status Delete(int64_t account_id, int64_t flow_id);
+                                    const boost::json::value& body,
+                                    const std::vector<std::string>& scopes = {});
+  Status Delete(int64_t account_id, int64_t flow_id, const std::vector<std::string>& scopes = {});
+  // 403 unless the caller may read the flow's enrollment and performance data.
+  Status CheckDataReadable(const store::FlowRecord& flow, const std::vector<std::string>& scopes);
   // Ids that are not decimal ids are reported missing, like unknown ones. Duplicates read once.
   Result<BatchReadResult> BatchRead(int64_t account_id, const std::vector<std::string>& ids);
   Result<store::FlowRevision> GetRevision(int64_t account_id, int64_t flow_id, int64_t revision_id);
@@ -64,9 +74,15 @@ class FlowService {
                                                   std::optional<int64_t> before, size_t limit);
 
  private:
+  // The property names a stored flow references.
+  Result<std::set<std::string>> StoredReferences(const store::FlowRecord& flow);
+  // The write rule applied to what a stored flow references (for replace and delete).
+  Status CheckDataWritable(const store::FlowRecord& flow, const std::vector<std::string>& scopes);
+
   store::FlowStore& flows_;
   const Clock& clock_;
   model::FlowLimits limits_;
+  crm::DataSensitivity* sensitivity_ = nullptr;
 };
 
 }  // namespace flowd::flows

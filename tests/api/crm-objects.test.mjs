@@ -231,8 +231,8 @@ describe('CRM objects: search', () => {
     assert.deepEqual(names(await search([{ propertyName: 'lifecyclestage', operator: 'NEQ', value: 'customer' }])), ['Ann', 'Dan']);
     assert.deepEqual(names(await search([{ propertyName: 'date_of_birth', operator: 'HAS_PROPERTY' }])), ['Ann', 'Bob', 'Dan']);
     assert.deepEqual(names(await search([{ propertyName: 'date_of_birth', operator: 'NOT_HAS_PROPERTY' }])), ['Cat']);
+    // date_of_birth is a string property in HubSpot: GT compares text.
     assert.deepEqual(names(await search([{ propertyName: 'date_of_birth', operator: 'GT', value: '1990-01-01' }])), ['Ann', 'Dan']);
-    assert.deepEqual(names(await search([{ propertyName: 'date_of_birth', operator: 'BETWEEN', value: '1980-01-01', highValue: '2000-01-01' }])), ['Ann', 'Bob']);
     assert.deepEqual(names(await search([{ propertyName: 'email', operator: 'CONTAINS_TOKEN', value: '*@x.io' }])), ['Ann', 'Cat']);
     assert.deepEqual(names(await search([{ propertyName: 'email', operator: 'NOT_CONTAINS_TOKEN', value: '*@x.io' }])), ['Bob', 'Dan']);
     assert.deepEqual(names(await search([{ propertyName: 'lifecyclestage', operator: 'NOT_IN', values: ['lead'] }])), ['Bob', 'Cat']);
@@ -255,6 +255,26 @@ describe('CRM objects: search', () => {
     assert.deepEqual(names(q.json), ['Dan']);
   });
 
+  it('compares numbers and datetimes as values, not text', async () => {
+    const D = '/crm/v3/objects/deals';
+    for (const [dealname, amount, closedate] of [['a', '9', '2024-01-01T00:00:00Z'], ['b', '10', '2024-06-01T00:00:00Z'], ['c', '100.5', '']]) {
+      assert.equal((await api('POST', D, { body: { properties: { dealname, amount, closedate } } })).status, 201);
+    }
+    const s = async (filters, sorts = []) => {
+      const r = await api('POST', `${D}/search`, { body: { filterGroups: [{ filters }], sorts, properties: ['dealname'] } });
+      assert.equal(r.status, 200, r.text);
+      return r.json.results.map((o) => o.properties.dealname);
+    };
+    assert.deepEqual(await s([{ propertyName: 'amount', operator: 'GT', value: '9.5' }]), ['b', 'c']);
+    assert.deepEqual(await s([{ propertyName: 'amount', operator: 'LTE', value: '10' }]), ['a', 'b']);
+    assert.deepEqual(await s([{ propertyName: 'amount', operator: 'EQ', value: '10.0' }]), ['b']);
+    assert.deepEqual(await s([{ propertyName: 'closedate', operator: 'LT', value: String(Date.parse('2024-03-01T00:00:00Z')) }]), ['a']);
+    assert.deepEqual(await s([{ propertyName: 'closedate', operator: 'GTE', value: '2024-03-01' }]), ['b']);
+    assert.deepEqual(await s([{ propertyName: 'amount', operator: 'HAS_PROPERTY' }], ['-amount']), ['c', 'b', 'a']);
+    const bad = await api('POST', `${D}/search`, { body: { filterGroups: [{ filters: [{ propertyName: 'amount', operator: 'GT', value: 'many' }] }] } });
+    assertError(bad, 400, 'VALIDATION_ERROR');
+  });
+
   it('lists every problem of a bad search', async () => {
     const r = await api('POST', `${C}/search`, {
       body: {
@@ -263,7 +283,7 @@ describe('CRM objects: search', () => {
           { propertyName: 'nope', operator: 'EQ', value: 'x' },
           { propertyName: 'firstname', operator: 'LIKE', value: 'x' },
           { propertyName: 'firstname', operator: 'BETWEEN', value: 'a' },
-          { propertyName: 'date_of_birth', operator: 'GT', value: 'yesterday' }] }],
+          { propertyName: 'createdate', operator: 'GT', value: 'yesterday' }] }],
       },
     });
     assertError(r, 400, 'VALIDATION_ERROR');

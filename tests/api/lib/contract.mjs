@@ -1,6 +1,11 @@
 // The contract: HubSpot's published OpenAPI documents (read at run time from ../shared/spec,
 // relative to the repository root — never copied into this repository).
 //
+// Documents: the flows ones (SPEC_FILES) and every CRM/marketing one in ../shared/spec/crm; a
+// request outside /automation is checked against the operation, across all CRM documents, whose
+// template matches with the most literal segments (PATH_ALIASES first maps prefixes flowd also
+// serves onto the spec's own).
+//
 // checkResponse(method, path, status, body) finds the operation for a concrete request path,
 // picks the response schema for the status (or `default` → Error) and throws with every ajv
 // error when the body does not validate. Paths that are not in the spec (extensions such as
@@ -32,6 +37,9 @@ const SPEC_FILES = {
 for (const f of readdirSync(resolve(specDir, 'crm')).filter((n) => n.endsWith('.openapi.json')).sort()) {
   SPEC_FILES[f.replace('.openapi.json', '')] = `crm/${f}`;
 }
+
+// Paths flowd also serves under another prefix than the spec's: rewritten before the lookup.
+const PATH_ALIASES = [{ from: '/crm/v3/schemas', to: '/crm-object-schemas/v3/schemas' }];
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -146,11 +154,14 @@ class Contract {
 
   // Returns {specName, template, op} or null when the path is not part of the contract.
   findOperation(method, path) {
-    const pathname = path.split('?')[0];
+    let pathname = path.split('?')[0];
     let specName = null;
     if (pathname.startsWith('/automation/2026-09-beta/')) specName = 'beta';
     else if (pathname.startsWith('/automation/v4/')) specName = 'v4';
     if (!specName) {
+      for (const al of PATH_ALIASES) {
+        if (pathname === al.from || pathname.startsWith(`${al.from}/`)) pathname = al.to + pathname.slice(al.from.length);
+      }
       let best = null;
       for (const [name, spec] of Object.entries(this.specs)) {
         if (name === 'v4' || name === 'beta') continue;

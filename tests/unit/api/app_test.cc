@@ -65,7 +65,14 @@ TEST_F(AppTest, UnknownRoutesAre404BeforeAuthentication) {
   HttpResponse r = Call("GET", "/automation/v4/nothing/here");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(Category(r), "OBJECT_NOT_FOUND");
-  EXPECT_EQ(Call("GET", "/crm/v3/objects/contacts", token_).status, 404);
+  EXPECT_EQ(Call("GET", "/crm/v9/nothing", token_).status, 404);
+}
+
+TEST_F(AppTest, AreasWithoutTheirServiceAnswer501) {
+  // This App has no CRM services wired: their routes exist but say so.
+  HttpResponse r = Call("GET", "/crm/v3/objects/contacts", token_);
+  EXPECT_EQ(r.status, 501);
+  EXPECT_EQ(Category(r), "NOT_IMPLEMENTED");
 }
 
 TEST_F(AppTest, WrongMethodIs405WithAllow) {
