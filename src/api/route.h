@@ -43,5 +43,10 @@ void AddAssociationRoutes(RouteTable& routes);  // association_handlers.cc
 void AddObjectRoutes(RouteTable& routes);
 void AddPropertyRoutes(RouteTable& routes);
 void AddSchemaRoutes(RouteTable& routes);
+void AddOwnerRoutes(RouteTable& routes);
+void AddFormRoutes(RouteTable& routes);
+void AddMarketingEmailRoutes(RouteTable& routes);
+void AddFormSubmissionRoutes(RouteTable& routes);
+void AddEventRoutes(RouteTable& routes);
 
 }  // namespace flowd::api

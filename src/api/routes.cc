@@ -9,6 +9,11 @@ void AddAllRoutes(RouteTable& routes) {
   AddPropertyRoutes(routes);
   AddSchemaRoutes(routes);
   AddAssociationRoutes(routes);
+  AddOwnerRoutes(routes);
+  AddFormRoutes(routes);
+  AddMarketingEmailRoutes(routes);
+  AddFormSubmissionRoutes(routes);
+  AddEventRoutes(routes);
 }
 
 }  // namespace flowd::api

@@ -17,7 +17,10 @@
 
 #include "common/status.h"
 #include "store/association_store.h"
+#include "store/form_store.h"
+#include "store/marketing_email_store.h"
 #include "store/object_store.h"
+#include "store/owner_store.h"
 #include "store/property_store.h"
 
 namespace flowd::store {
@@ -186,6 +189,9 @@ class Store {
   virtual AssociationStore& associations() = 0;
   virtual ObjectStore& objects() = 0;
   virtual PropertyStore& properties() = 0;
+  virtual OwnerStore& owners() = 0;
+  virtual FormStore& forms() = 0;
+  virtual MarketingEmailStore& marketing_emails() = 0;
 };
 
 }  // namespace flowd::store

@@ -26,7 +26,10 @@ class PostgresStore final : public Store {
         flows_(*db_),
         objects_(*db_),
         properties_(*db_),
-        associations_(*db_) {}
+        associations_(*db_),
+        owners_(*db_),
+        forms_(*db_),
+        marketing_emails_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -37,6 +40,9 @@ class PostgresStore final : public Store {
   ObjectStore& objects() override { return objects_; }
   PropertyStore& properties() override { return properties_; }
   AssociationStore& associations() override { return associations_; }
+  OwnerStore& owners() override { return owners_; }
+  FormStore& forms() override { return forms_; }
+  MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -47,6 +53,9 @@ class PostgresStore final : public Store {
   PgObjectStore objects_;
   PgPropertyStore properties_;
   PgAssociationStore associations_;
+  PgOwnerStore owners_;
+  PgFormStore forms_;
+  PgMarketingEmailStore marketing_emails_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

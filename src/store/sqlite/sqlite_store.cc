@@ -19,7 +19,10 @@ class SqliteStore final : public Store {
         flows_(*db_),
         objects_(*db_),
         properties_(*db_),
-        associations_(*db_) {}
+        associations_(*db_),
+        owners_(*db_),
+        forms_(*db_),
+        marketing_emails_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -30,6 +33,9 @@ class SqliteStore final : public Store {
   ObjectStore& objects() override { return objects_; }
   PropertyStore& properties() override { return properties_; }
   AssociationStore& associations() override { return associations_; }
+  OwnerStore& owners() override { return owners_; }
+  FormStore& forms() override { return forms_; }
+  MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -39,6 +45,9 @@ class SqliteStore final : public Store {
   SqliteObjectStore objects_;
   SqlitePropertyStore properties_;
   SqliteAssociationStore associations_;
+  SqliteOwnerStore owners_;
+  SqliteFormStore forms_;
+  SqliteMarketingEmailStore marketing_emails_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

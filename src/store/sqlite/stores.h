@@ -178,4 +178,53 @@ class SqlitePropertyStore final : public PropertyStore {
   Database& db_;
 };
 
+class SqliteOwnerStore final : public OwnerStore {
+ public:
+  explicit SqliteOwnerStore(Database& db) : db_(db) {}
+  Result<OwnerRecord> CreateOwner(int64_t account_id, const OwnerWrite& owner,
+                                  int64_t now_ms) override;
+  Result<OwnerRecord> GetOwner(int64_t account_id, int64_t owner_id) override;
+  Result<OwnerRecord> GetOwnerByUserId(int64_t account_id, int64_t user_id) override;
+  Result<OwnerPage> ListOwners(int64_t account_id, const std::optional<std::string>& email,
+                               std::optional<int64_t> after_id, size_t limit,
+                               bool archived) override;
+  Status ArchiveOwner(int64_t account_id, int64_t owner_id, int64_t now_ms) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteFormStore final : public FormStore {
+ public:
+  explicit SqliteFormStore(Database& db) : db_(db) {}
+  Result<FormRecord> CreateForm(int64_t account_id, const std::string& form_id,
+                                const FormWrite& form, int64_t now_ms) override;
+  Result<FormRecord> GetForm(int64_t account_id, const std::string& form_id) override;
+  Result<FormPage> ListForms(int64_t account_id, std::optional<int64_t> after_seq, size_t limit,
+                             bool archived) override;
+  Result<FormRecord> UpdateForm(int64_t account_id, const std::string& form_id,
+                                const FormWrite& form, bool archived, int64_t now_ms) override;
+  Status ArchiveForm(int64_t account_id, const std::string& form_id, int64_t now_ms) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteMarketingEmailStore final : public MarketingEmailStore {
+ public:
+  explicit SqliteMarketingEmailStore(Database& db) : db_(db) {}
+  Result<MarketingEmailRecord> CreateEmail(int64_t account_id, const MarketingEmailWrite& email,
+                                           int64_t now_ms) override;
+  Result<MarketingEmailRecord> GetEmail(int64_t account_id, int64_t email_id) override;
+  Result<MarketingEmailPage> ListEmails(int64_t account_id, std::optional<int64_t> after_id,
+                                        size_t limit, bool archived) override;
+  Result<MarketingEmailRecord> UpdateEmail(int64_t account_id, int64_t email_id,
+                                           const MarketingEmailWrite& email,
+                                           int64_t now_ms) override;
+  Status ArchiveEmail(int64_t account_id, int64_t email_id, int64_t now_ms) override;
+
+ private:
+  Database& db_;
+};
+
 }  // namespace flowd::store::sqlite
