@@ -139,8 +139,7 @@ HandlerResult DeleteAssociation(const HandlerContext& c) {
 }
 
 // Both directions of a default association (BatchResponsePublicDefaultAssociation results).
-void AddDefaultResults(const crm::AssociationPair& pair, const crm::WriteResult& r,
-                       json::array& results) {
+void AddDefaultResults(const crm::WriteResult& r, json::array& results) {
   const crm::AssociationTypeInfo& t = r.types.front();
   auto spec = [&](int64_t type_id) {
     return json::object{{"associationCategory", t.category}, {"associationTypeId", type_id}};
@@ -153,7 +152,6 @@ void AddDefaultResults(const crm::AssociationPair& pair, const crm::WriteResult&
   results.push_back(json::object{{"from", json::object{{"id", to}}},
                                  {"to", json::object{{"id", from}}},
                                  {"associationSpec", spec(t.inverse_type_id)}});
-  (void)pair;
 }
 
 // PUT
@@ -168,7 +166,7 @@ HandlerResult CreateDefaultAssociation(const HandlerContext& c) {
                          svc->CreateDefault(c.principal.account_id, pair, {{from_id, to_id}}));
   FLOWD_TRY(SingleOutcome(pair, results.front()));
   json::array out;
-  AddDefaultResults(pair, results.front(), out);
+  AddDefaultResults(results.front(), out);
   return HttpResponse::Json(200,
                             json::serialize(BatchEnvelope(std::move(out), {}, started, Now(c))));
 }
@@ -247,7 +245,7 @@ HandlerResult BatchCreateDefaultAssociations(const HandlerContext& c) {
   json::array errors;
   for (const auto& r : results) {
     if (r.outcome == store::AssociateOutcome::kDone) {
-      AddDefaultResults(pair, r, ok);
+      AddDefaultResults(r, ok);
     } else {
       errors.push_back(WriteError(pair, r));
     }

@@ -219,9 +219,8 @@ Result<AssociatedPage> AssociationService::ListForRecord(
 // ---------------------------------------------------------------- writes
 
 Result<std::vector<WriteResult>> AssociationService::Write(
-    int64_t account_id, const AssociationPair& pair, std::vector<store::AssociationWrite> writes,
+    int64_t account_id, std::vector<store::AssociationWrite> writes,
     std::vector<std::vector<AssociationTypeInfo>> types) {
-  (void)pair;
   FLOWD_ASSIGN_OR_RETURN(std::vector<store::AssociateOutcome> outcomes,
                          store_.Associate(account_id, writes, clock_.NowMs()));
   std::vector<WriteResult> out;
@@ -287,7 +286,7 @@ Result<std::vector<WriteResult>> AssociationService::CreateLabelled(
     requested.push_back(std::move(types));
   }
   if (!problems.empty()) return Invalid(std::move(problems));
-  return Write(account_id, pair, std::move(store_writes), std::move(requested));
+  return Write(account_id, std::move(store_writes), std::move(requested));
 }
 
 Result<std::vector<WriteResult>> AssociationService::CreateDefault(
@@ -307,7 +306,7 @@ Result<std::vector<WriteResult>> AssociationService::CreateDefault(
     types.push_back({def});
   }
   if (!problems.empty()) return Invalid(std::move(problems));
-  return Write(account_id, pair, std::move(writes), std::move(types));
+  return Write(account_id, std::move(writes), std::move(types));
 }
 
 Status AssociationService::RemoveAll(int64_t account_id, const AssociationPair& pair,

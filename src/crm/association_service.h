@@ -192,7 +192,7 @@ class AssociationService {
                                                        const AssociationPair& pair);
   Result<std::vector<AssociatedObject>> Views(int64_t account_id, const AssociationPair& pair,
                                               std::vector<store::AssociatedRecord> records);
-  Result<std::vector<WriteResult>> Write(int64_t account_id, const AssociationPair& pair,
+  Result<std::vector<WriteResult>> Write(int64_t account_id,
                                          std::vector<store::AssociationWrite> writes,
                                          std::vector<std::vector<AssociationTypeInfo>> types);
   Result<std::vector<std::pair<AssociationPair, std::vector<AssociationTypeInfo>>>>
