@@ -16,13 +16,13 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/time_format.h"
-#include "crm/data_sensitivity.h"
 #include "crm/association_service.h"
+#include "crm/data_sensitivity.h"
 #include "crm/event_service.h"
 #include "crm/form_service.h"
-#include "crm/marketing_email_service.h"
 #include "crm/list_processor.h"
 #include "crm/list_service.h"
+#include "crm/marketing_email_service.h"
 #include "crm/object_service.h"
 #include "crm/owner_service.h"
 #include "crm/property_service.h"
@@ -114,8 +114,8 @@ int Serve(const ServeOptions& o) {
   // log).
   crm::ListProcessor list_processor((*store)->lists(), (*store)->objects(),
                                     &(*store)->associations(), properties, clock);
-  crm::ListService lists((*store)->lists(), (*store)->objects(), &(*store)->associations(),
-                         schemas, properties, clock, &list_processor);
+  crm::ListService lists((*store)->lists(), (*store)->objects(), &(*store)->associations(), schemas,
+                         properties, clock, &list_processor);
   services.lists = &lists;
   crm::ListWorker list_worker(list_processor);
   list_worker.Start();

@@ -30,7 +30,8 @@ Result<std::vector<int64_t>> AssociatedIds(store::AssociationStore& associations
     if (pages.empty()) break;
     for (const auto& r : pages.front().records) {
       const bool wanted = std::any_of(r.types.begin(), r.types.end(), [&](const auto& t) {
-        return (category.empty() || t.category == category) && (type_id <= 0 || t.type_id == type_id);
+        return (category.empty() || t.category == category) &&
+               (type_id <= 0 || t.type_id == type_id);
       });
       if (wanted) out.push_back(r.to_id);
     }
