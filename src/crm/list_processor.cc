@@ -64,14 +64,19 @@ Result<std::shared_ptr<const ListProcessor::Compiled>> ListProcessor::Compile(
   auto it = compiled_.find(list.id);
   if (it != compiled_.end() && it->second->list.list_version == list.list_version &&
       now - it->second->compiled_at_ms < options_.compile_ttl_ms) {
+    if (!it->second->filter) return std::shared_ptr<const Compiled>();  // known not to compile
     auto c = std::make_shared<Compiled>(*it->second);
     c->list = list;  // size, backfill state … as read now
     return std::shared_ptr<const Compiled>(std::move(c));
   }
+  auto c = std::make_shared<Compiled>();
+  c->compiled_at_ms = now;
+  c->list = list;
   boost::system::error_code ec;
   boost::json::value branch = boost::json::parse(*list.filter_json, ec);
   if (ec) {
     Warn("list filter is not valid JSON; list skipped", list.id, Error::Invalid(ec.message()));
+    compiled_[list.id] = c;  // remembered (without a filter) until the TTL, not logged each pass
     return std::shared_ptr<const Compiled>();
   }
   const int64_t account = list.account_id;
@@ -83,11 +88,9 @@ Result<std::shared_ptr<const ListProcessor::Compiled>> ListProcessor::Compile(
     if (compiled.error().code != ErrorCode::kInvalidArgument) return std::move(compiled).error();
     // A property it names was archived or changed type since: keep the members as they are.
     Warn("list filter no longer compiles; list skipped", list.id, compiled.error());
+    compiled_[list.id] = c;
     return std::shared_ptr<const Compiled>();
   }
-  auto c = std::make_shared<Compiled>();
-  c->compiled_at_ms = now;
-  c->list = list;
   c->filter = std::make_shared<const filter::CompiledFilter>(std::move(compiled).value());
   c->deps = filter::DependenciesOf(*c->filter);
   compiled_[list.id] = c;
@@ -290,6 +293,12 @@ Status ListProcessor::StartRefreshes(bool* more) {
 
 Result<bool> ListProcessor::RunOnce() {
   bool more = false;
+  // Forget compiled filters of lists not seen for a while (deleted ones).
+  const int64_t now = clock_.NowMs();
+  for (auto it = compiled_.begin(); it != compiled_.end();) {
+    it = now - it->second->compiled_at_ms > 10 * options_.compile_ttl_ms ? compiled_.erase(it)
+                                                                         : std::next(it);
+  }
   FLOWD_ASSIGN_OR_RETURN(auto all, lists_.DynamicLists());
   dynamic_.clear();
   for (const auto& l : all) {

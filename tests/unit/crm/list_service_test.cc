@@ -468,3 +468,28 @@ TEST_F(ListServiceTest, Folders) {
 
 }  // namespace
 }  // namespace flowd::crm
+
+namespace flowd::crm {
+namespace {
+
+TEST_F(ListServiceTest, AListWhosePropertyWasArchivedIsSkippedNotFatal) {
+  auto prop = properties_->Create(
+      a_, contacts_,
+      Json(
+          R"({"name":"tier","label":"Tier","type":"string","fieldType":"text","groupName":"contactinformation"})"),
+      SensitiveAccess{});
+  ASSERT_TRUE(prop.ok()) << prop.error().message;
+  const int64_t gold = Contact({{"tier", "gold"}, {"firstname", "Ann"}});
+  store::ListRecord tiers = Dynamic("Gold", NameIs("gold", "tier"));
+  store::ListRecord anns = Dynamic("Anns", NameIs("Ann"));
+  Process();
+  EXPECT_EQ(Members(tiers.id), (std::set<int64_t>{gold}));
+  ASSERT_TRUE(properties_->Archive(a_, contacts_, "tier").ok());
+  const int64_t ann = Contact({{"firstname", "Ann"}});
+  Process();  // the Gold list no longer compiles: skipped, members kept; the others go on
+  EXPECT_EQ(Members(tiers.id), (std::set<int64_t>{gold}));
+  EXPECT_EQ(Members(anns.id), (std::set<int64_t>{gold, ann}));
+}
+
+}  // namespace
+}  // namespace flowd::crm
