@@ -118,7 +118,7 @@ Result<store::FormRecord> FormService::Patch(int64_t account_id, const std::stri
   FLOWD_ASSIGN_OR_RETURN(json::object patch, CanonicalFormBody(body, FormBodyKind::kPatch));
   FLOWD_ASSIGN_OR_RETURN(store::FormRecord current, store_.GetForm(account_id, form_id));
   bool archived = current.archived_at_ms.has_value();
-  json::object def = json::parse(current.content_json).as_object();
+  json::object def = Definition(current);
   def["name"] = current.name;
   def["formType"] = current.form_type;
   for (auto& kv : patch) {
@@ -140,6 +140,12 @@ Status FormService::Archive(int64_t account_id, const std::string& form_id) {
   return store_.ArchiveForm(account_id, form_id, clock_.NowMs());
 }
 
+json::object FormService::Definition(const store::FormRecord& form) {
+  boost::system::error_code ec;
+  json::value content = json::parse(form.content_json, ec);
+  return !ec && content.is_object() ? std::move(content.get_object()) : json::object();
+}
+
 json::object FormService::Render(const store::FormRecord& form) {
   json::object out;
   out["id"] = form.id;
@@ -149,11 +155,7 @@ json::object FormService::Render(const store::FormRecord& form) {
   out["updatedAt"] = FormatIso8601Ms(form.updated_at_ms);
   out["archived"] = form.archived_at_ms.has_value();
   if (form.archived_at_ms) out["archivedAt"] = FormatIso8601Ms(*form.archived_at_ms);
-  boost::system::error_code ec;
-  json::value content = json::parse(form.content_json, ec);
-  if (!ec && content.is_object()) {
-    for (auto& kv : content.get_object()) out[kv.key()] = std::move(kv.value());
-  }
+  for (auto& kv : Definition(form)) out[kv.key()] = std::move(kv.value());
   return out;
 }
 

@@ -72,6 +72,8 @@ class FormService {
 
   // The API's FormDefinitionBase.
   static boost::json::object Render(const store::FormRecord& form);
+  // The stored definition of `form` (without the server fields); empty if unreadable.
+  static boost::json::object Definition(const store::FormRecord& form);
 
   // A public submission: rate limit per client IP (kRateLimited), size limit
   // (kPayloadTooLarge), unknown portal or form (kNotFound), invalid fields (kInvalidArgument

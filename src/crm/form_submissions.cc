@@ -266,7 +266,7 @@ Result<SubmissionResult> FormService::Submit(const SubmissionRequest& req) {
   std::vector<ErrorDetail> problems;
   Submission sub = ReadSubmission(body, limits_.max_fields, problems);
 
-  json::object definition = json::parse(form->content_json).as_object();
+  const json::object definition = Definition(*form);
   const std::vector<FormFieldSpec> specs = FormFields(definition);
   // Submitted fields by (type, name), each matched against the form.
   std::map<std::pair<std::string, std::string>, const SubmittedField*> given;

@@ -45,6 +45,19 @@ describe('form submissions', () => {
     assertError(await api('GET', `${S}/${srv.accountId}/${formId}`, { token: null }), 405, 'METHOD_NOT_ALLOWED');
   });
 
+  it('allows browsers on any origin (CORS preflight and headers)', async () => {
+    const pre = await fetch(`${srv.baseUrl}${S}/${srv.accountId}/${formId}`, {
+      method: 'OPTIONS', headers: { origin: 'https://www.example.com', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), '*');
+    assert.match(pre.headers.get('access-control-allow-methods'), /POST/);
+    assert.match(pre.headers.get('access-control-allow-headers'), /Content-Type/i);
+    const r = await api('POST', `${S}/${srv.accountId}/00000000-0000-4000-8000-000000000000`, { token: null, body: { fields: [] } });
+    assert.equal(r.status, 404);
+    assert.equal(r.headers.get('access-control-allow-origin'), '*');
+  });
+
   it('refuses bodies over 64 KiB with 413', async () => {
     const big = { fields: [{ name: 'firstname', value: 'x'.repeat(70 * 1024) }] };
     assertError(await api('POST', `${S}/${srv.accountId}/${formId}`, { token: null, body: big }), 413, 'PAYLOAD_TOO_LARGE');
