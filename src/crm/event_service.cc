@@ -111,9 +111,10 @@ std::optional<Input> ReadInput(const json::value& v, const std::string& prefix, 
   }
   in.utk = StringField(*o, "utk");
   if (in.utk && in.utk->empty()) in.utk.reset();
-  if (!in.object_id && !in.email && !in.utk && !o->if_contains("objectId") &&
-      !o->if_contains("email")) {
-    Problem(problems, prefix.empty() ? "objectId" : At(prefix, "objectId"),
+  // An invalid objectId or email was reported above; otherwise one of the three must name the
+  // contact (null and "" name nothing).
+  if (!in.object_id && !in.email && !in.utk && problems.size() == before) {
+    Problem(problems, At(prefix, "objectId"),
             "An event needs objectId, email or utk to name its contact", "REQUIRED_FIELD");
   }
   in.uuid = StringField(*o, "uuid");

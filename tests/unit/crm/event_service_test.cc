@@ -92,14 +92,17 @@ TEST_F(EventServiceTest, BatchIsAllOrNothingAndListsEveryProblem) {
       {"eventName":"pe1_x","objectId":"999","properties":{}},
       {"eventName":"pe1_x","email":"ada@x.io","occurredAt":"today","properties":{"a":{}, "hs_uuid":"x"}},
       {"eventName":"pe1_x","email":"ada@x.io"},
-      7]})"));
+      7,
+      {"eventName":"pe1_x","objectId":null,"email":null,"utk":"","properties":{}},
+      {"eventName":"pe1_x","objectId":"","properties":{}}]})"));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
   auto paths = testing::Paths(bad.error());
-  for (const char* p : {"inputs[1].eventName", "inputs[2].eventName", "inputs[3].eventName",
-                        "inputs[4].objectId", "inputs[5].email", "inputs[6].objectId",
-                        "inputs[7].objectId", "inputs[8].occurredAt", "inputs[8].properties.a",
-                        "inputs[8].properties.hs_uuid", "inputs[9].properties", "inputs[10]"}) {
+  for (const char* p :
+       {"inputs[1].eventName", "inputs[2].eventName", "inputs[3].eventName", "inputs[4].objectId",
+        "inputs[5].email", "inputs[6].objectId", "inputs[7].objectId", "inputs[8].occurredAt",
+        "inputs[8].properties.a", "inputs[8].properties.hs_uuid", "inputs[9].properties",
+        "inputs[10]", "inputs[11].objectId", "inputs[12].objectId"}) {
     EXPECT_NE(std::find(paths.begin(), paths.end(), p), paths.end())
         << p << " missing: " << bad.error().message;
   }
