@@ -4,7 +4,9 @@
 //              --duration 10 --warmup 2 --threads 2 [--json] [--server-pid PID]
 //
 // Scenarios: get (GET one flow of a pool created first), list (GET ?limit=100), create (POST),
-// put (each connection PUTs its own flow with the current revisionId), mixed (90 % get, 10 % put).
+// put (each connection PUTs its own flow with the current revisionId), mixed (90 % get, 10 % put);
+// CRM contacts: crm-batch-create (100 per request), crm-get (a pool created first), crm-search
+// (EQ on email over a population seeded once per database, --crm-population).
 // Prints one human line, and one JSON line with --json. Throughput counts 2xx responses only.
 #include <sys/resource.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "load/crm_workload.h"
 #include "load/driver.h"
 #include "load/http_client.h"
 #include "load/workload.h"
@@ -35,6 +38,7 @@ struct Options {
   size_t threads = 2;
   std::string io = "epoll";
   size_t pool = 1000;
+  size_t crm_population = 1000000;
   int server_pid = 0;
   bool json = false;
 };
@@ -125,7 +129,19 @@ int Run(const Options& o) {
     std::cerr << "flowd_load: setup failed: " << error << "\n";
     return 1;
   }
-  Workload workload(scenario, writer, std::move(pool));
+  std::shared_ptr<const CrmWorkload> crm;
+  if (IsCrmScenario(scenario)) {
+    CrmOptions co;
+    co.population = o.crm_population;
+    co.pool = o.pool;
+    // Seeding is itself a batch-create load: as many connections as the run, up to 8.
+    co.parallel = std::min<size_t>(o.connections, 8);
+    if (!PrepareCrm(scenario, ep, writer, co, &crm, &error)) {
+      std::cerr << "flowd_load: setup failed: " << error << "\n";
+      return 1;
+    }
+  }
+  Workload workload(scenario, writer, std::move(pool), crm);
   std::vector<ConnState> states;
   for (size_t i = 0; i < o.connections; ++i) {
     states.push_back(workload.NewConn(i, i < owned.size() ? owned[i] : FlowRef{}));
@@ -152,20 +168,24 @@ int Run(const Options& o) {
   const uint64_t requests = stats.ok + stats.non_2xx;
   const uint64_t errors = stats.non_2xx + stats.broken;
   const double rps = static_cast<double>(stats.ok) / secs;
+  const size_t per_request = workload.RecordsPerRequest();
+  const double records_ps = rps * static_cast<double>(per_request);
   const auto& h = stats.latency_ns;
   const std::string io_name = io == IoModel::kBlocking ? "blocking" : "epoll";
-  char line[512];
+  char records[64] = "";
+  if (per_request > 1) std::snprintf(records, sizeof(records), " (%.0f records/s)", records_ps);
+  char line[600];
   std::snprintf(line, sizeof(line),
                 "%s: %zu connections, %zu threads (%s), %.1f s: %llu requests, %llu errors "
-                "(%llu non-2xx, %llu broken), %.0f req/s, latency p50 %s ms, p90 %s ms, "
+                "(%llu non-2xx, %llu broken), %.0f req/s%s, latency p50 %s ms, p90 %s ms, "
                 "p99 %s ms, max %s ms; cpu load generator %.0f%%",
                 std::string(ScenarioName(scenario)).c_str(), o.connections,
                 io == IoModel::kBlocking ? o.connections : o.threads, io_name.c_str(), secs,
                 static_cast<unsigned long long>(requests), static_cast<unsigned long long>(errors),
                 static_cast<unsigned long long>(stats.non_2xx),
-                static_cast<unsigned long long>(stats.broken), rps, Ms(h.Quantile(0.5)).c_str(),
-                Ms(h.Quantile(0.9)).c_str(), Ms(h.Quantile(0.99)).c_str(), Ms(h.max()).c_str(),
-                100 * self_cpu / secs);
+                static_cast<unsigned long long>(stats.broken), rps, records,
+                Ms(h.Quantile(0.5)).c_str(), Ms(h.Quantile(0.9)).c_str(),
+                Ms(h.Quantile(0.99)).c_str(), Ms(h.max()).c_str(), 100 * self_cpu / secs);
   std::cout << line;
   if (server_cpu >= 0) std::printf(", server %.0f%%", 100 * server_cpu / secs);
   std::cout << "\n";
@@ -177,8 +197,12 @@ int Run(const Options& o) {
        << ",\"threads\":" << o.threads << ",\"io\":\"" << io_name << "\",\"duration_s\":" << secs
        << ",\"requests\":" << requests << ",\"ok\":" << stats.ok << ",\"errors\":" << errors
        << ",\"non_2xx\":" << stats.non_2xx << ",\"broken\":" << stats.broken
-       << ",\"throughput_rps\":" << static_cast<uint64_t>(rps + 0.5)
-       << ",\"latency_ms\":{\"p50\":" << Ms(h.Quantile(0.5)) << ",\"p90\":" << Ms(h.Quantile(0.9))
+       << ",\"throughput_rps\":" << static_cast<uint64_t>(rps + 0.5);
+    if (per_request > 1) {
+      js << ",\"records_per_request\":" << per_request
+         << ",\"records_per_s\":" << static_cast<uint64_t>(records_ps + 0.5);
+    }
+    js << ",\"latency_ms\":{\"p50\":" << Ms(h.Quantile(0.5)) << ",\"p90\":" << Ms(h.Quantile(0.9))
        << ",\"p99\":" << Ms(h.Quantile(0.99)) << ",\"max\":" << Ms(h.max()) << "}"
        << ",\"client_cpu_pct\":" << static_cast<int>(100 * self_cpu / secs + 0.5);
     // CPU time per 2xx response: steadier than req/s when other processes take the CPUs.
@@ -203,9 +227,12 @@ int main(int argc, char** argv) {
   CLI::App app{"flowd_load — HTTP/1.1 keep-alive load generator for a local flowd"};
   app.add_option("--url", o.url, "http://HOST:PORT, HOST in 127.0.0.0/8 or [::1]")
       ->capture_default_str();
-  app.add_option("--token", o.token, "Bearer token (scope automation)");
-  app.add_option("--scenario", o.scenario, "get | list | create | put | mixed")
-      ->check(CLI::IsMember({"get", "list", "create", "put", "mixed"}))
+  app.add_option("--token", o.token,
+                 "Bearer token (scope automation; crm.objects.contacts.read/write for crm-*)");
+  app.add_option("--scenario", o.scenario,
+                 "get | list | create | put | mixed | crm-batch-create | crm-get | crm-search")
+      ->check(CLI::IsMember(
+          {"get", "list", "create", "put", "mixed", "crm-batch-create", "crm-get", "crm-search"}))
       ->capture_default_str();
   app.add_option("--connections,-c", o.connections, "Keep-alive connections")
       ->check(CLI::Range(1, 10000))
@@ -222,8 +249,13 @@ int main(int argc, char** argv) {
   app.add_option("--io", o.io, "epoll (few threads) | blocking (one thread per connection)")
       ->check(CLI::IsMember({"epoll", "blocking"}))
       ->capture_default_str();
-  app.add_option("--pool", o.pool, "Flows created first for get / list / mixed")
+  app.add_option("--pool", o.pool,
+                 "Flows (contacts for crm-get) created first for get / list / mixed")
       ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--crm-population", o.crm_population,
+                 "crm-search: contacts seeded once per database before measuring")
+      ->check(CLI::Range(1, 100000000))
       ->capture_default_str();
   app.add_option("--server-pid", o.server_pid, "Also report this process's CPU use");
   app.add_flag("--json", o.json, "Also print one JSON line");

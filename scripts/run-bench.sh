@@ -6,13 +6,19 @@
 #   SCENARIOS="get create" RUNS=5 DURATION=20 scripts/run-bench.sh
 #   ACCESS_LOG=1 scripts/run-bench.sh           server writes its access log (to a file)
 #   DECODE=1 scripts/run-bench.sh               also run flowd_decode_bench
+#   SCENARIOS="crm-batch-create crm-get crm-search" scripts/run-bench.sh
+#                                               the CRM scenarios (issue 3 §7); crm-search first
+#                                               seeds CRM_POPULATION contacts (1,000,000: minutes)
 #
-# Environment: SCENARIOS (get list create put mixed), RUNS (3), DURATION (10), WARMUP (2),
-# CONNECTIONS (32), LOAD_THREADS (2), SERVER_THREADS (2), IO (epoll | blocking), POOL (1000),
-# ACCESS_LOG (0), BUILD_DIR (build/release), DECODE (0).
+# Environment: SCENARIOS (get list create put mixed; also crm-batch-create crm-get crm-search),
+# RUNS (3), DURATION (10), WARMUP (2), CONNECTIONS (32), LOAD_THREADS (2), SERVER_THREADS (2),
+# IO (epoll | blocking), POOL (1000), CRM_POPULATION (1000000), ACCESS_LOG (0),
+# BUILD_DIR (build/release), DECODE (0), KEEP_DB (empty: a directory to keep the databases in, so
+# that a later run with the same KEEP_DB reuses the seeded crm-search population).
 # Each scenario gets its own server and database; the runs of one scenario share them (so create
-# and put runs see the flows earlier runs wrote). The load generator shares the CPUs with the
-# server: on a 2-core machine the figures are for the pair, not for the server alone.
+# and put runs see the flows earlier runs wrote, and crm-search seeds its population in the first
+# run only). The load generator shares the CPUs with the server: on a 2-core machine the figures
+# are for the pair, not for the server alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +31,8 @@ LOAD_THREADS=${LOAD_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-2}
 IO=${IO:-epoll}
 POOL=${POOL:-1000}
+CRM_POPULATION=${CRM_POPULATION:-1000000}
+KEEP_DB=${KEEP_DB:-}
 ACCESS_LOG=${ACCESS_LOG:-0}
 BUILD_DIR=${BUILD_DIR:-build/release}
 DECODE=${DECODE:-0}
@@ -63,14 +71,24 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# Starts flowd on a fresh database; sets PORT, TOKEN, SERVER_PID.
+# Starts flowd on a fresh database (or, with KEEP_DB, the one a previous run left there); sets
+# PORT, TOKEN, SERVER_PID.
 start_server() {
   local name=$1
-  local db="sqlite:$WORK/$name.db"
+  local dir=$WORK
+  [ -n "$KEEP_DB" ] && dir=$KEEP_DB && mkdir -p "$dir"
+  local db="sqlite:$dir/$name.db"
+  local account_file="$dir/$name.account"
   "$FLOWD" migrate --db "$db" 2>/dev/null
   local account
-  account=$("$FLOWD" account create --db "$db" --name "bench $name")
-  TOKEN=$("$FLOWD" token create --db "$db" --account "$account" --scopes automation --name bench)
+  if [ -s "$account_file" ]; then
+    account=$(cat "$account_file")
+  else
+    account=$("$FLOWD" account create --db "$db" --name "bench $name")
+    echo "$account" >"$account_file"
+  fi
+  TOKEN=$("$FLOWD" token create --db "$db" --account "$account" --name bench \
+    --scopes automation,crm.objects.contacts.read,crm.objects.contacts.write)
   PORT=$(free_port)
   local quiet=(--quiet)
   [ "$ACCESS_LOG" = "1" ] && quiet=()
@@ -104,8 +122,10 @@ echo "# flowd benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) CPUs ($(grep 
 echo "# $CONNECTIONS connections, $LOAD_THREADS load threads ($IO), $SERVER_THREADS server threads, $RUNS runs × ${DURATION}s (+${WARMUP}s warm-up), access log $([ "$ACCESS_LOG" = 1 ] && echo on || echo off)"
 # srv/gen cpu: share of one CPU used by the server / load generator; srv/gen us: their CPU time per
 # 2xx response (steadier than req/s when other processes compete for the CPUs).
-printf '%-7s %8s %7s %7s %7s %7s %6s %7s %7s %7s %7s  %s\n' scenario "req/s" "p50 ms" "p90 ms" \
-  "p99 ms" "max ms" errors "srv cpu" "srv us" "gen cpu" "gen us" "load avg (1 min) per run"
+# rec/s: records created per second (crm-batch-create: 100 per request).
+printf '%-16s %8s %8s %7s %7s %7s %7s %6s %7s %7s %7s %7s  %s\n' scenario "req/s" "rec/s" \
+  "p50 ms" "p90 ms" "p99 ms" "max ms" errors "srv cpu" "srv us" "gen cpu" "gen us" \
+  "load avg (1 min) per run"
 
 for scenario in $SCENARIOS; do
   start_server "$scenario"
@@ -115,6 +135,7 @@ for scenario in $SCENARIOS; do
     loads+=("$(cut -d' ' -f1 /proc/loadavg)")
     "$LOAD" --url "http://127.0.0.1:$PORT" --token "$TOKEN" --scenario "$scenario" \
       --connections "$CONNECTIONS" --threads "$LOAD_THREADS" --io "$IO" --pool "$POOL" \
+      --crm-population "$CRM_POPULATION" \
       --duration "$DURATION" --warmup "$WARMUP" --server-pid "$SERVER_PID" --json \
       2>>"$WORK/$scenario.load.err" | grep '^{' >>"$WORK/$scenario.json" || {
       echo "run-bench: $scenario run $run failed:" >&2
@@ -122,10 +143,14 @@ for scenario in $SCENARIOS; do
     }
   done
   stop_server
+  # crm-search: how the population was seeded (or found), as comments above the figures.
+  grep -h '^flowd_load: \(seeded\|seeding\|population\)' "$WORK/$scenario.load.err" | grep -v ' / ' |
+    sed 's/^flowd_load: /# /' || true
   j="$WORK/$scenario.json"
   errors=$(field errors <"$j" | awk '{ s += $1 } END { print s + 0 }')
-  printf '%-7s %8s %7s %7s %7s %7s %6s %6s%% %7s %6s%% %7s  %s\n' "$scenario" \
-    "$(field throughput_rps <"$j" | median %.0f)" "$(field p50 <"$j" | median)" \
+  printf '%-16s %8s %8s %7s %7s %7s %7s %6s %6s%% %7s %6s%% %7s  %s\n' "$scenario" \
+    "$(field throughput_rps <"$j" | median %.0f)" "$(field records_per_s <"$j" | median %.0f)" \
+    "$(field p50 <"$j" | median)" \
     "$(field p90 <"$j" | median)" "$(field p99 <"$j" | median)" "$(field max <"$j" | median)" \
     "$errors" "$(field server_cpu_pct <"$j" | median %.0f)" \
     "$(field server_cpu_us_per_req <"$j" | median %.1f)" \

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "flow_bodies.h"
+#include "load/crm_workload.h"
 
 namespace flowd::bench {
 namespace {
@@ -19,7 +20,8 @@ constexpr std::string_view kNameMarker = "@@NAME@@";
 
 bool ParseScenario(std::string_view text, Scenario* out) {
   for (Scenario s :
-       {Scenario::kGet, Scenario::kList, Scenario::kCreate, Scenario::kPut, Scenario::kMixed}) {
+       {Scenario::kGet, Scenario::kList, Scenario::kCreate, Scenario::kPut, Scenario::kMixed,
+        Scenario::kCrmBatchCreate, Scenario::kCrmGet, Scenario::kCrmSearch}) {
     if (text == ScenarioName(s)) {
       *out = s;
       return true;
@@ -40,8 +42,18 @@ std::string_view ScenarioName(Scenario s) {
       return "put";
     case Scenario::kMixed:
       return "mixed";
+    case Scenario::kCrmBatchCreate:
+      return "crm-batch-create";
+    case Scenario::kCrmGet:
+      return "crm-get";
+    case Scenario::kCrmSearch:
+      return "crm-search";
   }
   return "?";
+}
+
+bool IsCrmScenario(Scenario s) {
+  return s == Scenario::kCrmBatchCreate || s == Scenario::kCrmGet || s == Scenario::kCrmSearch;
 }
 
 bool CreateFlows(const Endpoint& ep, const RequestWriter& writer, size_t count, size_t parallel,
@@ -95,8 +107,9 @@ bool CreateFlows(const Endpoint& ep, const RequestWriter& writer, size_t count, 
   return true;
 }
 
-Workload::Workload(Scenario scenario, const RequestWriter& writer, std::vector<FlowRef> pool)
-    : scenario_(scenario), writer_(writer), pool_(std::move(pool)) {
+Workload::Workload(Scenario scenario, const RequestWriter& writer, std::vector<FlowRef> pool,
+                   std::shared_ptr<const CrmWorkload> crm)
+    : scenario_(scenario), writer_(writer), pool_(std::move(pool)), crm_(std::move(crm)) {
   get_targets_.reserve(pool_.size());
   for (const FlowRef& f : pool_) get_targets_.push_back(std::string(kFlowsPath) + "/" + f.id);
   const std::string create = ContactFlowCreateBody(kNameMarker);
@@ -115,8 +128,11 @@ bool Workload::NeedsOwnedFlows() const {
   return scenario_ == Scenario::kPut || scenario_ == Scenario::kMixed;
 }
 
+size_t Workload::RecordsPerRequest() const { return crm_ ? crm_->RecordsPerRequest() : 1; }
+
 ConnState Workload::NewConn(size_t index, FlowRef own) const {
   ConnState c;
+  c.index = index;
   c.rng = 0x9E3779B97F4A7C15ull * (index + 1) ^ 0xD1B54A32D192ED03ull;
   c.own = std::move(own);
   return c;
@@ -139,6 +155,7 @@ void Workload::AppendPut(ConnState& c, std::string& out) const {
 }
 
 void Workload::NextRequest(ConnState& c, std::string& out) const {
+  if (crm_) return crm_->NextRequest(c, out);
   ++c.sequence;
   c.pending = ConnState::Pending::kOther;
   if (c.needs_resync) {
@@ -164,10 +181,15 @@ void Workload::NextRequest(ConnState& c, std::string& out) const {
         return AppendPut(c, out);
       }
       return AppendGet(get_targets_[NextRandom(c.rng) % get_targets_.size()], out);
+    case Scenario::kCrmBatchCreate:
+    case Scenario::kCrmGet:
+    case Scenario::kCrmSearch:
+      return;  // handled by crm_ (load.cc always provides it for these)
   }
 }
 
 bool Workload::OnResponse(ConnState& c, int status, std::string_view body) const {
+  if (crm_) return crm_->OnResponse(c, status, body);
   const bool ok = status >= 200 && status < 300;
   if (c.pending == ConnState::Pending::kPut || c.pending == ConnState::Pending::kResync) {
     std::string_view rev = ok ? FindJsonString(body, "revisionId") : std::string_view{};

@@ -1,9 +1,11 @@
-// What the load generator sends: the scenarios (get, list, create, put, mixed), the flows they
-// need created beforehand, and what each response teaches (the next revisionId of a PUT).
+// What the load generator sends: the flow scenarios (get, list, create, put, mixed), the flows
+// they need created beforehand, and what each response teaches (the next revisionId of a PUT).
+// The CRM scenarios (crm-*) are delegated to a CrmWorkload (load/crm_workload.h).
 // A Workload is shared read-only between threads; each connection has its own ConnState.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,7 +14,9 @@
 
 namespace flowd::bench {
 
-enum class Scenario { kGet, kList, kCreate, kPut, kMixed };
+enum class Scenario { kGet, kList, kCreate, kPut, kMixed, kCrmBatchCreate, kCrmGet, kCrmSearch };
+
+bool IsCrmScenario(Scenario s);
 
 bool ParseScenario(std::string_view text, Scenario* out);
 std::string_view ScenarioName(Scenario s);
@@ -28,6 +32,7 @@ bool CreateFlows(const Endpoint& ep, const RequestWriter& writer, size_t count, 
                  std::vector<FlowRef>* out, std::string* error);
 
 struct ConnState {
+  size_t index = 0;  // the connection's number
   uint64_t rng = 0;
   uint64_t sequence = 0;
   FlowRef own;  // put / mixed: the flow this connection updates
@@ -35,14 +40,20 @@ struct ConnState {
   bool needs_resync = false;  // the last PUT failed: GET the flow for its current revision
 };
 
+class CrmWorkload;
+
 class Workload {
  public:
   // `pool`: flows read by get/mixed. `owned`: one flow per connection for put/mixed.
-  Workload(Scenario scenario, const RequestWriter& writer, std::vector<FlowRef> pool);
+  // `crm`: the requests of a crm-* scenario (required for them, ignored otherwise).
+  Workload(Scenario scenario, const RequestWriter& writer, std::vector<FlowRef> pool,
+           std::shared_ptr<const CrmWorkload> crm = nullptr);
 
   Scenario scenario() const { return scenario_; }
   bool NeedsPool() const;
   bool NeedsOwnedFlows() const;
+  // Records each successful request stands for (100 for crm-batch-create), else 1.
+  size_t RecordsPerRequest() const;
 
   // Initial state of connection number `index`.
   ConnState NewConn(size_t index, FlowRef own) const;
@@ -65,6 +76,7 @@ class Workload {
   std::vector<std::string> get_targets_;   // "/automation/v4/flows/{id}" per pool flow
   std::string create_head_, create_tail_;  // around the flow name
   std::string put_tail_;
+  std::shared_ptr<const CrmWorkload> crm_;
 };
 
 }  // namespace flowd::bench

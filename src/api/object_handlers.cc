@@ -8,6 +8,7 @@
 #include "api/handler_context.h"
 #include "api/route.h"
 #include "common/time_format.h"
+#include "crm/association_service.h"
 #include "crm/object_search.h"
 #include "crm/object_service.h"
 
@@ -36,7 +37,9 @@ Result<Typed> Resolve(const HandlerContext& c, bool write) {
   return Typed{service, std::move(type), std::move(caller)};
 }
 
-Error Problems(std::vector<ErrorDetail> problems) { return Error::InvalidList(std::move(problems)); }
+Error Problems(std::vector<ErrorDetail> problems) {
+  return Error::InvalidList(std::move(problems));
+}
 
 // A JSON value HubSpot accepts as a property value: strings, and numbers/booleans (converted to
 // their text); null clears the value.
@@ -235,6 +238,109 @@ std::optional<std::string> StringField(const json::object& o, std::string_view k
   return std::nullopt;
 }
 
+// HubSpot's `associations` of a create body: [{to: {id}, types: [{associationCategory,
+// associationTypeId}]}]. Absent, null and [] mean none.
+std::vector<crm::NewRecordAssociation> ParseNewAssociations(const json::object& o,
+                                                            const std::string& in,
+                                                            std::vector<ErrorDetail>& problems) {
+  std::vector<crm::NewRecordAssociation> out;
+  const json::value* a = o.if_contains("associations");
+  if (a == nullptr || a->is_null()) return out;
+  if (!a->is_array()) {
+    problems.push_back({"associations must be an array", in + "associations", "INVALID_TYPE", {}});
+    return out;
+  }
+  const auto& arr = a->get_array();
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string at = in + "associations[" + std::to_string(i) + "]";
+    const json::object* item = arr[i].if_object();
+    const json::object* to =
+        item ? item->if_contains("to") ? (*item).at("to").if_object() : nullptr : nullptr;
+    auto to_id = to ? StringField(*to, "id") : std::nullopt;
+    int64_t id = 0;
+    if (to_id) {
+      auto [p, ec] = std::from_chars(to_id->data(), to_id->data() + to_id->size(), id);
+      if (ec != std::errc() || p != to_id->data() + to_id->size() || id <= 0) to_id.reset();
+    }
+    if (!to_id) {
+      problems.push_back(
+          {"to.id is required and must be a record id", at + ".to.id", "REQUIRED", {}});
+      continue;
+    }
+    crm::NewRecordAssociation assoc;
+    assoc.to_id = id;
+    const json::value* types = item->if_contains("types");
+    if (types == nullptr || !types->is_array()) {
+      problems.push_back({"types is required and must be an array", at + ".types", "REQUIRED", {}});
+      continue;
+    }
+    for (size_t j = 0; j < types->get_array().size(); ++j) {
+      const std::string tin = at + ".types[" + std::to_string(j) + "]";
+      const json::object* t = types->get_array()[j].if_object();
+      auto category = t ? StringField(*t, "associationCategory") : std::nullopt;
+      const json::value* type_id = t ? t->if_contains("associationTypeId") : nullptr;
+      if (!category || type_id == nullptr || !type_id->is_int64()) {
+        problems.push_back({"each type needs associationCategory and an integer associationTypeId",
+                            tin,
+                            "REQUIRED",
+                            {}});
+        continue;
+      }
+      assoc.types.push_back(crm::AssociationTypeRef{*category, type_id->get_int64()});
+    }
+    out.push_back(std::move(assoc));
+  }
+  return out;
+}
+
+// The `associations` query parameter of reads: the to types' names as the caller wrote them.
+struct AssociationRead {
+  crm::AssociationService* service = nullptr;
+  std::vector<std::pair<std::string, crm::ObjectTypeInfo>> types;  // (name as asked, type)
+};
+
+Result<AssociationRead> AssociationsToRead(const HandlerContext& c, const Typed& t) {
+  AssociationRead out;
+  std::vector<std::string> names = SplitCsv(c.request.QueryParams("associations"));
+  if (names.empty()) return out;
+  FLOWD_ASSIGN_OR_RETURN(out.service, Need(c.services.associations));
+  for (const auto& n : names) {
+    FLOWD_ASSIGN_OR_RETURN(crm::ObjectTypeInfo to, t.service->Type(c.principal.account_id, n));
+    out.types.emplace_back(n, std::move(to));
+  }
+  return out;
+}
+
+// Up to this many associated ids per type are listed inside a record (HubSpot pages them too).
+constexpr size_t kAssociationsPerRecord = 500;
+
+Status AddAssociations(const HandlerContext& c, const Typed& t, const AssociationRead& read,
+                       const crm::ObjectView& v, json::object& o) {
+  if (read.types.empty()) return Status::Ok();
+  json::object all;
+  for (const auto& [name, to] : read.types) {
+    FLOWD_ASSIGN_OR_RETURN(
+        crm::AssociatedPage page,
+        read.service->ListForRecord(c.principal.account_id, t.type.id, v.record.id, to.id,
+                                    std::nullopt, kAssociationsPerRecord));
+    if (page.results.empty()) continue;
+    json::array results;
+    for (const auto& a : page.results) {
+      for (const auto& type : a.types) {
+        results.push_back(json::object{{"id", std::to_string(a.to_id)}, {"type", type.name}});
+      }
+    }
+    json::object collection{{"results", std::move(results)}};
+    if (page.next_after) {
+      collection["paging"] =
+          json::object{{"next", json::object{{"after", std::to_string(*page.next_after)}}}};
+    }
+    all[name] = std::move(collection);
+  }
+  if (!all.empty()) o["associations"] = std::move(all);
+  return Status::Ok();
+}
+
 // ---------------------------------------------------------------- handlers
 
 HandlerResult ListObjects(const HandlerContext& c) {
@@ -245,9 +351,14 @@ HandlerResult ListObjects(const HandlerContext& c) {
     FLOWD_ASSIGN_OR_RETURN(after, ParseIdParam(*a, "after"));
   }
   FLOWD_ASSIGN_OR_RETURN(crm::ReadOptions read, ReadOptionsFromQuery(c.request));
+  FLOWD_ASSIGN_OR_RETURN(AssociationRead assoc, AssociationsToRead(c, t));
   FLOWD_ASSIGN_OR_RETURN(auto page, t.service->List(t.caller, t.type, after, limit, read));
   json::array results;
-  for (const auto& v : page.first) results.push_back(RenderObject(v));
+  for (const auto& v : page.first) {
+    json::object o = RenderObject(v);
+    FLOWD_TRY(AddAssociations(c, t, assoc, v, o));
+    results.push_back(std::move(o));
+  }
   json::object body{{"results", std::move(results)}};
   if (page.second) {
     const std::string next = std::to_string(*page.second);
@@ -266,17 +377,17 @@ HandlerResult CreateObject(const HandlerContext& c) {
   crm::ObjectInput in;
   std::vector<ErrorDetail> problems;
   ParseProperties(body.get_object(), "", in.properties, problems, true);
-  if (const json::value* a = body.get_object().if_contains("associations");
-      a && !(a->is_array() && a->get_array().empty()) && !a->is_null()) {
-    problems.push_back(
-        {"associations on create are not supported yet: create the record, then "
-         "associate it with PUT /crm/v4/objects/{type}/{id}/associations/…",
-         "associations",
-         "NOT_SUPPORTED",
-         {}});
-  }
+  auto associations = ParseNewAssociations(body.get_object(), "", problems);
   if (!problems.empty()) return Problems(std::move(problems));
+  crm::AssociationService* assoc = nullptr;
+  if (!associations.empty()) {
+    FLOWD_ASSIGN_OR_RETURN(assoc, Need(c.services.associations));
+    FLOWD_TRY(assoc->ValidateForNewRecord(c.principal.account_id, t.type, associations));
+  }
   FLOWD_ASSIGN_OR_RETURN(crm::ObjectView v, t.service->Create(t.caller, t.type, in));
+  if (assoc) {
+    FLOWD_TRY(assoc->AssociateNewRecord(c.principal.account_id, t.type, v.record.id, associations));
+  }
   return HttpResponse::Json(201, json::serialize(RenderObject(v)));
 }
 
@@ -292,8 +403,11 @@ HandlerResult GetObject(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(Typed t, Resolve(c, false));
   FLOWD_ASSIGN_OR_RETURN(crm::ObjectRef ref, RefFromPath(c));
   FLOWD_ASSIGN_OR_RETURN(crm::ReadOptions read, ReadOptionsFromQuery(c.request));
+  FLOWD_ASSIGN_OR_RETURN(AssociationRead assoc, AssociationsToRead(c, t));
   FLOWD_ASSIGN_OR_RETURN(crm::ObjectView v, t.service->Get(t.caller, t.type, ref, read));
-  return HttpResponse::Json(200, json::serialize(RenderObject(v)));
+  json::object o = RenderObject(v);
+  FLOWD_TRY(AddAssociations(c, t, assoc, v, o));
+  return HttpResponse::Json(200, json::serialize(o));
 }
 
 HandlerResult UpdateObject(const HandlerContext& c) {
@@ -322,6 +436,7 @@ HandlerResult BatchCreateObjects(const HandlerContext& c) {
   FLOWD_ASSIGN_OR_RETURN(json::value body, ParseBody(c.request));
   FLOWD_ASSIGN_OR_RETURN(const json::array* inputs, BatchInputs(body));
   std::vector<crm::ObjectInput> in(inputs->size());
+  std::vector<std::vector<crm::NewRecordAssociation>> associations(inputs->size());
   std::vector<ErrorDetail> problems;
   for (size_t i = 0; i < inputs->size(); ++i) {
     const json::object* o = (*inputs)[i].if_object();
@@ -331,16 +446,26 @@ HandlerResult BatchCreateObjects(const HandlerContext& c) {
       continue;
     }
     ParseProperties(*o, InputPath(i), in[i].properties, problems, true);
-    if (const json::value* a = o->if_contains("associations");
-        a && !(a->is_array() && a->get_array().empty()) && !a->is_null()) {
-      problems.push_back({"associations on create are not supported yet",
-                          InputPath(i) + "associations",
-                          "NOT_SUPPORTED",
-                          {}});
-    }
+    associations[i] = ParseNewAssociations(*o, InputPath(i), problems);
   }
   if (!problems.empty()) return Problems(std::move(problems));
+  crm::AssociationService* assoc = nullptr;
+  for (size_t i = 0; i < associations.size(); ++i) {
+    if (associations[i].empty()) continue;
+    FLOWD_ASSIGN_OR_RETURN(assoc, Need(c.services.associations));
+    Status valid = assoc->ValidateForNewRecord(c.principal.account_id, t.type, associations[i]);
+    if (!valid.ok()) {
+      Error e = std::move(valid).error();
+      for (auto& d : e.details) d.in = InputPath(i) + d.in;
+      return e;
+    }
+  }
   FLOWD_ASSIGN_OR_RETURN(crm::BatchResult r, t.service->BatchCreate(t.caller, t.type, in));
+  for (size_t i = 0; assoc && i < associations.size() && i < r.results.size(); ++i) {
+    if (associations[i].empty()) continue;
+    FLOWD_TRY(assoc->AssociateNewRecord(c.principal.account_id, t.type, r.results[i].record.id,
+                                        associations[i]));
+  }
   return BatchResponse(r, started, 201);
 }
 

@@ -39,9 +39,15 @@ using RouteTable = std::vector<Route>;
 void AddAllRoutes(RouteTable& routes);
 
 void AddFlowRoutes(RouteTable& routes);
+void AddAssociationRoutes(RouteTable& routes);  // association_handlers.cc
 void AddListRoutes(RouteTable& routes);
 void AddObjectRoutes(RouteTable& routes);
 void AddPropertyRoutes(RouteTable& routes);
 void AddSchemaRoutes(RouteTable& routes);
+void AddOwnerRoutes(RouteTable& routes);
+void AddFormRoutes(RouteTable& routes);
+void AddMarketingEmailRoutes(RouteTable& routes);
+void AddFormSubmissionRoutes(RouteTable& routes);
+void AddEventRoutes(RouteTable& routes);
 
 }  // namespace flowd::api

@@ -9,6 +9,12 @@ void AddAllRoutes(RouteTable& routes) {
   AddObjectRoutes(routes);
   AddPropertyRoutes(routes);
   AddSchemaRoutes(routes);
+  AddAssociationRoutes(routes);
+  AddOwnerRoutes(routes);
+  AddFormRoutes(routes);
+  AddMarketingEmailRoutes(routes);
+  AddFormSubmissionRoutes(routes);
+  AddEventRoutes(routes);
 }
 
 }  // namespace flowd::api

@@ -16,10 +16,15 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/time_format.h"
+#include "crm/association_service.h"
 #include "crm/data_sensitivity.h"
+#include "crm/event_service.h"
+#include "crm/form_service.h"
 #include "crm/list_processor.h"
 #include "crm/list_service.h"
+#include "crm/marketing_email_service.h"
 #include "crm/object_service.h"
+#include "crm/owner_service.h"
 #include "crm/property_service.h"
 #include "crm/schema_service.h"
 #include "flows/flow_service.h"
@@ -95,12 +100,22 @@ int Serve(const ServeOptions& o) {
   crm::DataSensitivity sensitivity(schemas, properties);
   flow_service.set_sensitivity(&sensitivity);
   services.objects = &objects;
+  crm::AssociationService associations(**store, schemas, clock);
+  services.associations = &associations;
+  crm::OwnerService owners((*store)->owners(), clock);
+  crm::EventService events((*store)->objects(), clock);
+  crm::FormService forms((*store)->forms(), clock, &properties, &objects);
+  crm::MarketingEmailService marketing_emails((*store)->marketing_emails(), clock);
+  services.owners = &owners;
+  services.forms = &forms;
+  services.events = &events;
+  services.marketing_emails = &marketing_emails;
   // Lists: the processor keeps DYNAMIC lists' members (its worker thread reads the CRM event
-  // log); associations are not wired yet (null: association filters are refused with a 400).
-  crm::ListProcessor list_processor((*store)->lists(), (*store)->objects(), nullptr, properties,
-                                    clock);
-  crm::ListService lists((*store)->lists(), (*store)->objects(), nullptr, schemas, properties,
-                         clock, &list_processor);
+  // log).
+  crm::ListProcessor list_processor((*store)->lists(), (*store)->objects(),
+                                    &(*store)->associations(), properties, clock);
+  crm::ListService lists((*store)->lists(), (*store)->objects(), &(*store)->associations(), schemas,
+                         properties, clock, &list_processor);
   services.lists = &lists;
   crm::ListWorker list_worker(list_processor);
   list_worker.Start();
@@ -147,6 +162,45 @@ std::vector<std::string> SplitScopes(const std::string& text) {
     start = comma + 1;
   }
   return out;
+}
+
+enum class OwnerCommand { kCreate, kList, kArchive };
+
+// `flowd owner create|list|archive`: create prints the new owner's id, list one JSON line per
+// owner (as GET /crm/v3/owners shows it, minus teams), archive nothing.
+int RunOwnerCommand(store::Store& store, int64_t account_id, OwnerCommand command,
+                    const crm::OwnerInput& input, bool archived, int64_t owner_id) {
+  crm::OwnerService owners(store.owners(), SystemClock::Instance());
+  if (command == OwnerCommand::kCreate) {
+    auto owner = owners.Create(account_id, input);
+    if (!owner.ok()) return Fail(owner.error());
+    std::cout << owner->id << "\n";
+    return 0;
+  }
+  if (command == OwnerCommand::kArchive) {
+    Status st = owners.Archive(account_id, owner_id);
+    if (!st.ok()) return Fail(st.error());
+    std::cerr << "flowd: owner " << owner_id << " archived\n";
+    return 0;
+  }
+  std::optional<int64_t> after;
+  do {
+    auto page = owners.List(account_id, std::nullopt, after, crm::kOwnerPageMax, archived);
+    if (!page.ok()) return Fail(page.error());
+    for (const auto& o : page->owners) {
+      std::cout << boost::json::serialize(
+                       boost::json::object{{"id", std::to_string(o.id)},
+                                           {"userId", o.user_id},
+                                           {"email", o.email},
+                                           {"firstName", o.first_name},
+                                           {"lastName", o.last_name},
+                                           {"createdAt", FormatIso8601Ms(o.created_at_ms)},
+                                           {"archived", o.archived_at_ms.has_value()}})
+                << "\n";
+    }
+    after = page->next_after;
+  } while (after);
+  return 0;
 }
 
 int Run(int argc, char** argv) {
@@ -211,6 +265,29 @@ int Run(int argc, char** argv) {
   token_revoke->add_option("--db", db, "Database URL")->capture_default_str();
   token_revoke->add_option("TOKEN_ID", revoke_id, "Token id (from token list)")->required();
 
+  auto* owner_cmd =
+      app.add_subcommand("owner", "Manage owners (the users records are assigned to)");
+  owner_cmd->require_subcommand(1);
+  int64_t owner_account = 0;
+  crm::OwnerInput owner_input;
+  auto* owner_create = owner_cmd->add_subcommand("create", "Create an owner; prints its id");
+  owner_create->add_option("--db", db, "Database URL")->capture_default_str();
+  owner_create->add_option("--account", owner_account, "Account id")->required();
+  owner_create->add_option("--email", owner_input.email, "Email address")->required();
+  owner_create->add_option("--first-name", owner_input.first_name, "First name");
+  owner_create->add_option("--last-name", owner_input.last_name, "Last name");
+  bool owner_list_archived = false;
+  auto* owner_list =
+      owner_cmd->add_subcommand("list", "List an account's owners, one JSON line each");
+  owner_list->add_option("--db", db, "Database URL")->capture_default_str();
+  owner_list->add_option("--account", owner_account, "Account id")->required();
+  owner_list->add_flag("--archived", owner_list_archived, "Archived owners instead of live ones");
+  int64_t owner_archive_id = 0;
+  auto* owner_archive = owner_cmd->add_subcommand("archive", "Archive an owner by id");
+  owner_archive->add_option("--db", db, "Database URL")->capture_default_str();
+  owner_archive->add_option("--account", owner_account, "Account id")->required();
+  owner_archive->add_option("OWNER_ID", owner_archive_id, "Owner id")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -221,7 +298,7 @@ int Run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "flowd: " << e.what() << "\n"
-              << "usage: flowd {serve|migrate|account|token} [options]   (flowd --help)\n";
+              << "usage: flowd {serve|migrate|account|token|owner} [options]   (flowd --help)\n";
     return 2;
   }
 
@@ -295,7 +372,14 @@ int Run(int argc, char** argv) {
     std::cerr << "flowd: token " << revoke_id << " revoked\n";
     return 0;
   }
-  std::cerr << "usage: flowd {serve|migrate|account|token} [options]   (flowd --help)\n";
+  if (*owner_create || *owner_list || *owner_archive) {
+    return RunOwnerCommand(**store, owner_account,
+                           *owner_create ? OwnerCommand::kCreate
+                           : *owner_list ? OwnerCommand::kList
+                                         : OwnerCommand::kArchive,
+                           owner_input, owner_list_archived, owner_archive_id);
+  }
+  std::cerr << "usage: flowd {serve|migrate|account|token|owner} [options]   (flowd --help)\n";
   return 2;
 }
 

@@ -23,15 +23,20 @@ Result<std::vector<int64_t>> AssociatedIds(store::AssociationStore& associations
   std::vector<int64_t> out;
   std::optional<int64_t> after;
   while (true) {
-    FLOWD_ASSIGN_OR_RETURN(auto rows, associations.ListAssociations(account_id, from_type, from_id,
-                                                                    to_type, after, kPage));
-    for (const auto& r : rows) {
-      if ((category.empty() || r.category == category) && (type_id <= 0 || r.type_id == type_id)) {
-        if (out.empty() || out.back() != r.to_id) out.push_back(r.to_id);
-      }
+    FLOWD_ASSIGN_OR_RETURN(
+        auto pages, associations.ListAssociations(account_id, from_type,
+                                                  {store::AssociationPageRequest{from_id, after}},
+                                                  to_type, kPage));
+    if (pages.empty()) break;
+    for (const auto& r : pages.front().records) {
+      const bool wanted = std::any_of(r.types.begin(), r.types.end(), [&](const auto& t) {
+        return (category.empty() || t.category == category) &&
+               (type_id <= 0 || t.type_id == type_id);
+      });
+      if (wanted) out.push_back(r.to_id);
     }
-    if (rows.size() < kPage) break;
-    after = rows.back().to_id;
+    if (!pages.front().next_after) break;
+    after = pages.front().next_after;
   }
   return out;
 }

@@ -213,12 +213,22 @@ Result<std::vector<ObjectView>> ObjectService::Views(const Caller& c, const Obje
                                                      std::vector<store::ObjectRecord> records,
                                                      const ReadOptions& read) {
   FLOWD_ASSIGN_OR_RETURN(auto props, Properties(c.account_id, t));
-  const std::vector<std::string> names =
-      read.properties.empty() ? DefaultPropertyNames(t) : read.properties;
   auto readable = [&](const std::string& name) {
     const store::PropertyRecord* p = props->Find(StoredName(name));
     return p == nullptr || CheckReadable(c, t, *p).ok();
   };
+  // Each requested name is resolved once, not once per record: batch writes ask for every
+  // input's names (600 for 100 contacts of 6 properties), mostly the same few.
+  struct Shown {
+    std::string name, stored;
+  };
+  std::vector<Shown> shown;
+  {
+    std::set<std::string> seen;
+    for (const auto& name : read.properties.empty() ? DefaultPropertyNames(t) : read.properties) {
+      if (seen.insert(name).second && readable(name)) shown.push_back({name, StoredName(name)});
+    }
+  }
   std::vector<std::string> history_names;
   for (const auto& n : read.properties_with_history) {
     if (props->Find(n) && readable(n)) history_names.push_back(n);
@@ -234,10 +244,9 @@ Result<std::vector<ObjectView>> ObjectService::Views(const Caller& c, const Obje
   out.reserve(records.size());
   for (auto& r : records) {
     ObjectView v;
-    for (const auto& name : names) {
-      auto it = r.properties.find(StoredName(name));
-      if (it == r.properties.end() || !readable(name)) continue;
-      v.properties[name] = it->second;
+    for (const auto& s : shown) {
+      auto it = r.properties.find(s.stored);
+      if (it != r.properties.end()) v.properties[s.name] = it->second;
     }
     if (auto h = history.find(r.id); h != history.end()) v.history = std::move(h->second);
     v.record = std::move(r);

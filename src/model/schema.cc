@@ -233,6 +233,7 @@ const Type* Registry::String() { return Add(Make(Kind::kString)); }
 const Type* Registry::Bool() { return Add(Make(Kind::kBool)); }
 const Type* Registry::Number() { return Add(Make(Kind::kNumber)); }
 const Type* Registry::Any() { return Add(Make(Kind::kAny)); }
+const Type* Registry::AnyObject() { return Add(Make(Kind::kAnyObject)); }
 const Type* Registry::Int32(int64_t min, int64_t max) {
   Type t = Make(Kind::kInt32);
   t.min = min;
@@ -518,6 +519,13 @@ json::value Walk(const Type& t, const json::value& v, Path& path, Context& ctx) 
       return out;
     }
     case Kind::kAny:
+      CheckAny(v, path, ctx, ctx.depth);
+      return v;
+    case Kind::kAnyObject:
+      if (!v.is_object()) {
+        TypeError("an object", v, path, ctx);
+        return json::object();
+      }
       CheckAny(v, path, ctx, ctx.depth);
       return v;
   }

@@ -1,10 +1,11 @@
 // A small schema language for JSON request bodies, and the walker that applies it.
 //
-// Internal to model/. Schemas are immutable data built once (see flow_schema.h); the walker both
-// validates a value and produces its canonical form: only known fields are copied (unknown and
-// read-only ones are dropped), JSON null in an optional field counts as absent, enum aliases are
-// normalised and defaulted fields are filled in. Every problem becomes one ErrorDetail whose `in`
-// is the JSON path of the offending value ("actions[2].connection.edgeType").
+// Internal to model/ and crm/ (the forms and marketing-email schemas use it too). Schemas are
+// immutable data built once (see flow_schema.h); the walker both validates a value and produces its
+// canonical form: only known fields are copied (unknown and read-only ones are dropped), JSON null
+// in an optional field counts as absent, enum aliases are normalised and defaulted fields are
+// filled in. Every problem becomes one ErrorDetail whose `in` is the JSON path of the offending
+// value ("actions[2].connection.edgeType").
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -36,7 +37,8 @@ enum class Kind {
   kUnion,
   kArray,
   kMap,
-  kAny
+  kAny,
+  kAnyObject,  // any JSON object, copied as is (within the limits)
 };
 
 enum Presence {
@@ -111,6 +113,7 @@ class Registry {
   const Type* Bool();
   const Type* Number();
   const Type* Any();
+  const Type* AnyObject();
   const Type* Int32(int64_t min = INT32_MIN, int64_t max = INT32_MAX);
   const Type* Int64();
   const Type* Enum(std::vector<std::string> values,

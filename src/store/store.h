@@ -16,8 +16,12 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/association_store.h"
+#include "store/form_store.h"
 #include "store/list_store.h"
+#include "store/marketing_email_store.h"
 #include "store/object_store.h"
+#include "store/owner_store.h"
 #include "store/property_store.h"
 
 namespace flowd::store {
@@ -183,8 +187,12 @@ class Store {
   virtual AccountStore& accounts() = 0;
   virtual TokenStore& tokens() = 0;
   virtual FlowStore& flows() = 0;
+  virtual AssociationStore& associations() = 0;
   virtual ObjectStore& objects() = 0;
   virtual PropertyStore& properties() = 0;
+  virtual OwnerStore& owners() = 0;
+  virtual FormStore& forms() = 0;
+  virtual MarketingEmailStore& marketing_emails() = 0;
   virtual ListStore& lists() = 0;
 };
 

@@ -293,3 +293,43 @@ describe('CRM objects: search', () => {
     assertError(await api('POST', `${C}/search`, { body: { after: '9990', limit: 20 } }), 400, 'VALIDATION_ERROR', /10000/);
   });
 });
+
+describe('CRM objects: associations on create and read', () => {
+  let api;
+  useServer({ scopes: ALL, onStart: (ctx) => ({ api } = ctx) });
+
+  it('creates a record with associations and lists them with ?associations=', async () => {
+    const co = await api('POST', '/crm/v3/objects/companies', { body: { properties: { name: 'Acme' } } });
+    assert.equal(co.status, 201, co.text);
+    // 279: contact → company (unlabeled), HubSpot's defined type.
+    const c = await api('POST', C, {
+      body: { properties: { email: 'assoc@x.io' },
+        associations: [{ to: { id: co.json.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }] }] },
+    });
+    assert.equal(c.status, 201, c.text);
+    const g = await api('GET', `${C}/${c.json.id}?associations=companies`);
+    assert.equal(g.status, 200, g.text);
+    assert.deepEqual(g.json.associations.companies.results.map((a) => a.id), [co.json.id]);
+    assert.ok(g.json.associations.companies.results.every((a) => typeof a.type === 'string' && a.type.length > 0));
+    // And from the other side, through the list endpoint.
+    const l = await api('GET', `/crm/v3/objects/companies?associations=contacts`);
+    const mine = l.json.results.find((o) => o.id === co.json.id);
+    assert.deepEqual(mine.associations.contacts.results.map((a) => a.id).sort(), [c.json.id]);
+    // Archiving the contact removes the association.
+    assert.equal((await api('DELETE', `${C}/${c.json.id}`)).status, 204);
+    const after = await api('GET', `/crm/v3/objects/companies/${co.json.id}?associations=contacts`);
+    assert.equal(after.json.associations, undefined);
+  });
+
+  it('refuses associations to missing records or with unknown types, creating nothing', async () => {
+    const bad = await api('POST', C, {
+      body: { properties: { email: 'nope@x.io' },
+        associations: [{ to: { id: '99999999999' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }] },
+          { to: { id: 'x' }, types: [] }] },
+    });
+    assertError(bad, 400, 'VALIDATION_ERROR');
+    const s = await api('POST', `${C}/search`, { body: { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'nope@x.io' }] }] } });
+    assert.equal(s.json.total, 0);
+    assertError(await api('GET', `${C}?associations=spaceships`), 400, 'VALIDATION_ERROR');
+  });
+});

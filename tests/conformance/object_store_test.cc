@@ -43,10 +43,9 @@ TEST_P(ObjectStoreTest, CreateGetAndMaintainedProperties) {
   EXPECT_EQ(created[0].properties.at("lastmodifieddate"), "2023-11-14T22:13:20.000Z");
   EXPECT_EQ(created[1].properties.count("firstname"), 0u) << "empty values are not stored";
 
-  ASSERT_OK_AND_ASSIGN(auto got, objects().GetObjects(a_.id, "0-1",
-                                                      {created[1].id, 42, created[0].id,
-                                                       created[1].id},
-                                                      false));
+  ASSERT_OK_AND_ASSIGN(
+      auto got,
+      objects().GetObjects(a_.id, "0-1", {created[1].id, 42, created[0].id, created[1].id}, false));
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].id, created[1].id);
   EXPECT_EQ(got[1].properties, created[0].properties);
@@ -67,10 +66,10 @@ TEST_P(ObjectStoreTest, UpdateRecordsOnlyRealChangesWithHistoryAndEvents) {
   ASSERT_OK_AND_ASSIGN(auto r, CreateOne(a_.id, {{"firstname", "Ann"}, {"city", "Oslo"}}));
   ObjectWriteOptions o;
   o.source = {"WORKFLOW", "flow-1"};
-  ASSERT_OK_AND_ASSIGN(auto up, objects().UpdateObjects(
-                                    a_.id, "0-1",
-                                    {{r.id, {{"firstname", "Ann"}, {"city", "Rome"}, {"zip", "1"}}}},
-                                    o, kT0 + 1000));
+  ASSERT_OK_AND_ASSIGN(
+      auto up, objects().UpdateObjects(
+                   a_.id, "0-1", {{r.id, {{"firstname", "Ann"}, {"city", "Rome"}, {"zip", "1"}}}},
+                   o, kT0 + 1000));
   ASSERT_EQ(up.size(), 1u);
   EXPECT_EQ(up[0].properties.at("city"), "Rome");
   EXPECT_EQ(up[0].properties.at("zip"), "1");
@@ -78,12 +77,13 @@ TEST_P(ObjectStoreTest, UpdateRecordsOnlyRealChangesWithHistoryAndEvents) {
   // Clearing.
   ASSERT_OK(objects().UpdateObjects(a_.id, "0-1", {{r.id, {{"city", ""}}}}, {}, kT0 + 2000));
   // A write of the same values changes nothing, not even lastmodifieddate.
-  ASSERT_OK_AND_ASSIGN(auto same, objects().UpdateObjects(a_.id, "0-1", {{r.id, {{"zip", "1"}}}},
-                                                          {}, kT0 + 3000));
+  ASSERT_OK_AND_ASSIGN(
+      auto same, objects().UpdateObjects(a_.id, "0-1", {{r.id, {{"zip", "1"}}}}, {}, kT0 + 3000));
   EXPECT_EQ(same[0].updated_at_ms, kT0 + 2000);
   EXPECT_EQ(same[0].properties.count("city"), 0u);
 
-  ASSERT_OK_AND_ASSIGN(auto hist, objects().GetHistory(a_.id, "0-1", {r.id}, {"city", "firstname"}));
+  ASSERT_OK_AND_ASSIGN(auto hist,
+                       objects().GetHistory(a_.id, "0-1", {r.id}, {"city", "firstname"}));
   ASSERT_EQ(hist[r.id]["city"].size(), 3u);
   EXPECT_EQ(hist[r.id]["city"][0].value, "");
   EXPECT_EQ(hist[r.id]["city"][1].value, "Rome");
@@ -116,9 +116,8 @@ TEST_P(ObjectStoreTest, UpdateRecordsOnlyRealChangesWithHistoryAndEvents) {
 
 TEST_P(ObjectStoreTest, UpdateOfMissingRecordFailsWholly) {
   ASSERT_OK_AND_ASSIGN(auto r, CreateOne(a_.id, {{"city", "Oslo"}}));
-  EXPECT_ERROR_CODE(objects().UpdateObjects(a_.id, "0-1",
-                                            {{r.id, {{"city", "Rome"}}}, {r.id + 999, {}}}, {},
-                                            kT0),
+  EXPECT_ERROR_CODE(objects().UpdateObjects(
+                        a_.id, "0-1", {{r.id, {{"city", "Rome"}}}, {r.id + 999, {}}}, {}, kT0),
                     ErrorCode::kNotFound);
   ASSERT_OK_AND_ASSIGN(auto got, objects().GetObjects(a_.id, "0-1", {r.id}, false));
   EXPECT_EQ(got[0].properties.at("city"), "Oslo") << "all or nothing";
@@ -136,9 +135,9 @@ TEST_P(ObjectStoreTest, UniqueValuesAreClaimedAndReleased) {
   // Other accounts have their own values.
   ASSERT_OK(CreateOne(b_.id, {{"email", "a@x.io"}}, u));
   // A batch clashing with itself fails as a whole.
-  EXPECT_ERROR_CODE(objects().CreateObjects(a_.id, "0-1", {{{"email", "n@x.io"}}, {{"email", "n@x.io"}}},
-                                            u, kT0),
-                    ErrorCode::kConflict);
+  EXPECT_ERROR_CODE(
+      objects().CreateObjects(a_.id, "0-1", {{{"email", "n@x.io"}}, {{"email", "n@x.io"}}}, u, kT0),
+      ErrorCode::kConflict);
   ASSERT_OK_AND_ASSIGN(auto none, objects().FindByValues(a_.id, "0-1", "email", {"n@x.io"}, 10));
   EXPECT_TRUE(none.empty());
   // Changing the value releases the old one.
@@ -153,7 +152,8 @@ TEST_P(ObjectStoreTest, UniqueValuesAreClaimedAndReleased) {
 
 TEST_P(ObjectStoreTest, ArchiveHidesSkipsUnknownAndCascadesAssociations) {
   ASSERT_OK_AND_ASSIGN(auto c, CreateOne(a_.id, {{"email", "c@x.io"}}));
-  ASSERT_OK_AND_ASSIGN(auto co, objects().CreateObjects(a_.id, "0-2", {{{"name", "Acme"}}}, {}, kT0));
+  ASSERT_OK_AND_ASSIGN(auto co,
+                       objects().CreateObjects(a_.id, "0-2", {{{"name", "Acme"}}}, {}, kT0));
   // Both directions of one association, written as the association store writes them.
   // (Inserted through the archive path's own table contract: crm_associations.)
   ASSERT_OK_AND_ASSIGN(auto archived,
@@ -173,7 +173,8 @@ TEST_P(ObjectStoreTest, ArchiveHidesSkipsUnknownAndCascadesAssociations) {
                     ErrorCode::kNotFound);
   ASSERT_OK_AND_ASSIGN(auto count, objects().CountObjects(a_.id, "0-1"));
   EXPECT_EQ(count, 0);
-  ASSERT_OK_AND_ASSIGN(auto events, objects().ObjectEvents(a_.id, "0-1", c.id, kEventObjectArchived));
+  ASSERT_OK_AND_ASSIGN(auto events,
+                       objects().ObjectEvents(a_.id, "0-1", c.id, kEventObjectArchived));
   EXPECT_EQ(events.size(), 1u);
   // Another account cannot archive a's records.
   ASSERT_OK_AND_ASSIGN(auto none, objects().ArchiveObjects(b_.id, "0-2", {co[0].id}, kT0));
@@ -263,10 +264,9 @@ TEST_P(ObjectStoreTest, ConcurrentWritersNeverShareAUniqueValueAndEventsStayOrde
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {
-        auto r = objects().CreateObjects(a_.id, "0-1",
-                                         {{{"email", "same" + std::to_string(i) + "@x.io"},
-                                           {"t", std::to_string(t)}}},
-                                         u, kT0);
+        auto r = objects().CreateObjects(
+            a_.id, "0-1",
+            {{{"email", "same" + std::to_string(i) + "@x.io"}, {"t", std::to_string(t)}}}, u, kT0);
         if (r.ok()) {
           ++created;
         } else if (r.error().code == ErrorCode::kConflict) {

@@ -27,6 +27,10 @@ class PostgresStore final : public Store {
         flows_(*db_),
         objects_(*db_),
         properties_(*db_),
+        associations_(*db_),
+        owners_(*db_),
+        forms_(*db_),
+        marketing_emails_(*db_),
         lists_(*db_) {}
 
   Status Migrate() override;
@@ -37,6 +41,10 @@ class PostgresStore final : public Store {
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
   PropertyStore& properties() override { return properties_; }
+  AssociationStore& associations() override { return associations_; }
+  OwnerStore& owners() override { return owners_; }
+  FormStore& forms() override { return forms_; }
+  MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
   ListStore& lists() override { return lists_; }
 
  private:
@@ -47,6 +55,10 @@ class PostgresStore final : public Store {
   PgFlowStore flows_;
   PgObjectStore objects_;
   PgPropertyStore properties_;
+  PgAssociationStore associations_;
+  PgOwnerStore owners_;
+  PgFormStore forms_;
+  PgMarketingEmailStore marketing_emails_;
   PgListStore lists_;
 };
 

@@ -1,6 +1,7 @@
 // The PostgreSQL implementations of the store interfaces. Internal to the backend.
 #pragma once
 
+#include "store/association_store.h"
 #include "store/postgres/database.h"
 #include "store/property_store.h"
 #include "store/store.h"
@@ -50,6 +51,37 @@ class PgFlowStore final : public FlowStore {
                                                std::optional<int64_t> after,
                                                std::optional<int64_t> before,
                                                size_t limit) override;
+
+ private:
+  Database& db_;
+};
+
+class PgAssociationStore final : public AssociationStore {
+ public:
+  explicit PgAssociationStore(Database& db) : db_(db) {}
+  Result<std::vector<AssociateOutcome>> Associate(int64_t account_id,
+                                                  const std::vector<AssociationWrite>& writes,
+                                                  int64_t now_ms) override;
+  Status Dissociate(int64_t account_id, const std::vector<AssociationRemoval>& removals) override;
+  Result<std::vector<AssociationPage>> ListAssociations(
+      int64_t account_id, const std::string& from_type,
+      const std::vector<AssociationPageRequest>& requests, const std::string& to_type,
+      size_t limit) override;
+  Result<std::vector<AssociationTypeKey>> TypesBetween(int64_t account_id,
+                                                       const std::string& from_type,
+                                                       int64_t from_id, const std::string& to_type,
+                                                       int64_t to_id) override;
+  Result<std::vector<AssociationLabel>> ListLabels(int64_t account_id, const std::string& from_type,
+                                                   const std::string& to_type) override;
+  Result<std::optional<AssociationLabel>> GetLabel(int64_t account_id, int64_t type_id) override;
+  Result<std::vector<AssociationLabel>> CreateLabel(int64_t account_id,
+                                                    const AssociationLabelDefinition& def,
+                                                    size_t max_labels, int64_t now_ms) override;
+  Status UpdateLabel(int64_t account_id, const std::string& from_type, const std::string& to_type,
+                     int64_t type_id, const std::string& label,
+                     const std::optional<std::string>& inverse_label) override;
+  Status DeleteLabel(int64_t account_id, const std::string& from_type, const std::string& to_type,
+                     int64_t type_id) override;
 
  private:
   Database& db_;
@@ -141,6 +173,55 @@ class PgPropertyStore final : public PropertyStore {
                                                        int64_t now_ms) override;
   Status RemoveSchemaAssociation(int64_t account_id, int64_t schema_id,
                                  int64_t association_id) override;
+
+ private:
+  Database& db_;
+};
+
+class PgOwnerStore final : public OwnerStore {
+ public:
+  explicit PgOwnerStore(Database& db) : db_(db) {}
+  Result<OwnerRecord> CreateOwner(int64_t account_id, const OwnerWrite& owner,
+                                  int64_t now_ms) override;
+  Result<OwnerRecord> GetOwner(int64_t account_id, int64_t owner_id) override;
+  Result<OwnerRecord> GetOwnerByUserId(int64_t account_id, int64_t user_id) override;
+  Result<OwnerPage> ListOwners(int64_t account_id, const std::optional<std::string>& email,
+                               std::optional<int64_t> after_id, size_t limit,
+                               bool archived) override;
+  Status ArchiveOwner(int64_t account_id, int64_t owner_id, int64_t now_ms) override;
+
+ private:
+  Database& db_;
+};
+
+class PgFormStore final : public FormStore {
+ public:
+  explicit PgFormStore(Database& db) : db_(db) {}
+  Result<FormRecord> CreateForm(int64_t account_id, const std::string& form_id,
+                                const FormWrite& form, int64_t now_ms) override;
+  Result<FormRecord> GetForm(int64_t account_id, const std::string& form_id) override;
+  Result<FormPage> ListForms(int64_t account_id, std::optional<int64_t> after_seq, size_t limit,
+                             bool archived) override;
+  Result<FormRecord> UpdateForm(int64_t account_id, const std::string& form_id,
+                                const FormWrite& form, bool archived, int64_t now_ms) override;
+  Status ArchiveForm(int64_t account_id, const std::string& form_id, int64_t now_ms) override;
+
+ private:
+  Database& db_;
+};
+
+class PgMarketingEmailStore final : public MarketingEmailStore {
+ public:
+  explicit PgMarketingEmailStore(Database& db) : db_(db) {}
+  Result<MarketingEmailRecord> CreateEmail(int64_t account_id, const MarketingEmailWrite& email,
+                                           int64_t now_ms) override;
+  Result<MarketingEmailRecord> GetEmail(int64_t account_id, int64_t email_id) override;
+  Result<MarketingEmailPage> ListEmails(int64_t account_id, std::optional<int64_t> after_id,
+                                        size_t limit, bool archived) override;
+  Result<MarketingEmailRecord> UpdateEmail(int64_t account_id, int64_t email_id,
+                                           const MarketingEmailWrite& email,
+                                           int64_t now_ms) override;
+  Status ArchiveEmail(int64_t account_id, int64_t email_id, int64_t now_ms) override;
 
  private:
   Database& db_;

@@ -234,6 +234,76 @@ INSERT INTO sqlite_sequence (name, seq) VALUES ('crm_schema_associations', 10000
 CREATE INDEX crm_schema_associations_from ON crm_schema_associations (account_id, from_type);
 CREATE INDEX crm_schema_associations_to ON crm_schema_associations (account_id, to_type);
 )sql"},
+      {4, R"sql(
+-- Association labels (USER_DEFINED types), one row per direction; both directions share the
+-- name. Type ids are per account (see association_store.h); the sequence row of an account is
+-- its allocation lock.
+CREATE TABLE crm_association_labels (
+  account_id      INTEGER NOT NULL,
+  type_id         INTEGER NOT NULL,
+  from_type       TEXT    NOT NULL,
+  to_type         TEXT    NOT NULL,
+  inverse_type_id INTEGER NOT NULL,
+  name            TEXT    NOT NULL,
+  label           TEXT    NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, type_id)
+) WITHOUT ROWID;
+CREATE INDEX crm_association_labels_by_pair ON crm_association_labels (account_id, from_type, to_type);
+
+CREATE TABLE crm_association_type_seq (
+  account_id   INTEGER PRIMARY KEY,
+  last_type_id INTEGER NOT NULL
+);
+)sql"},
+      {5, R"sql(
+-- Owners (/crm/v3/owners). Owner ids are int32 (HubSpot's path parameter is); the user id is a
+-- function of the id, like flows' workflow id, so it needs no sequence or index of its own and
+-- is distinct from every owner id. Emails are unique among an account's live owners.
+CREATE TABLE owners (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id     INTEGER NOT NULL,
+  user_id        INTEGER GENERATED ALWAYS AS (id - 90000000) VIRTUAL,
+  email          TEXT    NOT NULL,
+  first_name     TEXT    NOT NULL,
+  last_name      TEXT    NOT NULL,
+  type           TEXT    NOT NULL,
+  teams_json     TEXT    NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  archived_at_ms INTEGER
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('owners', 100000000);
+CREATE INDEX owners_by_account ON owners (account_id, id);
+CREATE UNIQUE INDEX owners_live_email ON owners (account_id, email) WHERE archived_at_ms IS NULL;
+
+-- Form definitions (/marketing/v3/forms): the guid is the public id, seq the listing cursor.
+CREATE TABLE forms (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  id             TEXT    NOT NULL UNIQUE,
+  account_id     INTEGER NOT NULL,
+  name           TEXT    NOT NULL,
+  form_type      TEXT    NOT NULL,
+  content_json   TEXT    NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  archived_at_ms INTEGER
+);
+CREATE INDEX forms_by_account ON forms (account_id, seq);
+
+-- Marketing emails (/marketing/v3/emails); the id is the content id flows send.
+CREATE TABLE marketing_emails (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id     INTEGER NOT NULL,
+  name           TEXT    NOT NULL,
+  content_json   TEXT    NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  archived_at_ms INTEGER
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('marketing_emails', 100000000000);
+CREATE INDEX marketing_emails_by_account ON marketing_emails (account_id, id);
+)sql"},
       {6, R"sql(
 -- CRM lists (/crm/v3/lists). Ids are global (every query also filters by account_id); deleted
 -- lists keep their row (restorable) and free their name: names are unique per account among

@@ -116,10 +116,19 @@ Status FillValues(Connection& conn, std::vector<ObjectRecord>& records) {
     ids.push_back(r.id);
     by_id[r.id] = &r;
   }
+  // One record (a GET, a search hit) by equality: an `IN (json_each)` list costs SQLite an
+  // ephemeral table (a B-tree and its pager) per execution.
   FLOWD_ASSIGN_OR_RETURN(Stmt sel,
-                         conn.Prepare("SELECT object_id, name, value FROM crm_values WHERE "
-                                      "object_id IN (SELECT value FROM json_each(?1))"));
-  sel.Bind(1, JsonIds(ids));
+                         ids.size() == 1
+                             ? conn.Prepare("SELECT object_id, name, value FROM crm_values WHERE "
+                                            "object_id = ?1")
+                             : conn.Prepare("SELECT object_id, name, value FROM crm_values WHERE "
+                                            "object_id IN (SELECT value FROM json_each(?1))"));
+  if (ids.size() == 1) {
+    sel.Bind(1, ids.front());
+  } else {
+    sel.Bind(1, JsonIds(ids));
+  }
   while (true) {
     FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
     if (!row) break;
@@ -137,11 +146,22 @@ Result<std::vector<ObjectRecord>> LoadObjects(Connection& conn, int64_t account_
                                               const std::vector<int64_t>& ids, bool archived) {
   std::vector<ObjectRecord> found;
   {
+    // One id (GET, search hit, single update): equality, no json_each list (see FillValues).
     FLOWD_ASSIGN_OR_RETURN(
-        Stmt sel, conn.Prepare("SELECT " OBJECT_COLUMNS " FROM crm_objects WHERE account_id = ?1 "
-                               "AND object_type_id = ?2 AND id IN (SELECT value FROM "
-                               "json_each(?3)) AND (archived_at_ms IS NOT NULL) = ?4"));
-    sel.Bind(1, account_id).Bind(2, type).Bind(3, JsonIds(ids)).Bind(4, int64_t{archived ? 1 : 0});
+        Stmt sel,
+        ids.size() == 1
+            ? conn.Prepare("SELECT " OBJECT_COLUMNS " FROM crm_objects WHERE account_id = ?1 "
+                           "AND object_type_id = ?2 AND id = ?3 AND (archived_at_ms IS NOT "
+                           "NULL) = ?4")
+            : conn.Prepare("SELECT " OBJECT_COLUMNS " FROM crm_objects WHERE account_id = ?1 "
+                           "AND object_type_id = ?2 AND id IN (SELECT value FROM "
+                           "json_each(?3)) AND (archived_at_ms IS NOT NULL) = ?4"));
+    sel.Bind(1, account_id).Bind(2, type).Bind(4, int64_t{archived ? 1 : 0});
+    if (ids.size() == 1) {
+      sel.Bind(3, ids.front());
+    } else {
+      sel.Bind(3, JsonIds(ids));
+    }
     FLOWD_ASSIGN_OR_RETURN(found, ReadRows(sel));
   }
   FLOWD_TRY(FillValues(conn, found));
@@ -386,16 +406,24 @@ Result<std::vector<int64_t>> SqliteObjectStore::FindByValues(int64_t account_id,
                                                              const std::vector<std::string>& values,
                                                              size_t limit) {
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<int64_t>> {
+    // One value (idProperty lookups, a search's EQ) by equality: the index then yields the rows
+    // in object_id order, so SQLite needs neither a json_each list nor a sort B-tree (each an
+    // ephemeral B-tree with its own pager, opened per execution).
     FLOWD_ASSIGN_OR_RETURN(
         Stmt sel,
-        conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
-                     "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND v.name = "
-                     "?3 AND v.value IN (SELECT value FROM json_each(?4)) AND o.archived_at_ms IS "
-                     "NULL ORDER BY v.object_id LIMIT ?5"));
+        values.size() == 1
+            ? conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
+                           "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND "
+                           "v.name = ?3 AND v.value = ?4 AND o.archived_at_ms IS NULL ORDER BY "
+                           "v.object_id LIMIT ?5")
+            : conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
+                           "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND "
+                           "v.name = ?3 AND v.value IN (SELECT value FROM json_each(?4)) AND "
+                           "o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT ?5"));
     sel.Bind(1, account_id)
         .Bind(2, type)
         .Bind(3, property)
-        .Bind(4, JsonStrings(values))
+        .Bind(4, values.size() == 1 ? values.front() : JsonStrings(values))
         .Bind(5, static_cast<int64_t>(std::min(limit, internal::kMaxPage)));
     std::vector<int64_t> out;
     while (true) {

@@ -20,6 +20,10 @@ class SqliteStore final : public Store {
         flows_(*db_),
         objects_(*db_),
         properties_(*db_),
+        associations_(*db_),
+        owners_(*db_),
+        forms_(*db_),
+        marketing_emails_(*db_),
         lists_(*db_) {}
 
   Status Migrate() override;
@@ -30,6 +34,10 @@ class SqliteStore final : public Store {
   FlowStore& flows() override { return flows_; }
   ObjectStore& objects() override { return objects_; }
   PropertyStore& properties() override { return properties_; }
+  AssociationStore& associations() override { return associations_; }
+  OwnerStore& owners() override { return owners_; }
+  FormStore& forms() override { return forms_; }
+  MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
   ListStore& lists() override { return lists_; }
 
  private:
@@ -39,6 +47,10 @@ class SqliteStore final : public Store {
   SqliteFlowStore flows_;
   SqliteObjectStore objects_;
   SqlitePropertyStore properties_;
+  SqliteAssociationStore associations_;
+  SqliteOwnerStore owners_;
+  SqliteFormStore forms_;
+  SqliteMarketingEmailStore marketing_emails_;
   SqliteListStore lists_;
 };
 

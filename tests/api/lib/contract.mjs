@@ -99,10 +99,13 @@ function loadSpec(file) {
   return { doc, schemas };
 }
 
+// A trailing slash is not significant (the marketing-emails spec writes "/marketing/v3/emails/"
+// for the collection, and HubSpot and flowd answer both forms).
 function templateToRegex(template) {
-  const parts = template.split('/').map((seg) =>
+  const trimmed = template.length > 1 ? template.replace(/\/$/, '') : template;
+  const parts = trimmed.split('/').map((seg) =>
     /^\{[^}]+\}$/.test(seg) ? '([^/]+)' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp('^' + parts.join('/') + '$');
+  return new RegExp('^' + parts.join('/') + '/?$');
 }
 
 class Contract {

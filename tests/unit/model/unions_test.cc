@@ -55,6 +55,7 @@ json::value Minimal(const schema::Type& t, int depth) {
     case Kind::kMap:
       return json::object();
     case Kind::kAny:
+    case Kind::kAnyObject:
       return json::object{{"any", 1}};
   }
   return nullptr;

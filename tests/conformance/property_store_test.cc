@@ -1,5 +1,7 @@
 // The PropertyStore contract (src/store/property_store.h), written once and run against every
 // backend (tests/conformance/backends.h). Each test gets a fresh, migrated store.
+#include "store/property_store.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,68 +9,25 @@
 #include <set>
 #include <thread>
 
-#include "backends.h"
-#include "store/property_store.h"
+#include "conformance.h"
 
 namespace flowd::store {
 namespace {
 
-using conformance::Backend;
-namespace fs = std::filesystem;
+#define EXPECT_CODE(expr, expected) EXPECT_ERROR_CODE(expr, expected)
 
-#define ASSERT_OK(expr)                                 \
-  do {                                                  \
-    auto&& ok_tmp = (expr);                             \
-    ASSERT_TRUE(ok_tmp.ok()) << ok_tmp.error().message; \
-  } while (0)
-
-#define ASSERT_OK_AND_ASSIGN(decl, expr) \
-  ASSERT_OK_AND_ASSIGN_IMPL(FLOWD_CONCAT(assign_tmp_, __LINE__), decl, expr)
-#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, decl, expr) \
-  auto tmp = (expr);                               \
-  ASSERT_TRUE(tmp.ok()) << tmp.error().message;    \
-  decl = std::move(tmp).value()
-
-#define EXPECT_CODE(expr, expected)                                           \
-  do {                                                                        \
-    auto&& code_tmp = (expr);                                                 \
-    if (code_tmp.ok()) {                                                      \
-      ADD_FAILURE() << #expr " succeeded; expected an error";                 \
-    } else {                                                                  \
-      EXPECT_EQ(code_tmp.error().code, expected) << code_tmp.error().message; \
-    }                                                                         \
-  } while (0)
-
-constexpr int64_t kT0 = 1'700'000'000'000;
-
-class PropertyConformanceTest : public ::testing::TestWithParam<Backend> {
+class PropertyConformanceTest : public StoreConformanceTest {
  protected:
   void SetUp() override {
-    if (const char* env = GetParam().needs_env; env != nullptr) {
-      const char* value = std::getenv(env);
-      if (value == nullptr || *value == '\0')
-        GTEST_SKIP() << "set " << env << " to run this backend";
-    }
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("flowd-property-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto opened = GetParam().open(dir_);
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(opened).value();
-    ASSERT_OK(store_->Migrate());
-    ASSERT_OK_AND_ASSIGN(Account a, store_->accounts().CreateAccount("A", kT0));
-    ASSERT_OK_AND_ASSIGN(Account b, store_->accounts().CreateAccount("B", kT0));
-    a_ = a.id;
-    b_ = b.id;
+    StoreConformanceTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    a_ = StoreConformanceTest::a_.id;
+    b_ = StoreConformanceTest::b_.id;
   }
 
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  // The ids of the fixture's two accounts (these tests pass ids, not Account rows).
+  int64_t a_ = 0;
+  int64_t b_ = 0;
 
   PropertyStore& props() { return store_->properties(); }
 
@@ -94,11 +53,6 @@ class PropertyConformanceTest : public ::testing::TestWithParam<Backend> {
     s.secondary_display_properties = {"vin"};
     return s;
   }
-
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
-  int64_t a_ = 0;
-  int64_t b_ = 0;
 };
 
 // ---------------------------------------------------------------- properties
@@ -410,11 +364,7 @@ TEST_P(PropertyConformanceTest, ConcurrentSchemaCreatesOfOneNameLetExactlyOneWin
   EXPECT_EQ(conflicts.load(), kThreads - 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, PropertyConformanceTest,
-                         ::testing::ValuesIn(conformance::Backends()),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param.name;
-                         });
+FLOWD_INSTANTIATE_CONFORMANCE(PropertyConformanceTest);
 
 }  // namespace
 }  // namespace flowd::store
