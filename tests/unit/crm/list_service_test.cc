@@ -493,3 +493,92 @@ TEST_F(ListServiceTest, AListWhosePropertyWasArchivedIsSkippedNotFatal) {
 
 }  // namespace
 }  // namespace flowd::crm
+
+namespace flowd::crm {
+namespace {
+
+// With the association store: ASSOCIATION branches and filters, and changes on associated
+// records followed back to the list's records.
+class ListAssociationTest : public ListServiceTest {
+ protected:
+  void SetUp() override {
+    ListServiceTest::SetUp();
+    processor_ = std::make_unique<ListProcessor>(store_->lists(), store_->objects(),
+                                                 &store_->associations(), *properties_, clock_);
+    lists_ =
+        std::make_unique<ListService>(store_->lists(), store_->objects(), &store_->associations(),
+                                      *schemas_, *properties_, clock_, processor_.get());
+    companies_ = *FindStandardObjectType("companies");
+  }
+  int64_t Company(const std::string& name) {
+    auto r = objects_->Create(caller_, companies_, ObjectInput{{{"name", name}}});
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.ok() ? r->record.id : 0;
+  }
+  void Associate(int64_t contact, int64_t company) {
+    store::AssociationWrite w{
+        "0-1", contact, "0-2", company, {store::AssociationTypeWrite{"HUBSPOT_DEFINED", 279, 280}}};
+    auto r = store_->associations().Associate(a_, {w}, clock_.NowMs());
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->at(0), store::AssociateOutcome::kDone);
+  }
+  ObjectTypeInfo companies_;
+};
+
+TEST_F(ListAssociationTest, AssociationBranchesFollowAssociatedRecords) {
+  const int64_t acme = Company("Acme");
+  const int64_t beta = Company("Beta");
+  const int64_t ann = Contact({{"firstname", "Ann"}});
+  const int64_t bob = Contact({{"firstname", "Bob"}});
+  Associate(ann, acme);
+  Associate(bob, beta);
+  store::ListRecord l = Dynamic(
+      "Works at Acme", R"({"filterBranchType":"OR","filterBranches":[{"filterBranchType":"AND",
+        "filterBranches":[{"filterBranchType":"ASSOCIATION","objectTypeId":"0-2","associationTypeId":279,
+          "associationCategory":"HUBSPOT_DEFINED","operator":"IN_LIST","filters":[
+          {"filterType":"PROPERTY","property":"name","operation":{"operationType":"STRING",
+           "operator":"IS_EQUAL_TO","value":"acme"}}]}]}]})");
+  Process();
+  EXPECT_EQ(Members(l.id), (std::set<int64_t>{ann}));
+  // A change on the company reaches its contacts.
+  auto renamed = objects_->Update(caller_, companies_, ObjectRef{std::to_string(beta), ""},
+                                  ObjectInput{{{"name", "ACME"}}});
+  ASSERT_TRUE(renamed.ok());
+  Process();
+  EXPECT_EQ(Members(l.id), (std::set<int64_t>{ann, bob}));
+  // A property of the company the list does not read changes nothing, and the wrong property
+  // name on the associated type is refused.
+  auto bad = lists_->Create(
+      ListActor{a_, "1"},
+      Json(R"({"name":"Bad","objectTypeId":"0-1","processingType":"DYNAMIC","filterBranch":
+        {"filterBranchType":"AND","filterBranches":[{"filterBranchType":"ASSOCIATION","objectTypeId":"0-2",
+         "associationTypeId":279,"associationCategory":"HUBSPOT_DEFINED","operator":"IN_LIST","filters":[
+         {"filterType":"PROPERTY","property":"firstname","operation":{"operationType":"ALL_PROPERTY","operator":"IS_KNOWN"}}]}]}})"));
+  ASSERT_EQ(CodeOf(bad), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(bad.error().details.at(0).code, "UNKNOWN_PROPERTY");
+}
+
+TEST_F(ListAssociationTest, AssociationFiltersReadAssociatedRecordsMemberships) {
+  const int64_t acme = Company("Acme");
+  const int64_t ann = Contact({{"firstname", "Ann"}});
+  Contact({{"firstname", "Bob"}});
+  Associate(ann, acme);
+  store::ListRecord key_accounts =
+      MustCreate(R"({"name":"Key accounts","objectTypeId":"0-2","processingType":"MANUAL"})");
+  store::ListRecord l = Dynamic("At key accounts",
+                                R"({"filterBranchType":"AND","filters":[{"filterType":"ASSOCIATION",
+        "listId":")" + L(key_accounts.id) +
+                                    R"(","operator":"IN_LIST","associationTypeId":279,
+        "associationCategory":"HUBSPOT_DEFINED","coalescingRefineBy":{"type":"ALL_HISTORY"}}]})");
+  Process();
+  EXPECT_TRUE(Members(l.id).empty());
+  ASSERT_TRUE(lists_->AddMembers(a_, L(key_accounts.id), Json("[\"" + L(acme) + "\"]")).ok());
+  Process();
+  EXPECT_EQ(Members(l.id), (std::set<int64_t>{ann})) << "the company's membership reached Ann";
+  ASSERT_TRUE(lists_->RemoveMembers(a_, L(key_accounts.id), Json("[\"" + L(acme) + "\"]")).ok());
+  Process();
+  EXPECT_TRUE(Members(l.id).empty());
+}
+
+}  // namespace
+}  // namespace flowd::crm
