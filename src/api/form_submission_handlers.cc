@@ -31,7 +31,11 @@ HttpResponse SubmissionError(const Error& e, const HttpRequest& request) {
       for (auto& item : errors->get_array()) {
         auto* o = item.if_object();
         if (!o) continue;
-        if (const auto* code = o->if_contains("code")) (*o)["errorType"] = *code;
+        // Copied before inserting: the insertion may move the object's storage.
+        if (const auto* code = o->if_contains("code")) {
+          boost::json::value error_type = *code;
+          (*o)["errorType"] = std::move(error_type);
+        }
       }
       resp.body = boost::json::serialize(body);
     }

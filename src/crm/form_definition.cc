@@ -239,7 +239,7 @@ void ApplyFieldDefaults(json::object& field) {
   static const json::object kFieldDefaults =
       ParseObject(R"({"label":"","required":false,"hidden":false,"dependentFields":[]})");
   MergeDefaults(field, kFieldDefaults);
-  std::string_view type;
+  std::string type;  // a copy: the defaults merged below may move the field's storage
   if (const auto* t = field.if_contains("fieldType"); t && t->is_string()) type = t->get_string();
   if (type == "email") {
     static const json::object kEmailDefaults =
@@ -271,7 +271,10 @@ void ApplyFieldDefaults(json::object& field) {
       for (auto& o : opts->get_array()) {
         if (!o.is_object()) continue;
         json::object& opt = o.get_object();
-        if (!opt.contains("label") && opt.contains("value")) opt["label"] = opt["value"];
+        if (!opt.contains("label") && opt.contains("value")) {
+          json::value label = opt.at("value");  // copied: inserting may move the storage
+          opt["label"] = std::move(label);
+        }
         if (!opt.contains("displayOrder")) opt["displayOrder"] = i;
         ++i;
       }
@@ -294,7 +297,7 @@ void ApplyFieldDefaults(json::object& field) {
 }
 
 void ApplyConsentDefaults(json::object& consent) {
-  std::string_view type;
+  std::string type;  // a copy: the defaults merged below may move the object's storage
   if (const auto* t = consent.if_contains("type"); t && t->is_string()) type = t->get_string();
   if (type == "legitimate_interest") {
     static const json::object kLegitimateInterestDefaults =
