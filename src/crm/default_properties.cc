@@ -6,6 +6,8 @@
 #include <map>
 #include <utility>
 
+#include "common/text.h"
+
 namespace flowd::crm {
 namespace {
 
@@ -303,9 +305,7 @@ PropertyGroupRecord CustomObjectDefaultGroup(const std::string& schema_name,
                                              const std::string& singular_label) {
   PropertyGroupRecord g;
   // Group names are lower-case ([a-z0-9_]); schema names may have capitals.
-  g.name = schema_name + "_information";
-  std::transform(g.name.begin(), g.name.end(), g.name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  g.name = AsciiLower(schema_name + "_information");
   g.label = singular_label + " information";
   g.display_order = 0;
   g.hubspot_defined = true;

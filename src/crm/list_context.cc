@@ -3,17 +3,10 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/text.h"
+
 namespace flowd::crm {
-namespace {
-
-std::optional<int64_t> ParseId(const std::string& s) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::vector<int64_t>> AssociatedIds(store::AssociationStore& associations,
                                            int64_t account_id, const std::string& from_type,
@@ -92,7 +85,7 @@ Result<std::vector<store::ValueVersion>> StoreFilterContext::History(
 
 Result<bool> StoreFilterContext::IsMember(const std::string& list_id,
                                           const filter::RecordRef& record) {
-  auto id = ParseId(list_id);
+  auto id = ParseDecimalId(list_id);
   if (!id) return false;
   FLOWD_ASSIGN_OR_RETURN(auto members, lists_.FilterMembers(account_id_, *id, {record.id}));
   return !members.empty();
@@ -102,7 +95,7 @@ Result<std::optional<std::string>> StoreFilterContext::ListObjectType(const std:
   auto it = list_types_.find(list_id);
   if (it != list_types_.end()) return it->second;
   std::optional<std::string> type;
-  if (auto id = ParseId(list_id)) {
+  if (auto id = ParseDecimalId(list_id)) {
     auto l = lists_.GetList(account_id_, *id, false);
     if (l.ok()) {
       type = l->object_type_id;

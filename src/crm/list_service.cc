@@ -11,6 +11,7 @@
 #include <charconv>
 #include <set>
 
+#include "common/text.h"
 #include "crm/filter/filter_eval.h"
 #include "crm/list_json.h"
 #include "crm/list_util.h"
@@ -27,12 +28,6 @@ const std::vector<std::string_view> kProcessingTypes = {"MANUAL", "SNAPSHOT", "D
 const std::vector<std::string_view> kSorts = {"name",      "-name",      "listId",    "-listId",
                                               "createdAt", "-createdAt", "updatedAt", "-updatedAt",
                                               "size",      "-size"};
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool Blank(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
@@ -311,7 +306,7 @@ Result<ListSearchResult> ListService::Search(int64_t account_id, const json::val
     if (!q->is_string()) {
       problems.push_back(Detail("query must be a string", "query", "INVALID_TYPE"));
     } else {
-      query = Lower(std::string_view(q->get_string()));
+      query = AsciiLower(std::string_view(q->get_string()));
     }
   }
   std::string sort = "listId";
@@ -358,7 +353,7 @@ Result<ListSearchResult> ListService::Search(int64_t account_id, const json::val
   FLOWD_ASSIGN_OR_RETURN(auto folders, lists_.ListFolders(account_id));
   std::vector<store::ListRecord> matched;
   for (auto& l : all) {
-    if (!query.empty() && Lower(l.name).find(query) == std::string::npos) continue;
+    if (!query.empty() && AsciiLower(l.name).find(query) == std::string::npos) continue;
     if (!types.empty() && std::find(types.begin(), types.end(), l.processing_type) == types.end()) {
       continue;
     }
@@ -371,7 +366,8 @@ Result<ListSearchResult> ListService::Search(int64_t account_id, const json::val
       matched.begin(), matched.end(), [&](const store::ListRecord& a, const store::ListRecord& b) {
         auto less = [&](const store::ListRecord& x, const store::ListRecord& y) {
           if (key == "name") {
-            return std::make_pair(Lower(x.name), x.id) < std::make_pair(Lower(y.name), y.id);
+            return std::make_pair(AsciiLower(x.name), x.id) <
+                   std::make_pair(AsciiLower(y.name), y.id);
           }
           if (key == "createdAt") {
             return std::make_pair(x.created_at_ms, x.id) < std::make_pair(y.created_at_ms, y.id);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "common/text.h"
 
 namespace flowd::crm::list_internal {
 
@@ -17,13 +18,7 @@ inline ErrorDetail Detail(std::string message, std::string in, std::string code)
 
 // A positive decimal id (or 0 when allowed); nullopt otherwise.
 inline std::optional<int64_t> ParseId(std::string_view s, bool allow_zero = false) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 0 ||
-      (v == 0 && !allow_zero)) {
-    return std::nullopt;
-  }
-  return v;
+  return ParseDecimalId(s, allow_zero);
 }
 
 }  // namespace flowd::crm::list_internal

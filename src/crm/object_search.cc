@@ -5,25 +5,14 @@
 #include <set>
 #include <unordered_set>
 
+#include "common/text.h"
+
 namespace flowd::crm {
 namespace {
 
 constexpr size_t kScanPage = 1000;
 // Beyond this many index candidates a group is cheaper to scan.
 constexpr size_t kMaxCandidates = 200000;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return out;
-}
-
-std::string StoredName(const std::string& name) {
-  if (name == "hs_lastmodifieddate") return "lastmodifieddate";
-  if (name == "hs_createdate") return "createdate";
-  return name;
-}
 
 // `pattern` with '*' wildcards against `text` (both lower-case).
 bool Glob(std::string_view pattern, std::string_view text) {
@@ -61,8 +50,8 @@ std::vector<std::string> Tokens(std::string_view text) {
 }
 
 bool ContainsToken(std::string_view value, std::string_view wanted) {
-  const std::string pattern = Lower(wanted);
-  if (Glob(pattern, Lower(value))) return true;
+  const std::string pattern = AsciiLower(wanted);
+  if (Glob(pattern, AsciiLower(value))) return true;
   for (const auto& tok : Tokens(value)) {
     if (Glob(pattern, tok)) return true;
   }
@@ -124,7 +113,7 @@ bool InSet(const Compiled& c, const std::string& v) {
 }
 
 bool Matches(const Compiled& c, const store::ObjectRecord& r) {
-  auto it = r.properties.find(StoredName(c.f.property));
+  auto it = r.properties.find(StoredPropertyName(c.f.property));
   const std::string empty;
   const std::string& v = it == r.properties.end() ? empty : it->second;
   const std::string& op = c.f.op;
@@ -181,7 +170,7 @@ bool MatchesQuery(const std::vector<std::string>& terms, const std::vector<std::
     bool found = false;
     for (const auto& p : props) {
       auto it = r.properties.find(p);
-      if (it != r.properties.end() && Lower(it->second).find(term) != std::string::npos) {
+      if (it != r.properties.end() && AsciiLower(it->second).find(term) != std::string::npos) {
         found = true;
         break;
       }
@@ -241,7 +230,7 @@ Result<SearchResult> Search(ObjectService& service, const Caller& c, const Objec
           "filterGroups[" + std::to_string(g) + "].filters[" + std::to_string(i) + "]";
       Compiled cf;
       cf.f = group[i];
-      cf.p = props->Find(StoredName(cf.f.property));
+      cf.p = props->Find(StoredPropertyName(cf.f.property));
       if (cf.p == nullptr) {
         problem("There was a problem with the request: property " + cf.f.property.substr(0, 100) +
                     " does not exist",
@@ -270,9 +259,9 @@ Result<SearchResult> Search(ObjectService& service, const Caller& c, const Objec
       }
       const bool lower_email = t.id == "0-1" && cf.p->name == "email";
       if (lower_email) {
-        if (cf.f.value) cf.f.value = Lower(*cf.f.value);
-        if (cf.f.high_value) cf.f.high_value = Lower(*cf.f.high_value);
-        for (auto& v : cf.f.values) v = Lower(v);
+        if (cf.f.value) cf.f.value = AsciiLower(*cf.f.value);
+        if (cf.f.high_value) cf.f.high_value = AsciiLower(*cf.f.high_value);
+        for (auto& v : cf.f.values) v = AsciiLower(v);
       }
       cf.numeric = cf.p->type == "number" || cf.p->type == "date" || cf.p->type == "datetime";
       if (cf.numeric && op != "CONTAINS_TOKEN" && op != "NOT_CONTAINS_TOKEN") {
@@ -301,7 +290,7 @@ Result<SearchResult> Search(ObjectService& service, const Caller& c, const Objec
       if (op == "EQ" || op == "NEQ") cf.set = {*cf.f.value};
       if (op == "IN" || op == "NOT_IN") cf.set = cf.f.values;
       if (cf.p->type == "bool") {
-        for (auto& v : cf.set) v = Lower(v);
+        for (auto& v : cf.set) v = AsciiLower(v);
       }
       compiled.push_back(std::move(cf));
     }
@@ -315,7 +304,7 @@ Result<SearchResult> Search(ObjectService& service, const Caller& c, const Objec
   const store::PropertyRecord* sort_prop = nullptr;
   if (!req.sorts.empty()) {
     sort = req.sorts.front();
-    sort_prop = props->Find(StoredName(sort->property));
+    sort_prop = props->Find(StoredPropertyName(sort->property));
     if (sort_prop == nullptr) {
       problem("Cannot sort by unknown property " + sort->property.substr(0, 100), "sorts[0]",
               "PROPERTY_DOESNT_EXIST");
@@ -361,7 +350,7 @@ Result<SearchResult> Search(ObjectService& service, const Caller& c, const Objec
 
   std::vector<std::string> terms;
   {
-    std::string q = Lower(req.query);
+    std::string q = AsciiLower(req.query);
     size_t i = 0;
     while (i < q.size()) {
       while (i < q.size() && std::isspace(static_cast<unsigned char>(q[i]))) ++i;

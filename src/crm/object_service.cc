@@ -7,30 +7,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/text.h"
+
 namespace flowd::crm {
 namespace {
-
-std::optional<int64_t> ParseObjectId(std::string_view s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return out;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
 
 // HubSpot stores contact emails lower-cased and refuses ones that are not addresses.
 bool LooksLikeEmail(std::string_view e) {
@@ -42,13 +22,6 @@ bool LooksLikeEmail(std::string_view e) {
     return false;
   return std::none_of(e.begin(), e.end(),
                       [](char ch) { return std::isspace(static_cast<unsigned char>(ch)); });
-}
-
-// Aliases HubSpot uses on non-contact types for the maintained dates.
-std::string StoredName(const std::string& name) {
-  if (name == "hs_lastmodifieddate") return "lastmodifieddate";
-  if (name == "hs_createdate") return "createdate";
-  return name;
 }
 
 Error NotFoundError(const ObjectTypeInfo& t, std::string_view id) {
@@ -64,6 +37,13 @@ Error InvalidId(std::string_view id, std::string in) {
 }
 
 }  // namespace
+
+std::string StoredPropertyName(const std::string& name) {
+  // Aliases HubSpot uses on non-contact types for the maintained dates.
+  if (name == "hs_lastmodifieddate") return "lastmodifieddate";
+  if (name == "hs_createdate") return "createdate";
+  return name;
+}
 
 bool Caller::HasAny(const std::vector<std::string>& wanted) const {
   return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
@@ -147,7 +127,7 @@ Result<std::vector<store::PropertyWrite>> ObjectService::PrepareWrites(
     }
     std::string value = raw;
     if (t.id == "0-1" && name == "email") {
-      value = Lower(Trim(raw));
+      value = AsciiLower(TrimAscii(raw));
       if (!value.empty() && !LooksLikeEmail(value)) {
         problems.push_back(ErrorDetail{"Email address " + raw.substr(0, 200) + " is invalid",
                                        prefix + name,
@@ -191,7 +171,7 @@ store::ObjectWriteOptions ObjectService::WriteOptions(const Caller& c,
 Result<int64_t> ObjectService::ResolveRef(const ObjectTypeInfo& t, int64_t account_id,
                                           const PropertySet& props, const ObjectRef& ref) {
   if (ref.id_property.empty() || ref.id_property == "hs_object_id") {
-    auto id = ParseObjectId(ref.id);
+    auto id = ParseDecimalId(ref.id);
     if (!id) return InvalidId(ref.id, "id");
     return *id;
   }
@@ -202,7 +182,7 @@ Result<int64_t> ObjectService::ResolveRef(const ObjectTypeInfo& t, int64_t accou
     return Error::Invalid(msg, {ErrorDetail{msg, "idProperty", "INVALID_ID_PROPERTY", {}}});
   }
   std::string value = ref.id;
-  if (t.id == "0-1" && ref.id_property == "email") value = Lower(Trim(value));
+  if (t.id == "0-1" && ref.id_property == "email") value = AsciiLower(TrimAscii(value));
   FLOWD_ASSIGN_OR_RETURN(
       auto ids, store_.objects().FindByValues(account_id, t.id, ref.id_property, {value}, 1));
   if (ids.empty()) return NotFoundError(t, ref.id);
@@ -214,7 +194,7 @@ Result<std::vector<ObjectView>> ObjectService::Views(const Caller& c, const Obje
                                                      const ReadOptions& read) {
   FLOWD_ASSIGN_OR_RETURN(auto props, Properties(c.account_id, t));
   auto readable = [&](const std::string& name) {
-    const store::PropertyRecord* p = props->Find(StoredName(name));
+    const store::PropertyRecord* p = props->Find(StoredPropertyName(name));
     return p == nullptr || CheckReadable(c, t, *p).ok();
   };
   // Each requested name is resolved once, not once per record: batch writes ask for every
@@ -226,7 +206,8 @@ Result<std::vector<ObjectView>> ObjectService::Views(const Caller& c, const Obje
   {
     std::set<std::string> seen;
     for (const auto& name : read.properties.empty() ? DefaultPropertyNames(t) : read.properties) {
-      if (seen.insert(name).second && readable(name)) shown.push_back({name, StoredName(name)});
+      if (seen.insert(name).second && readable(name))
+        shown.push_back({name, StoredPropertyName(name)});
     }
   }
   std::vector<std::string> history_names;

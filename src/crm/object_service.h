@@ -20,6 +20,10 @@
 
 namespace flowd::crm {
 
+// The stored name of a requested property: HubSpot's `hs_createdate` / `hs_lastmodifieddate`
+// spellings (used on non-contact types) name `createdate` / `lastmodifieddate`.
+std::string StoredPropertyName(const std::string& name);
+
 // Who is asking, for scope checks and history sources.
 struct Caller {
   int64_t account_id = 0;

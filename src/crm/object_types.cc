@@ -4,15 +4,10 @@
 #include <cctype>
 #include <tuple>
 
+#include "common/text.h"
+
 namespace flowd::crm {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // Scope family `f` ("contacts") gives crm.objects.f.read etc., with HubSpot's `.v2` spellings of
 // the sensitive scopes accepted as well.
@@ -76,7 +71,7 @@ const std::vector<ObjectTypeInfo>& StandardObjectTypes() {
 }
 
 std::optional<ObjectTypeInfo> FindStandardObjectType(std::string_view name_or_id) {
-  const std::string key = Lower(name_or_id);
+  const std::string key = AsciiLower(name_or_id);
   for (const auto& t : StandardObjectTypes()) {
     if (key == t.id || key == t.name || key == t.singular) return t;
   }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/text.h"
 #include "common/time_format.h"
 
 namespace flowd::crm {
@@ -75,13 +76,6 @@ std::optional<int64_t> ParseDateTime(std::string_view s) {
   return ms;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool HasOption(const store::PropertyRecord& p, std::string_view v) {
   return std::any_of(p.options.begin(), p.options.end(),
                      [&](const store::PropertyOption& o) { return o.value == v; });
@@ -104,7 +98,7 @@ std::variant<std::string, ErrorDetail> NormalizePropertyValue(const store::Prope
     return std::string(value);
   }
   if (p.type == "bool") {
-    std::string l = Lower(value);
+    std::string l = AsciiLower(value);
     if (l != "true" && l != "false") return Bad(p, value, "boolean", "INVALID_BOOLEAN");
     return l;
   }

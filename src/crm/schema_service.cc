@@ -5,6 +5,7 @@
 #include <charconv>
 #include <set>
 
+#include "common/text.h"
 #include "crm/default_properties.h"
 #include "crm/json_fields.h"
 
@@ -14,17 +15,10 @@ namespace {
 namespace json = boost::json;
 using internal::InvalidInput;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool Names(const store::ObjectSchemaRecord& s, std::string_view text, int64_t account_id) {
   if (text == s.object_type_id()) return true;
-  const std::string key = Lower(text);
-  const std::string name = Lower(s.name);
+  const std::string key = AsciiLower(text);
+  const std::string name = AsciiLower(s.name);
   return key == name || key == "p" + std::to_string(account_id) + "_" + name;
 }
 
@@ -40,7 +34,7 @@ Error SchemaNotFound(std::string_view object_type) {
 
 // "<schema>_to_<other>", HubSpot's default association names.
 std::string AssociationName(const std::string& from_name, const ObjectTypeInfo& to) {
-  return Lower(from_name) + "_to_" + Lower(to.custom ? to.name : to.singular);
+  return AsciiLower(from_name) + "_to_" + AsciiLower(to.custom ? to.name : to.singular);
 }
 
 bool ValidAssociationName(const std::string& name) {
@@ -209,7 +203,7 @@ Result<SchemaView> SchemaService::Create(int64_t account_id, const json::value& 
   }
   if (input->same_object_association) {
     schema.associations.push_back(store::SchemaAssociationRecord{
-        0, 0, "", "", Lower(schema.name) + "_to_" + Lower(schema.name), 0, 0});
+        0, 0, "", "", AsciiLower(schema.name) + "_to_" + AsciiLower(schema.name), 0, 0});
   }
   const ObjectTypeInfo scopes = MakeCustomObjectType("2-0", schema.name, "", "", account_id);
   for (size_t i = 0; i < input->properties.size(); ++i) {

@@ -237,8 +237,7 @@ class Evaluator {
         for (const store::CrmEvent& ev : events) {
           if (f.form_id) {
             auto it = ev.properties.find("hs_form_id");
-            if (it == ev.properties.end() ||
-                internal::Lower(it->second) != internal::Lower(*f.form_id)) {
+            if (it == ev.properties.end() || AsciiLower(it->second) != AsciiLower(*f.form_id)) {
               continue;
             }
           }

@@ -329,7 +329,7 @@ Operation Compiler::CompileOperation(const boost::json::value& v, const std::str
                                 : prop->options.empty() ||
                                       std::any_of(prop->options.begin(), prop->options.end(),
                                                   [&](const store::PropertyOption& opt) {
-                                                    return Lower(opt.value) == Lower(x);
+                                                    return AsciiLower(opt.value) == AsciiLower(x);
                                                   });
             if (!ok) {
               Add(Join(path, "values") + "[" + std::to_string(i) + "]",

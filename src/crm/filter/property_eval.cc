@@ -68,7 +68,7 @@ std::set<std::string> Set(const std::vector<std::string>& v) { return {v.begin()
 
 std::set<std::string> LowerSet(const std::vector<std::string>& values) {
   std::set<std::string> out;
-  for (const auto& v : values) out.insert(Lower(v));
+  for (const auto& v : values) out.insert(AsciiLower(v));
   return out;
 }
 
@@ -96,7 +96,7 @@ Result<bool> EvalHistory(const Operation& op, const std::string& property, Subje
   }
   if (values.empty()) return op.include_no_value;
   const std::set<std::string> wanted = LowerSet(op.values);
-  const std::string text = Lower(op.text);
+  const std::string text = AsciiLower(op.text);
   auto matches = [&](const std::string& v) -> bool {
     switch (op.type) {
       case T::kBool: {
@@ -109,8 +109,8 @@ Result<bool> EvalHistory(const Operation& op, const std::string& property, Subje
       }
       case T::kString:
         return op.op == O::kHasEverContained || op.op == O::kHasNeverContained
-                   ? Contains(Lower(v), text)
-                   : Lower(v) == text;
+                   ? Contains(AsciiLower(v), text)
+                   : AsciiLower(v) == text;
       case T::kEnumeration: {
         const std::set<std::string> have = Set(SplitOptions(v));
         if (op.op == O::kHasEverBeenAnyOf || op.op == O::kHasNeverBeenAnyOf) {
@@ -343,21 +343,21 @@ Result<bool> EvalOperation(const Operation& op, const std::string& property, Sub
       return op.op == O::kIsBetween ? in : !in;
     }
     case T::kString:
-      return TextOp(op.op, Lower(value), Lower(op.text));
+      return TextOp(op.op, AsciiLower(value), AsciiLower(op.text));
     case T::kMultiString: {
       if (op.op == O::kContainsExactly || op.op == O::kDoesNotContainExactly) {
         const bool any = std::any_of(op.values.begin(), op.values.end(),
                                      [&](const std::string& x) { return Contains(value, x); });
         return op.op == O::kContainsExactly ? any : !any;
       }
-      const std::string v = Lower(value);
+      const std::string v = AsciiLower(value);
       // Negative operators hold when no value matches; positive ones when any does.
       const bool negative = op.op == O::kIsNotEqualTo || op.op == O::kDoesNotContain;
       const Operator positive = op.op == O::kIsNotEqualTo     ? O::kIsEqualTo
                                 : op.op == O::kDoesNotContain ? O::kContains
                                                               : op.op;
       const bool any = std::any_of(op.values.begin(), op.values.end(), [&](const std::string& x) {
-        return TextOp(positive, v, Lower(x));
+        return TextOp(positive, v, AsciiLower(x));
       });
       return negative ? !any : any;
     }
@@ -384,7 +384,7 @@ Result<bool> EvalOperation(const Operation& op, const std::string& property, Sub
     case T::kComparativeString: {
       FLOWD_ASSIGN_OR_RETURN(std::string other, Comparison(op, s));
       if (other.empty()) return op.include_no_value;
-      return TextOp(op.op, Lower(value), Lower(other));
+      return TextOp(op.op, AsciiLower(value), AsciiLower(other));
     }
     case T::kComparativeDate: {
       auto t = ParseInstant(value);

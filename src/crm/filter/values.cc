@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/text.h"
 #include "common/time_format.h"
 
 namespace flowd::crm::filter::internal {
@@ -76,16 +77,10 @@ std::optional<double> ParseNumber(std::string_view text) {
 }
 
 std::optional<bool> ParseBool(std::string_view text) {
-  const std::string l = Lower(Trim(text));
+  const std::string l = AsciiLower(Trim(text));
   if (l == "true") return true;
   if (l == "false") return false;
   return std::nullopt;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::vector<std::string> SplitOptions(std::string_view value) {
@@ -95,7 +90,7 @@ std::vector<std::string> SplitOptions(std::string_view value) {
     size_t j = value.find(';', i);
     if (j == std::string_view::npos) j = value.size();
     std::string_view part = Trim(value.substr(i, j - i));
-    if (!part.empty()) out.push_back(Lower(part));
+    if (!part.empty()) out.push_back(AsciiLower(part));
     i = j + 1;
   }
   return out;

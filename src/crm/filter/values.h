@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.h"
 #include "crm/filter/filter_program.h"
 
 namespace flowd::crm::filter::internal {
@@ -31,8 +32,6 @@ std::optional<int64_t> ParseInstant(std::string_view text);
 std::optional<double> ParseNumber(std::string_view text);
 // "true" / "false", any case.
 std::optional<bool> ParseBool(std::string_view text);
-// ASCII lower case (comparisons of text are case-insensitive).
-std::string Lower(std::string_view s);
 // The options of an enumeration value ("a;b;c"), trimmed, lower-cased, empty parts dropped.
 std::vector<std::string> SplitOptions(std::string_view value);
 // Month 1-12 from "JAN", "January", "1", "01"; 0 when not a month.

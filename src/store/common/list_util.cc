@@ -3,13 +3,11 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "common/text.h"
+
 namespace flowd::store::internal {
 
-std::string ListNameKey(const std::string& name) {
-  std::string key = name;
-  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
-}
+std::string ListNameKey(const std::string& name) { return AsciiLower(name); }
 
 Error ListNotFound(int64_t list_id) {
   return Error::NotFound("List " + std::to_string(list_id) + " does not exist");

@@ -7,6 +7,8 @@
 #include <boost/json/serialize.hpp>
 #include <cctype>
 
+#include "common/text.h"
+
 namespace flowd::store::internal {
 namespace {
 
@@ -151,12 +153,7 @@ Status DecodeSchemaDefinition(std::string_view text, ObjectSchemaRecord& s) {
   return Status::Ok();
 }
 
-std::string SchemaNameKey(std::string_view name) {
-  std::string out(name);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+std::string SchemaNameKey(std::string_view name) { return AsciiLower(name); }
 
 void AddAssociationView(ObjectSchemaRecord& s, const SchemaAssociationRecord& a) {
   const std::string self = s.object_type_id();
