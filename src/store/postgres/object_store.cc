@@ -1,4 +1,5 @@
-// PostgreSQL ObjectStore: the same rules as the SQLite one (src/store/sqlite/object_store.cc).
+// PostgreSQL ObjectStore. The write algorithms are shared with SQLite (store/common/
+// object_writes.h); this file supplies their statements.
 // Unique values hold under concurrent writers through crm_unique_values' primary key; event
 // numbering holds through a transaction-scoped advisory lock taken before the first event of a
 // transaction, so events commit in seq order (see kEventLogLock).
@@ -7,6 +8,7 @@
 #include <unordered_map>
 
 #include "store/common/object_util.h"
+#include "store/common/object_writes.h"
 #include "store/common/record_util.h"
 #include "store/postgres/stores.h"
 
@@ -39,9 +41,14 @@ Status InsertHistory(Connection& conn, int64_t object_id, const std::string& nam
   return Status::Ok();
 }
 
-Status InsertEvent(Connection& conn, CrmEvent& e) {
-  FLOWD_ASSIGN_OR_RETURN(
-      Rows locked, conn.Query("SELECT pg_advisory_xact_lock($1)", Params().Add(kEventLogLock)));
+// `locked`: whether this transaction already holds the event-log lock (taken once, held until
+// commit).
+Status InsertEvent(Connection& conn, CrmEvent& e, bool& locked) {
+  if (!locked) {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows ignored, conn.Query("SELECT pg_advisory_xact_lock($1)", Params().Add(kEventLogLock)));
+    locked = true;
+  }
   FLOWD_ASSIGN_OR_RETURN(
       Rows rows,
       conn.Query("INSERT INTO crm_events (account_id, event_type_id, object_type_id, object_id, "
@@ -83,11 +90,6 @@ Status ReleaseUnique(Connection& conn, int64_t account_id, const std::string& ty
                  "name = $3 AND value_md5 = md5($4)",
                  Params().Add(account_id).Add(type).Add(name).Add(value)));
   return Status::Ok();
-}
-
-bool IsUnique(const ObjectWriteOptions& o, const std::string& name) {
-  return std::find(o.unique_properties.begin(), o.unique_properties.end(), name) !=
-         o.unique_properties.end();
 }
 
 #define OBJECT_COLUMNS "id, object_type_id, created_at_ms, updated_at_ms, archived_at_ms"
@@ -140,22 +142,18 @@ Result<std::vector<ObjectRecord>> LoadObjects(Connection& conn, int64_t account_
   return internal::InRequestedOrder(std::move(found), ids);
 }
 
-struct CurrentValue {
-  std::string value;
-  int64_t version = 0;
-};
-
-Result<CurrentValue> ReadCurrent(Connection& conn, int64_t object_id, const std::string& name) {
+Result<internal::CurrentValue> ReadCurrent(Connection& conn, int64_t object_id,
+                                           const std::string& name) {
   FLOWD_ASSIGN_OR_RETURN(
       Rows rows,
       conn.Query("SELECT value, version FROM crm_values WHERE object_id = $1 AND name = $2",
                  Params().Add(object_id).Add(name)));
-  if (!rows.empty()) return CurrentValue{rows.Text(0, 0), rows.Int(0, 1)};
+  if (!rows.empty()) return internal::CurrentValue{rows.Text(0, 0), rows.Int(0, 1)};
   FLOWD_ASSIGN_OR_RETURN(Rows max,
                          conn.Query("SELECT COALESCE(MAX(version), 0) FROM crm_value_history WHERE "
                                     "object_id = $1 AND name = $2",
                                     Params().Add(object_id).Add(name)));
-  return CurrentValue{"", max.empty() ? 0 : max.Int(0, 0)};
+  return internal::CurrentValue{"", max.empty() ? 0 : max.Int(0, 0)};
 }
 
 std::vector<int64_t> Ids(const Rows& rows) {
@@ -177,113 +175,142 @@ std::vector<CrmEvent> ReadEventRows(const Rows& rows) {
   return out;
 }
 
+// The statements of the shared write algorithms (store/common/object_writes.h) on one
+// transaction's connection.
+class PgObjectTxn final : public internal::ObjectTxn {
+ public:
+  explicit PgObjectTxn(Connection& conn) : conn_(conn) {}
+
+  Result<int64_t> InsertObject(int64_t account_id, const std::string& type,
+                               int64_t now_ms) override {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows ins, conn_.Query("INSERT INTO crm_objects (account_id, object_type_id, "
+                              "created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $3) RETURNING id",
+                              Params().Add(account_id).Add(type).Add(now_ms)));
+    return ins.Int(0, 0);
+  }
+
+  Result<bool> LockLive(int64_t account_id, const std::string& type, int64_t id) override {
+    // FOR UPDATE: concurrent updates of one record apply one after the other.
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows live, conn_.Query("SELECT 1 FROM crm_objects WHERE id = $1 AND account_id = $2 AND "
+                               "object_type_id = $3 AND archived_at_ms IS NULL FOR UPDATE",
+                               Params().Add(id).Add(account_id).Add(type)));
+    return !live.empty();
+  }
+
+  Result<internal::CurrentValue> ReadCurrent(int64_t id, const std::string& name) override {
+    return postgres::ReadCurrent(conn_, id, name);
+  }
+
+  Status PutValue(int64_t account_id, const std::string& type, int64_t id, const std::string& name,
+                  const std::string& value, int64_t version) override {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows ignored,
+        conn_.Query("INSERT INTO crm_values (object_id, name, value, version, account_id, "
+                    "object_type_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (object_id, "
+                    "name) DO UPDATE SET value = excluded.value, version = excluded.version",
+                    Params().Add(id).Add(name).Add(value).Add(version).Add(account_id).Add(type)));
+    return Status::Ok();
+  }
+
+  Status DeleteValue(int64_t id, const std::string& name) override {
+    FLOWD_ASSIGN_OR_RETURN(Rows ignored,
+                           conn_.Query("DELETE FROM crm_values WHERE object_id = $1 AND name = $2",
+                                       Params().Add(id).Add(name)));
+    return Status::Ok();
+  }
+
+  Status InsertHistory(int64_t id, const std::string& name, int64_t version,
+                       const std::string& value, int64_t now_ms,
+                       const ChangeSource& source) override {
+    return postgres::InsertHistory(conn_, id, name, version, value, now_ms, source);
+  }
+
+  Status InsertEvent(CrmEvent& e) override {
+    return postgres::InsertEvent(conn_, e, event_log_locked_);
+  }
+
+  Status ClaimUnique(int64_t account_id, const std::string& type, const std::string& name,
+                     const std::string& value, int64_t id) override {
+    return postgres::ClaimUnique(conn_, account_id, type, name, value, id);
+  }
+
+  Status ReleaseUnique(int64_t account_id, const std::string& type, const std::string& name,
+                       const std::string& value) override {
+    return postgres::ReleaseUnique(conn_, account_id, type, name, value);
+  }
+
+  Status TouchObject(int64_t id, int64_t now_ms) override {
+    FLOWD_ASSIGN_OR_RETURN(Rows ignored,
+                           conn_.Query("UPDATE crm_objects SET updated_at_ms = $2 WHERE id = $1",
+                                       Params().Add(id).Add(now_ms)));
+    return Status::Ok();
+  }
+
+  Result<std::vector<int64_t>> MarkArchived(int64_t account_id, const std::string& type,
+                                            const std::vector<int64_t>& ids,
+                                            int64_t now_ms) override {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn_.Query("UPDATE crm_objects SET archived_at_ms = $1 WHERE account_id = $2 AND "
+                    "object_type_id = $3 AND archived_at_ms IS NULL AND id = ANY($4::bigint[]) "
+                    "RETURNING id",
+                    Params().Add(now_ms).Add(account_id).Add(type).Add(IntArray(ids))));
+    std::vector<int64_t> archived = Ids(rows);
+    std::sort(archived.begin(), archived.end());
+    return archived;
+  }
+
+  Status DetachArchived(int64_t account_id, const std::string& type,
+                        const std::vector<int64_t>& ids) override {
+    const std::string list = IntArray(ids);
+    FLOWD_ASSIGN_OR_RETURN(Rows r1,
+                           conn_.Query("DELETE FROM crm_unique_values WHERE account_id = $1 AND "
+                                       "object_type_id = $2 AND object_id = ANY($3::bigint[])",
+                                       Params().Add(account_id).Add(type).Add(list)));
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows r2,
+        conn_.Query("DELETE FROM crm_associations inv USING crm_associations f WHERE "
+                    "inv.account_id = $1 AND inv.to_type = $2 AND inv.to_id = ANY($3::bigint[]) "
+                    "AND f.account_id = $1 AND f.from_type = $2 AND f.from_id = inv.to_id AND "
+                    "f.to_type = inv.from_type AND f.to_id = inv.from_id",
+                    Params().Add(account_id).Add(type).Add(list)));
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows r3, conn_.Query("DELETE FROM crm_associations WHERE account_id = $1 AND from_type = "
+                             "$2 AND from_id = ANY($3::bigint[])",
+                             Params().Add(account_id).Add(type).Add(list)));
+    return Status::Ok();
+  }
+
+  Result<std::vector<ObjectRecord>> LoadLive(int64_t account_id, const std::string& type,
+                                             const std::vector<int64_t>& ids) override {
+    return LoadObjects(conn_, account_id, type, ids, /*archived=*/false);
+  }
+
+ private:
+  Connection& conn_;
+  bool event_log_locked_ = false;
+};
+
 }  // namespace
 
 Result<std::vector<ObjectRecord>> PgObjectStore::CreateObjects(
     int64_t account_id, const std::string& type,
     const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
     int64_t now_ms) {
-  return db_.Write([&](Connection& conn) -> Result<std::vector<ObjectRecord>> {
-    std::vector<ObjectRecord> out;
-    out.reserve(inputs.size());
-    for (const auto& input : inputs) {
-      FLOWD_ASSIGN_OR_RETURN(
-          Rows ins, conn.Query("INSERT INTO crm_objects (account_id, object_type_id, "
-                               "created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $3) RETURNING id",
-                               Params().Add(account_id).Add(type).Add(now_ms)));
-      ObjectRecord r;
-      r.id = ins.Int(0, 0);
-      r.object_type_id = type;
-      r.created_at_ms = r.updated_at_ms = now_ms;
-      for (const PropertyWrite& w : internal::LastWriteWins(input)) {
-        if (w.value.empty()) continue;
-        if (IsUnique(options, w.name)) {
-          FLOWD_TRY(ClaimUnique(conn, account_id, type, w.name, w.value, r.id));
-        }
-        FLOWD_ASSIGN_OR_RETURN(
-            Rows ignored,
-            conn.Query("INSERT INTO crm_values (object_id, name, value, version, account_id, "
-                       "object_type_id) VALUES ($1, $2, $3, 1, $4, $5)",
-                       Params().Add(r.id).Add(w.name).Add(w.value).Add(account_id).Add(type)));
-        FLOWD_TRY(InsertHistory(conn, r.id, w.name, 1, w.value, now_ms, options.source));
-        r.properties[w.name] = w.value;
-      }
-      CrmEvent created{0,      account_id,  std::string(kEventObjectCreated), type, r.id,
-                       now_ms, r.properties};
-      FLOWD_TRY(InsertEvent(conn, created));
-      internal::AddMaintainedProperties(r);
-      out.push_back(std::move(r));
-    }
-    return out;
+  return db_.Write([&](Connection& conn) {
+    PgObjectTxn txn(conn);
+    return internal::CreateObjectsIn(txn, account_id, type, inputs, options, now_ms);
   });
 }
 
 Result<std::vector<ObjectRecord>> PgObjectStore::UpdateObjects(
     int64_t account_id, const std::string& type, const std::vector<ObjectUpdate>& updates,
     const ObjectWriteOptions& options, int64_t now_ms) {
-  return db_.Write([&](Connection& conn) -> Result<std::vector<ObjectRecord>> {
-    std::vector<int64_t> ids;
-    for (const ObjectUpdate& u : updates) {
-      // FOR UPDATE: concurrent updates of one record apply one after the other.
-      FLOWD_ASSIGN_OR_RETURN(
-          Rows live, conn.Query("SELECT 1 FROM crm_objects WHERE id = $1 AND account_id = $2 AND "
-                                "object_type_id = $3 AND archived_at_ms IS NULL FOR UPDATE",
-                                Params().Add(u.id).Add(account_id).Add(type)));
-      if (live.empty()) return internal::ObjectNotFound(type, u.id);
-      bool changed = false;
-      for (const PropertyWrite& w : internal::LastWriteWins(u.properties)) {
-        FLOWD_ASSIGN_OR_RETURN(CurrentValue cur, ReadCurrent(conn, u.id, w.name));
-        if (cur.value == w.value) continue;
-        changed = true;
-        const int64_t version = cur.version + 1;
-        if (IsUnique(options, w.name)) {
-          if (!cur.value.empty())
-            FLOWD_TRY(ReleaseUnique(conn, account_id, type, w.name, cur.value));
-          if (!w.value.empty())
-            FLOWD_TRY(ClaimUnique(conn, account_id, type, w.name, w.value, u.id));
-        }
-        if (w.value.empty()) {
-          FLOWD_ASSIGN_OR_RETURN(
-              Rows ignored, conn.Query("DELETE FROM crm_values WHERE object_id = $1 AND name = $2",
-                                       Params().Add(u.id).Add(w.name)));
-        } else {
-          FLOWD_ASSIGN_OR_RETURN(
-              Rows ignored,
-              conn.Query("INSERT INTO crm_values (object_id, name, value, version, account_id, "
-                         "object_type_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (object_id, "
-                         "name) DO UPDATE SET value = excluded.value, version = excluded.version",
-                         Params()
-                             .Add(u.id)
-                             .Add(w.name)
-                             .Add(w.value)
-                             .Add(version)
-                             .Add(account_id)
-                             .Add(type)));
-        }
-        FLOWD_TRY(InsertHistory(conn, u.id, w.name, version, w.value, now_ms, options.source));
-        CrmEvent e{0,
-                   account_id,
-                   std::string(kEventPropertyChanged),
-                   type,
-                   u.id,
-                   now_ms,
-                   internal::ChangeEventProperties(w.name, w.value, cur.value)};
-        FLOWD_TRY(InsertEvent(conn, e));
-      }
-      if (changed) {
-        FLOWD_ASSIGN_OR_RETURN(Rows ignored,
-                               conn.Query("UPDATE crm_objects SET updated_at_ms = $2 WHERE id = $1",
-                                          Params().Add(u.id).Add(now_ms)));
-      }
-      ids.push_back(u.id);
-    }
-    FLOWD_ASSIGN_OR_RETURN(std::vector<ObjectRecord> found,
-                           LoadObjects(conn, account_id, type, ids, false));
-    std::unordered_map<int64_t, const ObjectRecord*> by_id;
-    for (const auto& r : found) by_id[r.id] = &r;
-    std::vector<ObjectRecord> out;
-    for (int64_t id : ids) out.push_back(*by_id.at(id));
-    return out;
+  return db_.Write([&](Connection& conn) {
+    PgObjectTxn txn(conn);
+    return internal::UpdateObjectsIn(txn, account_id, type, updates, options, now_ms);
   });
 }
 
@@ -291,37 +318,9 @@ Result<std::vector<int64_t>> PgObjectStore::ArchiveObjects(int64_t account_id,
                                                            const std::string& type,
                                                            const std::vector<int64_t>& ids,
                                                            int64_t now_ms) {
-  return db_.Write([&](Connection& conn) -> Result<std::vector<int64_t>> {
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows rows,
-        conn.Query("UPDATE crm_objects SET archived_at_ms = $1 WHERE account_id = $2 AND "
-                   "object_type_id = $3 AND archived_at_ms IS NULL AND id = ANY($4::bigint[]) "
-                   "RETURNING id",
-                   Params().Add(now_ms).Add(account_id).Add(type).Add(IntArray(ids))));
-    std::vector<int64_t> archived = Ids(rows);
-    std::sort(archived.begin(), archived.end());
-    if (archived.empty()) return archived;
-    const std::string list = IntArray(archived);
-    FLOWD_ASSIGN_OR_RETURN(Rows r1,
-                           conn.Query("DELETE FROM crm_unique_values WHERE account_id = $1 AND "
-                                      "object_type_id = $2 AND object_id = ANY($3::bigint[])",
-                                      Params().Add(account_id).Add(type).Add(list)));
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows r2,
-        conn.Query("DELETE FROM crm_associations inv USING crm_associations f WHERE "
-                   "inv.account_id = $1 AND inv.to_type = $2 AND inv.to_id = ANY($3::bigint[]) "
-                   "AND f.account_id = $1 AND f.from_type = $2 AND f.from_id = inv.to_id AND "
-                   "f.to_type = inv.from_type AND f.to_id = inv.from_id",
-                   Params().Add(account_id).Add(type).Add(list)));
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows r3, conn.Query("DELETE FROM crm_associations WHERE account_id = $1 AND from_type = $2 "
-                            "AND from_id = ANY($3::bigint[])",
-                            Params().Add(account_id).Add(type).Add(list)));
-    for (int64_t id : archived) {
-      CrmEvent e{0, account_id, std::string(kEventObjectArchived), type, id, now_ms, {}};
-      FLOWD_TRY(InsertEvent(conn, e));
-    }
-    return archived;
+  return db_.Write([&](Connection& conn) {
+    PgObjectTxn txn(conn);
+    return internal::ArchiveObjectsIn(txn, account_id, type, ids, now_ms);
   });
 }
 
@@ -444,7 +443,8 @@ Result<ValueHistory> PgObjectStore::GetHistory(int64_t account_id, const std::st
 Result<std::vector<CrmEvent>> PgObjectStore::AppendEvents(const std::vector<CrmEvent>& events) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<CrmEvent>> {
     std::vector<CrmEvent> out = events;
-    for (CrmEvent& e : out) FLOWD_TRY(InsertEvent(conn, e));
+    bool locked = false;
+    for (CrmEvent& e : out) FLOWD_TRY(InsertEvent(conn, e, locked));
     return out;
   });
 }

@@ -1,10 +1,12 @@
-// SQLite ObjectStore. Every write runs in the writer's (group-committed) transaction, so the
-// read-then-write sequences below cannot race with another write.
+// SQLite ObjectStore. The write algorithms are shared with PostgreSQL (store/common/
+// object_writes.h); this file supplies their statements. Every write runs in the writer's
+// (group-committed) transaction, so read-then-write sequences cannot race with another write.
 #include <algorithm>
 #include <string>
 #include <unordered_map>
 
 #include "store/common/object_util.h"
+#include "store/common/object_writes.h"
 #include "store/common/record_util.h"
 #include "store/sqlite/stores.h"
 
@@ -85,12 +87,6 @@ Status ReleaseUnique(Connection& conn, int64_t account_id, const std::string& ty
   return del.Bind(1, account_id).Bind(2, type).Bind(3, name).Bind(4, value).Run();
 }
 
-bool IsUnique(const ObjectWriteOptions& o, const std::string& name) {
-  for (const auto& u : o.unique_properties)
-    if (u == name) return true;
-  return false;
-}
-
 // Reads the records' columns; values are filled by FillValues.
 Result<std::vector<ObjectRecord>> ReadRows(Stmt& sel) {
   std::vector<ObjectRecord> out;
@@ -168,19 +164,15 @@ Result<std::vector<ObjectRecord>> LoadObjects(Connection& conn, int64_t account_
   return internal::InRequestedOrder(std::move(found), ids);
 }
 
-struct CurrentValue {
-  std::string value;
-  int64_t version = 0;  // 0: never set
-};
-
-Result<CurrentValue> ReadCurrent(Connection& conn, int64_t object_id, const std::string& name) {
+Result<internal::CurrentValue> ReadCurrent(Connection& conn, int64_t object_id,
+                                           const std::string& name) {
   {
     FLOWD_ASSIGN_OR_RETURN(
         Stmt sel,
         conn.Prepare("SELECT value, version FROM crm_values WHERE object_id = ?1 AND name = ?2"));
     sel.Bind(1, object_id).Bind(2, name);
     FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
-    if (row) return CurrentValue{sel.Text(0), sel.Int(1)};
+    if (row) return internal::CurrentValue{sel.Text(0), sel.Int(1)};
   }
   // Cleared (or never set): the history remembers how many versions there were.
   FLOWD_ASSIGN_OR_RETURN(
@@ -188,8 +180,136 @@ Result<CurrentValue> ReadCurrent(Connection& conn, int64_t object_id, const std:
                              "object_id = ?1 AND name = ?2"));
   sel.Bind(1, object_id).Bind(2, name);
   FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
-  return CurrentValue{"", row ? sel.Int(0) : 0};
+  return internal::CurrentValue{"", row ? sel.Int(0) : 0};
 }
+
+// The statements of the shared write algorithms (store/common/object_writes.h) on the writer's
+// connection.
+class SqliteObjectTxn final : public internal::ObjectTxn {
+ public:
+  explicit SqliteObjectTxn(Connection& conn) : conn_(conn) {}
+
+  Result<int64_t> InsertObject(int64_t account_id, const std::string& type,
+                               int64_t now_ms) override {
+    FLOWD_ASSIGN_OR_RETURN(Stmt ins,
+                           conn_.Prepare("INSERT INTO crm_objects (account_id, object_type_id, "
+                                         "created_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, ?3)"));
+    FLOWD_TRY(ins.Bind(1, account_id).Bind(2, type).Bind(3, now_ms).Run());
+    return conn_.LastInsertRowid();
+  }
+
+  Result<bool> LockLive(int64_t account_id, const std::string& type, int64_t id) override {
+    // The single writer already excludes every other write.
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt sel, conn_.Prepare("SELECT 1 FROM crm_objects WHERE id = ?1 AND account_id = ?2 "
+                                "AND object_type_id = ?3 AND archived_at_ms IS NULL"));
+    sel.Bind(1, id).Bind(2, account_id).Bind(3, type);
+    return sel.Step();
+  }
+
+  Result<internal::CurrentValue> ReadCurrent(int64_t id, const std::string& name) override {
+    return sqlite::ReadCurrent(conn_, id, name);
+  }
+
+  Status PutValue(int64_t account_id, const std::string& type, int64_t id, const std::string& name,
+                  const std::string& value, int64_t version) override {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up, conn_.Prepare("INSERT INTO crm_values (object_id, name, value, version, "
+                               "account_id, object_type_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                               "ON CONFLICT (object_id, name) DO UPDATE SET value = "
+                               "excluded.value, version = excluded.version"));
+    return up.Bind(1, id)
+        .Bind(2, name)
+        .Bind(3, value)
+        .Bind(4, version)
+        .Bind(5, account_id)
+        .Bind(6, type)
+        .Run();
+  }
+
+  Status DeleteValue(int64_t id, const std::string& name) override {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt del, conn_.Prepare("DELETE FROM crm_values WHERE object_id = ?1 AND name = ?2"));
+    return del.Bind(1, id).Bind(2, name).Run();
+  }
+
+  Status InsertHistory(int64_t id, const std::string& name, int64_t version,
+                       const std::string& value, int64_t now_ms,
+                       const ChangeSource& source) override {
+    return sqlite::InsertHistory(conn_, id, name, version, value, now_ms, source);
+  }
+
+  Status InsertEvent(CrmEvent& e) override { return sqlite::InsertEvent(conn_, e); }
+
+  Status ClaimUnique(int64_t account_id, const std::string& type, const std::string& name,
+                     const std::string& value, int64_t id) override {
+    return sqlite::ClaimUnique(conn_, account_id, type, name, value, id);
+  }
+
+  Status ReleaseUnique(int64_t account_id, const std::string& type, const std::string& name,
+                       const std::string& value) override {
+    return sqlite::ReleaseUnique(conn_, account_id, type, name, value);
+  }
+
+  Status TouchObject(int64_t id, int64_t now_ms) override {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up, conn_.Prepare("UPDATE crm_objects SET updated_at_ms = ?2 WHERE id = ?1"));
+    return up.Bind(1, id).Bind(2, now_ms).Run();
+  }
+
+  Result<std::vector<int64_t>> MarkArchived(int64_t account_id, const std::string& type,
+                                            const std::vector<int64_t>& ids,
+                                            int64_t now_ms) override {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up, conn_.Prepare("UPDATE crm_objects SET archived_at_ms = ?1 WHERE account_id = ?2 "
+                               "AND object_type_id = ?3 AND archived_at_ms IS NULL AND id IN "
+                               "(SELECT value FROM json_each(?4)) RETURNING id"));
+    up.Bind(1, now_ms).Bind(2, account_id).Bind(3, type).Bind(4, JsonIds(ids));
+    std::vector<int64_t> archived;
+    while (true) {
+      FLOWD_ASSIGN_OR_RETURN(bool row, up.Step());
+      if (!row) break;
+      archived.push_back(up.Int(0));
+    }
+    std::sort(archived.begin(), archived.end());
+    return archived;
+  }
+
+  Status DetachArchived(int64_t account_id, const std::string& type,
+                        const std::vector<int64_t>& ids) override {
+    const std::string list = JsonIds(ids);
+    {
+      FLOWD_ASSIGN_OR_RETURN(Stmt del,
+                             conn_.Prepare("DELETE FROM crm_unique_values WHERE account_id = ?1 "
+                                           "AND object_type_id = ?2 AND object_id IN (SELECT "
+                                           "value FROM json_each(?3))"));
+      FLOWD_TRY(del.Bind(1, account_id).Bind(2, type).Bind(3, list).Run());
+    }
+    // Inverse rows first (they are found through the forward ones), then the forward rows.
+    {
+      FLOWD_ASSIGN_OR_RETURN(
+          Stmt del,
+          conn_.Prepare("DELETE FROM crm_associations AS inv WHERE inv.account_id = ?1 AND "
+                        "inv.to_type = ?2 AND inv.to_id IN (SELECT value FROM json_each(?3)) AND "
+                        "EXISTS (SELECT 1 FROM crm_associations f WHERE f.account_id = ?1 AND "
+                        "f.from_type = ?2 AND f.from_id = inv.to_id AND f.to_type = inv.from_type "
+                        "AND f.to_id = inv.from_id)"));
+      FLOWD_TRY(del.Bind(1, account_id).Bind(2, type).Bind(3, list).Run());
+    }
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt del, conn_.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
+                                "from_type = ?2 AND from_id IN (SELECT value FROM json_each(?3))"));
+    return del.Bind(1, account_id).Bind(2, type).Bind(3, list).Run();
+  }
+
+  Result<std::vector<ObjectRecord>> LoadLive(int64_t account_id, const std::string& type,
+                                             const std::vector<int64_t>& ids) override {
+    return LoadObjects(conn_, account_id, type, ids, /*archived=*/false);
+  }
+
+ private:
+  Connection& conn_;
+};
 
 }  // namespace
 
@@ -197,116 +317,18 @@ Result<std::vector<ObjectRecord>> SqliteObjectStore::CreateObjects(
     int64_t account_id, const std::string& type,
     const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
     int64_t now_ms) {
-  return db_.Write([&](Connection& conn) -> Result<std::vector<ObjectRecord>> {
-    std::vector<ObjectRecord> out;
-    out.reserve(inputs.size());
-    for (const auto& input : inputs) {
-      {
-        FLOWD_ASSIGN_OR_RETURN(
-            Stmt ins, conn.Prepare("INSERT INTO crm_objects (account_id, object_type_id, "
-                                   "created_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, ?3)"));
-        FLOWD_TRY(ins.Bind(1, account_id).Bind(2, type).Bind(3, now_ms).Run());
-      }
-      ObjectRecord r;
-      r.id = conn.LastInsertRowid();
-      r.object_type_id = type;
-      r.created_at_ms = r.updated_at_ms = now_ms;
-      for (const PropertyWrite& w : internal::LastWriteWins(input)) {
-        if (w.value.empty()) continue;
-        if (IsUnique(options, w.name)) {
-          FLOWD_TRY(ClaimUnique(conn, account_id, type, w.name, w.value, r.id));
-        }
-        FLOWD_ASSIGN_OR_RETURN(
-            Stmt ins, conn.Prepare("INSERT INTO crm_values (object_id, name, value, version, "
-                                   "account_id, object_type_id) VALUES (?1, ?2, ?3, 1, ?4, ?5)"));
-        FLOWD_TRY(ins.Bind(1, r.id)
-                      .Bind(2, w.name)
-                      .Bind(3, w.value)
-                      .Bind(4, account_id)
-                      .Bind(5, type)
-                      .Run());
-        FLOWD_TRY(InsertHistory(conn, r.id, w.name, 1, w.value, now_ms, options.source));
-        r.properties[w.name] = w.value;
-      }
-      CrmEvent created{0,      account_id,  std::string(kEventObjectCreated), type, r.id,
-                       now_ms, r.properties};
-      FLOWD_TRY(InsertEvent(conn, created));
-      internal::AddMaintainedProperties(r);
-      out.push_back(std::move(r));
-    }
-    return out;
+  return db_.Write([&](Connection& conn) {
+    SqliteObjectTxn txn(conn);
+    return internal::CreateObjectsIn(txn, account_id, type, inputs, options, now_ms);
   });
 }
 
 Result<std::vector<ObjectRecord>> SqliteObjectStore::UpdateObjects(
     int64_t account_id, const std::string& type, const std::vector<ObjectUpdate>& updates,
     const ObjectWriteOptions& options, int64_t now_ms) {
-  return db_.Write([&](Connection& conn) -> Result<std::vector<ObjectRecord>> {
-    std::vector<int64_t> ids;
-    for (const ObjectUpdate& u : updates) {
-      {
-        FLOWD_ASSIGN_OR_RETURN(
-            Stmt sel, conn.Prepare("SELECT 1 FROM crm_objects WHERE id = ?1 AND account_id = ?2 "
-                                   "AND object_type_id = ?3 AND archived_at_ms IS NULL"));
-        sel.Bind(1, u.id).Bind(2, account_id).Bind(3, type);
-        FLOWD_ASSIGN_OR_RETURN(bool live, sel.Step());
-        if (!live) return internal::ObjectNotFound(type, u.id);
-      }
-      bool changed = false;
-      for (const PropertyWrite& w : internal::LastWriteWins(u.properties)) {
-        FLOWD_ASSIGN_OR_RETURN(CurrentValue cur, ReadCurrent(conn, u.id, w.name));
-        if (cur.value == w.value) continue;
-        changed = true;
-        const int64_t version = cur.version + 1;
-        if (IsUnique(options, w.name)) {
-          if (!cur.value.empty())
-            FLOWD_TRY(ReleaseUnique(conn, account_id, type, w.name, cur.value));
-          if (!w.value.empty())
-            FLOWD_TRY(ClaimUnique(conn, account_id, type, w.name, w.value, u.id));
-        }
-        if (w.value.empty()) {
-          FLOWD_ASSIGN_OR_RETURN(
-              Stmt del, conn.Prepare("DELETE FROM crm_values WHERE object_id = ?1 AND name = ?2"));
-          FLOWD_TRY(del.Bind(1, u.id).Bind(2, w.name).Run());
-        } else {
-          FLOWD_ASSIGN_OR_RETURN(
-              Stmt up, conn.Prepare("INSERT INTO crm_values (object_id, name, value, version, "
-                                    "account_id, object_type_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                                    "ON CONFLICT (object_id, name) DO UPDATE SET value = "
-                                    "excluded.value, version = excluded.version"));
-          FLOWD_TRY(up.Bind(1, u.id)
-                        .Bind(2, w.name)
-                        .Bind(3, w.value)
-                        .Bind(4, version)
-                        .Bind(5, account_id)
-                        .Bind(6, type)
-                        .Run());
-        }
-        FLOWD_TRY(InsertHistory(conn, u.id, w.name, version, w.value, now_ms, options.source));
-        CrmEvent e{0,
-                   account_id,
-                   std::string(kEventPropertyChanged),
-                   type,
-                   u.id,
-                   now_ms,
-                   internal::ChangeEventProperties(w.name, w.value, cur.value)};
-        FLOWD_TRY(InsertEvent(conn, e));
-      }
-      if (changed) {
-        FLOWD_ASSIGN_OR_RETURN(
-            Stmt up, conn.Prepare("UPDATE crm_objects SET updated_at_ms = ?2 WHERE id = ?1"));
-        FLOWD_TRY(up.Bind(1, u.id).Bind(2, now_ms).Run());
-      }
-      ids.push_back(u.id);
-    }
-    FLOWD_ASSIGN_OR_RETURN(std::vector<ObjectRecord> found,
-                           LoadObjects(conn, account_id, type, ids, false));
-    // Input order, with repeats (the same id updated twice appears twice).
-    std::unordered_map<int64_t, const ObjectRecord*> by_id;
-    for (const auto& r : found) by_id[r.id] = &r;
-    std::vector<ObjectRecord> out;
-    for (int64_t id : ids) out.push_back(*by_id.at(id));
-    return out;
+  return db_.Write([&](Connection& conn) {
+    SqliteObjectTxn txn(conn);
+    return internal::UpdateObjectsIn(txn, account_id, type, updates, options, now_ms);
   });
 }
 
@@ -314,52 +336,9 @@ Result<std::vector<int64_t>> SqliteObjectStore::ArchiveObjects(int64_t account_i
                                                                const std::string& type,
                                                                const std::vector<int64_t>& ids,
                                                                int64_t now_ms) {
-  return db_.Write([&](Connection& conn) -> Result<std::vector<int64_t>> {
-    std::vector<int64_t> archived;
-    {
-      FLOWD_ASSIGN_OR_RETURN(
-          Stmt up, conn.Prepare("UPDATE crm_objects SET archived_at_ms = ?1 WHERE account_id = ?2 "
-                                "AND object_type_id = ?3 AND archived_at_ms IS NULL AND id IN "
-                                "(SELECT value FROM json_each(?4)) RETURNING id"));
-      up.Bind(1, now_ms).Bind(2, account_id).Bind(3, type).Bind(4, JsonIds(ids));
-      while (true) {
-        FLOWD_ASSIGN_OR_RETURN(bool row, up.Step());
-        if (!row) break;
-        archived.push_back(up.Int(0));
-      }
-    }
-    if (archived.empty()) return archived;
-    const std::string list = JsonIds(archived);
-    {
-      FLOWD_ASSIGN_OR_RETURN(Stmt del,
-                             conn.Prepare("DELETE FROM crm_unique_values WHERE account_id = ?1 AND "
-                                          "object_type_id = ?2 AND object_id IN (SELECT value FROM "
-                                          "json_each(?3))"));
-      FLOWD_TRY(del.Bind(1, account_id).Bind(2, type).Bind(3, list).Run());
-    }
-    // Inverse rows first (they are found through the forward ones), then the forward rows.
-    {
-      FLOWD_ASSIGN_OR_RETURN(
-          Stmt del,
-          conn.Prepare("DELETE FROM crm_associations AS inv WHERE inv.account_id = ?1 AND "
-                       "inv.to_type = ?2 AND inv.to_id IN (SELECT value FROM json_each(?3)) AND "
-                       "EXISTS (SELECT 1 FROM crm_associations f WHERE f.account_id = ?1 AND "
-                       "f.from_type = ?2 AND f.from_id = inv.to_id AND f.to_type = inv.from_type "
-                       "AND f.to_id = inv.from_id)"));
-      FLOWD_TRY(del.Bind(1, account_id).Bind(2, type).Bind(3, list).Run());
-    }
-    {
-      FLOWD_ASSIGN_OR_RETURN(
-          Stmt del,
-          conn.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
-                       "from_type = ?2 AND from_id IN (SELECT value FROM json_each(?3))"));
-      FLOWD_TRY(del.Bind(1, account_id).Bind(2, type).Bind(3, list).Run());
-    }
-    for (int64_t id : archived) {
-      CrmEvent e{0, account_id, std::string(kEventObjectArchived), type, id, now_ms, {}};
-      FLOWD_TRY(InsertEvent(conn, e));
-    }
-    return archived;
+  return db_.Write([&](Connection& conn) {
+    SqliteObjectTxn txn(conn);
+    return internal::ArchiveObjectsIn(txn, account_id, type, ids, now_ms);
   });
 }
 

@@ -1,0 +1,108 @@
+#include "store/common/object_writes.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "store/common/object_util.h"
+
+namespace flowd::store::internal {
+namespace {
+
+bool IsUnique(const ObjectWriteOptions& o, const std::string& name) {
+  return std::find(o.unique_properties.begin(), o.unique_properties.end(), name) !=
+         o.unique_properties.end();
+}
+
+}  // namespace
+
+Result<std::vector<ObjectRecord>> CreateObjectsIn(
+    ObjectTxn& txn, int64_t account_id, const std::string& type,
+    const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
+    int64_t now_ms) {
+  std::vector<ObjectRecord> out;
+  out.reserve(inputs.size());
+  for (const auto& input : inputs) {
+    ObjectRecord r;
+    FLOWD_ASSIGN_OR_RETURN(r.id, txn.InsertObject(account_id, type, now_ms));
+    r.object_type_id = type;
+    r.created_at_ms = r.updated_at_ms = now_ms;
+    for (const PropertyWrite& w : LastWriteWins(input)) {
+      if (w.value.empty()) continue;
+      if (IsUnique(options, w.name)) {
+        FLOWD_TRY(txn.ClaimUnique(account_id, type, w.name, w.value, r.id));
+      }
+      FLOWD_TRY(txn.PutValue(account_id, type, r.id, w.name, w.value, 1));
+      FLOWD_TRY(txn.InsertHistory(r.id, w.name, 1, w.value, now_ms, options.source));
+      r.properties[w.name] = w.value;
+    }
+    CrmEvent created{0,      account_id,  std::string(kEventObjectCreated), type, r.id,
+                     now_ms, r.properties};
+    FLOWD_TRY(txn.InsertEvent(created));
+    AddMaintainedProperties(r);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<ObjectRecord>> UpdateObjectsIn(ObjectTxn& txn, int64_t account_id,
+                                                  const std::string& type,
+                                                  const std::vector<ObjectUpdate>& updates,
+                                                  const ObjectWriteOptions& options,
+                                                  int64_t now_ms) {
+  std::vector<int64_t> ids;
+  for (const ObjectUpdate& u : updates) {
+    FLOWD_ASSIGN_OR_RETURN(bool live, txn.LockLive(account_id, type, u.id));
+    if (!live) return ObjectNotFound(type, u.id);
+    bool changed = false;
+    for (const PropertyWrite& w : LastWriteWins(u.properties)) {
+      FLOWD_ASSIGN_OR_RETURN(CurrentValue cur, txn.ReadCurrent(u.id, w.name));
+      if (cur.value == w.value) continue;
+      changed = true;
+      const int64_t version = cur.version + 1;
+      if (IsUnique(options, w.name)) {
+        if (!cur.value.empty()) FLOWD_TRY(txn.ReleaseUnique(account_id, type, w.name, cur.value));
+        if (!w.value.empty()) FLOWD_TRY(txn.ClaimUnique(account_id, type, w.name, w.value, u.id));
+      }
+      if (w.value.empty()) {
+        FLOWD_TRY(txn.DeleteValue(u.id, w.name));
+      } else {
+        FLOWD_TRY(txn.PutValue(account_id, type, u.id, w.name, w.value, version));
+      }
+      FLOWD_TRY(txn.InsertHistory(u.id, w.name, version, w.value, now_ms, options.source));
+      CrmEvent e{0,
+                 account_id,
+                 std::string(kEventPropertyChanged),
+                 type,
+                 u.id,
+                 now_ms,
+                 ChangeEventProperties(w.name, w.value, cur.value)};
+      FLOWD_TRY(txn.InsertEvent(e));
+    }
+    if (changed) FLOWD_TRY(txn.TouchObject(u.id, now_ms));
+    ids.push_back(u.id);
+  }
+  FLOWD_ASSIGN_OR_RETURN(std::vector<ObjectRecord> found, txn.LoadLive(account_id, type, ids));
+  // Input order, with repeats (the same id updated twice appears twice).
+  std::unordered_map<int64_t, const ObjectRecord*> by_id;
+  for (const auto& r : found) by_id[r.id] = &r;
+  std::vector<ObjectRecord> out;
+  out.reserve(ids.size());
+  for (int64_t id : ids) out.push_back(*by_id.at(id));
+  return out;
+}
+
+Result<std::vector<int64_t>> ArchiveObjectsIn(ObjectTxn& txn, int64_t account_id,
+                                              const std::string& type,
+                                              const std::vector<int64_t>& ids, int64_t now_ms) {
+  FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> archived,
+                         txn.MarkArchived(account_id, type, ids, now_ms));
+  if (archived.empty()) return archived;
+  FLOWD_TRY(txn.DetachArchived(account_id, type, archived));
+  for (int64_t id : archived) {
+    CrmEvent e{0, account_id, std::string(kEventObjectArchived), type, id, now_ms, {}};
+    FLOWD_TRY(txn.InsertEvent(e));
+  }
+  return archived;
+}
+
+}  // namespace flowd::store::internal

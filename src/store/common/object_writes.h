@@ -1,0 +1,74 @@
+// The object store's write algorithms, written once for both backends: what a create, an update
+// and an archive do (de-duplicate writes, claim and release unique values, version values, keep
+// history, append events, keep the maintained columns). Each backend supplies the statements
+// through ObjectTxn, bound to its connection inside the caller's transaction. Internal to store/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/object_store.h"
+
+namespace flowd::store::internal {
+
+struct CurrentValue {
+  std::string value;    // "" when unset
+  int64_t version = 0;  // the property's last version on the record (0: never set)
+};
+
+// One statement (or a few) each, run on the transaction's connection.
+class ObjectTxn {
+ public:
+  virtual ~ObjectTxn() = default;
+  // A new crm_objects row; its id.
+  virtual Result<int64_t> InsertObject(int64_t account_id, const std::string& type,
+                                       int64_t now_ms) = 0;
+  // Whether `id` is a live record of the type in the account (PostgreSQL also locks its row, so
+  // concurrent updates of one record apply one after the other).
+  virtual Result<bool> LockLive(int64_t account_id, const std::string& type, int64_t id) = 0;
+  virtual Result<CurrentValue> ReadCurrent(int64_t id, const std::string& name) = 0;
+  // Inserts or replaces the current value row.
+  virtual Status PutValue(int64_t account_id, const std::string& type, int64_t id,
+                          const std::string& name, const std::string& value, int64_t version) = 0;
+  virtual Status DeleteValue(int64_t id, const std::string& name) = 0;
+  virtual Status InsertHistory(int64_t id, const std::string& name, int64_t version,
+                               const std::string& value, int64_t now_ms,
+                               const ChangeSource& source) = 0;
+  // Appends `e` and sets its seq.
+  virtual Status InsertEvent(CrmEvent& e) = 0;
+  // Claims a unique value for `id`: kConflict (UniqueValueTaken) when another live record holds it.
+  virtual Status ClaimUnique(int64_t account_id, const std::string& type, const std::string& name,
+                             const std::string& value, int64_t id) = 0;
+  virtual Status ReleaseUnique(int64_t account_id, const std::string& type, const std::string& name,
+                               const std::string& value) = 0;
+  virtual Status TouchObject(int64_t id, int64_t now_ms) = 0;
+  // Marks the live ones among `ids` archived; the ids archived, ascending.
+  virtual Result<std::vector<int64_t>> MarkArchived(int64_t account_id, const std::string& type,
+                                                    const std::vector<int64_t>& ids,
+                                                    int64_t now_ms) = 0;
+  // Releases every unique value of the records and deletes their associations, both directions.
+  virtual Status DetachArchived(int64_t account_id, const std::string& type,
+                                const std::vector<int64_t>& ids) = 0;
+  // The records as GetObjects returns them (live ones; found only, requested order).
+  virtual Result<std::vector<ObjectRecord>> LoadLive(int64_t account_id, const std::string& type,
+                                                     const std::vector<int64_t>& ids) = 0;
+};
+
+Result<std::vector<ObjectRecord>> CreateObjectsIn(
+    ObjectTxn& txn, int64_t account_id, const std::string& type,
+    const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
+    int64_t now_ms);
+
+Result<std::vector<ObjectRecord>> UpdateObjectsIn(ObjectTxn& txn, int64_t account_id,
+                                                  const std::string& type,
+                                                  const std::vector<ObjectUpdate>& updates,
+                                                  const ObjectWriteOptions& options,
+                                                  int64_t now_ms);
+
+Result<std::vector<int64_t>> ArchiveObjectsIn(ObjectTxn& txn, int64_t account_id,
+                                              const std::string& type,
+                                              const std::vector<int64_t>& ids, int64_t now_ms);
+
+}  // namespace flowd::store::internal
