@@ -50,6 +50,26 @@ Status DataSensitivity::CheckFlowWrite(int64_t account_id, std::string_view obje
   return Error::MissingScopes(t.sensitive_write_scopes);
 }
 
+Status DataSensitivity::CheckStoredFlowWrite(int64_t account_id, std::string_view object_type_id,
+                                             const std::set<std::string>& names,
+                                             const std::vector<std::string>& scopes) {
+  FLOWD_ASSIGN_OR_RETURN(SensitiveReferences refs, Classify(account_id, object_type_id, names));
+  if (!refs.any()) return Status::Ok();
+  FLOWD_ASSIGN_OR_RETURN(ObjectTypeInfo t, types_.Resolve(account_id, object_type_id));
+  if (HoldsAny(scopes, t.sensitive_write_scopes)) return Status::Ok();
+  return Error::MissingScopes(t.sensitive_write_scopes);
+}
+
+Result<bool> DataSensitivity::TypeHasSensitiveProperties(int64_t account_id,
+                                                         std::string_view object_type_id) {
+  FLOWD_ASSIGN_OR_RETURN(auto props,
+                         properties_.PropertiesOf(account_id, std::string(object_type_id)));
+  for (const auto& [name, p] : props->by_name) {
+    if (p.data_sensitivity == "sensitive" || p.data_sensitivity == "highly_sensitive") return true;
+  }
+  return false;
+}
+
 Status DataSensitivity::CheckFlowRead(int64_t account_id, std::string_view object_type_id,
                                       const std::set<std::string>& names,
                                       const std::vector<std::string>& scopes) {

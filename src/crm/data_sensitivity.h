@@ -41,6 +41,15 @@ class DataSensitivity {
   Status CheckFlowWrite(int64_t account_id, std::string_view object_type_id,
                         const std::set<std::string>& property_names,
                         const std::vector<std::string>& scopes);
+  // For changing or deleting a stored flow: 403 unless the caller holds the sensitive write scope
+  // when the flow references sensitive (or, since a property's sensitivity can be raised after
+  // the flow was saved, highly sensitive) properties. Never a 400: a stored flow stays deletable.
+  Status CheckStoredFlowWrite(int64_t account_id, std::string_view object_type_id,
+                              const std::set<std::string>& property_names,
+                              const std::vector<std::string>& scopes);
+  // Whether any property of the type is sensitive or highly sensitive: when none is, no flow of
+  // the type can reference sensitive data and callers need not collect what a flow references.
+  Result<bool> TypeHasSensitiveProperties(int64_t account_id, std::string_view object_type_id);
   // For enrollment and performance data: 403 unless the caller holds the sensitive read scope.
   Status CheckFlowRead(int64_t account_id, std::string_view object_type_id,
                        const std::set<std::string>& property_names,

@@ -65,6 +65,7 @@ struct Compiled {
   bool numeric = false;
   std::optional<double> num, high;
   std::vector<std::string> set;  // IN / NOT_IN, EQ
+  std::vector<double> num_set;   // `set` as numbers, for numeric properties
 };
 
 bool IsCheckbox(const store::PropertyRecord* p) {
@@ -103,11 +104,7 @@ bool InSet(const Compiled& c, const std::string& v) {
   }
   if (c.numeric) {
     auto x = NumericValue(*c.p, v);
-    for (const auto& s : c.set) {
-      auto y = NumericValue(*c.p, s);
-      if (x && y && *x == *y) return true;
-    }
-    return false;
+    return x && std::find(c.num_set.begin(), c.num_set.end(), *x) != c.num_set.end();
   }
   return std::find(c.set.begin(), c.set.end(), v) != c.set.end();
 }
@@ -266,11 +263,7 @@ Result<SearchResult> Search(ObjectService& service, const Caller& c, const Objec
       cf.numeric = cf.p->type == "number" || cf.p->type == "date" || cf.p->type == "datetime";
       if (cf.numeric && op != "CONTAINS_TOKEN" && op != "NOT_CONTAINS_TOKEN") {
         // Filter values of dates may be epoch milliseconds, a date or an ISO date-time.
-        auto num = [&](const std::string& s) -> std::optional<double> {
-          store::PropertyRecord as = *cf.p;
-          if (as.type == "date") as.type = "datetime";
-          return NumericValue(as, s);
-        };
+        auto num = [&](const std::string& s) { return NumericValue(*cf.p, s); };
         bool bad = false;
         if (cf.f.value) {
           cf.num = num(*cf.f.value);
@@ -289,6 +282,11 @@ Result<SearchResult> Search(ObjectService& service, const Caller& c, const Objec
       }
       if (op == "EQ" || op == "NEQ") cf.set = {*cf.f.value};
       if (op == "IN" || op == "NOT_IN") cf.set = cf.f.values;
+      if (cf.numeric) {
+        for (const auto& v : cf.set) {
+          if (auto n = NumericValue(*cf.p, v)) cf.num_set.push_back(*n);
+        }
+      }
       if (cf.p->type == "bool") {
         for (auto& v : cf.set) v = AsciiLower(v);
       }
@@ -396,21 +394,42 @@ Result<SearchResult> Search(ObjectService& service, const Caller& c, const Objec
 
   // Default order: id ascending (HubSpot's default for search is by id as well).
   if (sort && sort_prop) {
-    Compiled cmp;
-    cmp.p = sort_prop;
-    cmp.numeric =
+    // Sort keys parsed once per record, not once per comparison.
+    struct Key {
+      const std::string* text = nullptr;  // null: no value (sorted last, either direction)
+      std::optional<double> num;
+    };
+    const bool numeric =
         sort_prop->type == "number" || sort_prop->type == "date" || sort_prop->type == "datetime";
-    const std::string name = sort_prop->name;
+    std::vector<Key> keys(matched.size());
+    for (size_t i = 0; i < matched.size(); ++i) {
+      auto it = matched[i].properties.find(sort_prop->name);
+      if (it == matched[i].properties.end()) continue;
+      keys[i].text = &it->second;
+      if (numeric) keys[i].num = NumericValue(*sort_prop, it->second);
+    }
     const bool desc = sort->descending;
-    std::stable_sort(matched.begin(), matched.end(), [&](const auto& a, const auto& b) {
-      auto va = a.properties.find(name), vb = b.properties.find(name);
-      const bool ha = va != a.properties.end(), hb = vb != b.properties.end();
-      if (ha != hb) return ha;  // records without a value last, either direction
-      if (!ha) return false;
-      std::optional<double> nb = cmp.numeric ? NumericValue(*sort_prop, vb->second) : std::nullopt;
-      int r = Compare(cmp, va->second, vb->second, nb);
+    std::vector<size_t> order(matched.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t ia, size_t ib) {
+      const Key& a = keys[ia];
+      const Key& b = keys[ib];
+      if ((a.text != nullptr) != (b.text != nullptr)) return a.text != nullptr;
+      if (a.text == nullptr) return false;
+      int r;
+      if (numeric && a.num && b.num) {
+        r = *a.num < *b.num ? -1 : (*a.num > *b.num ? 1 : 0);
+      } else if (numeric) {
+        r = a.text->compare(*b.text) < 0 ? -1 : 1;  // an unparsable value: text order
+      } else {
+        r = a.text->compare(*b.text);
+      }
       return desc ? r > 0 : r < 0;
     });
+    std::vector<store::ObjectRecord> sorted;
+    sorted.reserve(matched.size());
+    for (size_t i : order) sorted.push_back(std::move(matched[i]));
+    matched = std::move(sorted);
   }
 
   SearchResult out;

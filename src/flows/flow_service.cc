@@ -140,16 +140,21 @@ Result<std::set<std::string>> FlowService::StoredReferences(const store::FlowRec
 
 Status FlowService::CheckDataWritable(const store::FlowRecord& flow,
                                       const std::vector<std::string>& scopes) {
+  // Decoding the stored flow costs as much as decoding the request; skip it when nothing of the
+  // type is sensitive (the common case).
+  FLOWD_ASSIGN_OR_RETURN(
+      bool any, sensitivity_->TypeHasSensitiveProperties(flow.account_id, flow.object_type_id));
+  if (!any) return Status::Ok();
   FLOWD_ASSIGN_OR_RETURN(std::set<std::string> refs, StoredReferences(flow));
-  auto refs_class = sensitivity_->Classify(flow.account_id, flow.object_type_id, refs);
-  if (!refs_class.ok()) return std::move(refs_class).error();
-  if (refs_class->sensitive.empty()) return Status::Ok();  // highly sensitive ones were refused
-  return sensitivity_->CheckFlowWrite(flow.account_id, flow.object_type_id, refs, scopes);
+  return sensitivity_->CheckStoredFlowWrite(flow.account_id, flow.object_type_id, refs, scopes);
 }
 
 Status FlowService::CheckDataReadable(const store::FlowRecord& flow,
                                       const std::vector<std::string>& scopes) {
   if (!sensitivity_) return Status::Ok();
+  FLOWD_ASSIGN_OR_RETURN(
+      bool any, sensitivity_->TypeHasSensitiveProperties(flow.account_id, flow.object_type_id));
+  if (!any) return Status::Ok();
   FLOWD_ASSIGN_OR_RETURN(std::set<std::string> refs, StoredReferences(flow));
   return sensitivity_->CheckFlowRead(flow.account_id, flow.object_type_id, refs, scopes);
 }
