@@ -385,7 +385,10 @@ Result<SubmissionResult> FormService::Submit(const SubmissionRequest& req) {
   }
   Caller caller;
   caller.account_id = account_id;
-  caller.scopes = {"crm.objects.contacts.write", "crm.objects.contacts.sensitive.write"};
+  // A form writes what its fields name, sensitive properties included (the form's author chose).
+  static const std::vector<std::string> kFormScopes = {"crm.objects.contacts.write",
+                                                       "crm.objects.contacts.sensitive.write"};
+  caller.scopes = kFormScopes;
   caller.source = store::ChangeSource{"FORM", req.form_id};
   FLOWD_ASSIGN_OR_RETURN(ObjectTypeInfo contact_type,
                          objects_->Type(account_id, std::string(kContactType)));

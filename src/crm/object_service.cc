@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <iterator>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -158,11 +160,28 @@ Result<std::vector<store::PropertyWrite>> ObjectService::PrepareWrites(
   return out;
 }
 
+// Properties whose equality lookups the store indexes (ObjectWriteOptions::lookup_properties):
+// low-cardinality values (enumerations, booleans, owner ids), whose index entries cluster, and
+// the identifiers flowd itself looks records up by. Free text (names, phone numbers, notes) is
+// found by a scan of that property's values: indexing it would cost a random index page per value
+// on every write (docs/architecture.md, "CRM storage").
+static bool IsLookupProperty(const store::PropertyRecord& p) {
+  static constexpr std::string_view kIdentifiers[] = {"hubspotutk", "domain",
+                                                      "hs_object_source_id"};
+  if (p.type == "enumeration" || p.type == "bool" || !p.referenced_object_type.empty()) return true;
+  return std::find(std::begin(kIdentifiers), std::end(kIdentifiers), p.name) !=
+         std::end(kIdentifiers);
+}
+
 store::ObjectWriteOptions ObjectService::WriteOptions(const Caller& c,
                                                       const PropertySet& props) const {
   store::ObjectWriteOptions o;
   for (const auto& [name, p] : props.by_name) {
-    if (p.has_unique_value) o.unique_properties.push_back(name);
+    if (p.has_unique_value) {
+      o.unique_properties.push_back(name);
+    } else if (IsLookupProperty(p)) {
+      o.lookup_properties.push_back(name);
+    }
   }
   o.source = c.source;
   return o;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,9 @@ std::string StoredPropertyName(const std::string& name);
 // Who is asking, for scope checks and history sources.
 struct Caller {
   int64_t account_id = 0;
-  std::vector<std::string> scopes;
+  // The caller's scopes; a view (of the authenticated principal's, usually), not a copy: the
+  // vector it views must outlive the Caller.
+  std::span<const std::string> scopes;
   store::ChangeSource source;  // how writes are attributed in property history
   bool HasAny(const std::vector<std::string>& wanted) const;
 };

@@ -7,6 +7,10 @@
 // The store maintains three properties itself, in the same transaction as the write:
 // `hs_object_id` (the id), `createdate` and `lastmodifieddate` (ISO 8601 UTC, from now_ms).
 //
+// History: every version of every value, newest first, with its time and source. A value written
+// by the create itself is stored only as the current value (its time and source are the record's
+// creation); its history row is written when it is first superseded.
+//
 // Events: every create appends one `4-1463224` (object created) event carrying the initial values;
 // every value that changes appends one `4-655002` (property value changed) event with the old and
 // new value. They are written in the transaction of the change and numbered by a global,
@@ -58,6 +62,12 @@ struct ObjectWriteOptions {
   // custom `hasUniqueValue` properties). A clash is kConflict naming the property, the value and
   // the record that holds it.
   std::vector<std::string> unique_properties;
+  // Properties whose equality lookups (FindByValues) must be indexed: identifiers and
+  // low-cardinality values (enumerations, booleans). The unique properties always are. A backend
+  // may index more (PostgreSQL indexes every value); on SQLite the others are found by a scan of
+  // that property's values alone, which keeps a write from touching one random index page per
+  // free-text value (see docs/architecture.md, "CRM storage").
+  std::vector<std::string> lookup_properties;
   ChangeSource source;
 };
 

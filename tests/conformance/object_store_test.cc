@@ -228,6 +228,69 @@ TEST_P(ObjectStoreTest, FindByValuesAndWithProperty) {
   EXPECT_EQ(zip, std::vector<int64_t>{x.id});
 }
 
+TEST_P(ObjectStoreTest, CreatedValuesKeepTheCreatesTimeAndSourceInHistory) {
+  ObjectWriteOptions form;
+  form.source = {"FORM", "form-1"};
+  ASSERT_OK_AND_ASSIGN(auto r, CreateOne(a_.id, {{"firstname", "Ann"}, {"city", "Oslo"}}, form));
+  ASSERT_OK_AND_ASSIGN(auto h1, objects().GetHistory(a_.id, "0-1", {r.id}, {}));
+  ASSERT_EQ(h1[r.id]["city"].size(), 1u);
+  EXPECT_EQ(h1[r.id]["city"][0].value, "Oslo");
+  EXPECT_EQ(h1[r.id]["city"][0].timestamp_ms, kT0);
+  EXPECT_EQ(h1[r.id]["city"][0].source_type, "FORM");
+  EXPECT_EQ(h1[r.id]["city"][0].source_id, "form-1");
+  ObjectWriteOptions flow;
+  flow.source = {"WORKFLOW", "flow-9"};
+  ASSERT_OK(objects().UpdateObjects(a_.id, "0-1", {{r.id, {{"city", "Rome"}, {"zip", "7"}}}}, flow,
+                                    kT0 + 5000));
+  ASSERT_OK(objects().UpdateObjects(a_.id, "0-1", {{r.id, {{"city", "Pisa"}, {"zip", "8"}}}}, flow,
+                                    kT0 + 6000));
+  ASSERT_OK_AND_ASSIGN(auto h2, objects().GetHistory(a_.id, "0-1", {r.id}, {}));
+  ASSERT_EQ(h2[r.id]["city"].size(), 3u);
+  EXPECT_EQ(h2[r.id]["city"][0].value, "Pisa");
+  EXPECT_EQ(h2[r.id]["city"][1].value, "Rome");
+  EXPECT_EQ(h2[r.id]["city"][2].value, "Oslo");
+  EXPECT_EQ(h2[r.id]["city"][2].source_type, "FORM") << "the superseded create version";
+  EXPECT_EQ(h2[r.id]["city"][2].timestamp_ms, kT0);
+  ASSERT_EQ(h2[r.id]["zip"].size(), 2u) << "a value first set by an update";
+  EXPECT_EQ(h2[r.id]["zip"][1].value, "7");
+  EXPECT_EQ(h2[r.id]["zip"][1].source_type, "WORKFLOW");
+  EXPECT_EQ(h2[r.id]["zip"][1].timestamp_ms, kT0 + 5000);
+  ASSERT_EQ(h2[r.id]["firstname"].size(), 1u);
+  EXPECT_EQ(h2[r.id]["firstname"][0].source_id, "form-1");
+}
+
+TEST_P(ObjectStoreTest, LookupAndScannedPropertiesAreFoundAlike) {
+  ObjectWriteOptions lookup;
+  lookup.lookup_properties = {"stage"};
+  ASSERT_OK_AND_ASSIGN(auto x, CreateOne(a_.id, {{"stage", "lead"}, {"phone", "1"}}, lookup));
+  ASSERT_OK_AND_ASSIGN(auto y, CreateOne(a_.id, {{"stage", "lead"}, {"phone", "1"}}, {}));
+  ASSERT_OK_AND_ASSIGN(auto z, CreateOne(a_.id, {{"stage", "customer"}}, lookup));
+  ASSERT_OK_AND_ASSIGN(auto gone, CreateOne(a_.id, {{"stage", "lead"}}, lookup));
+  ASSERT_OK(objects().ArchiveObjects(a_.id, "0-1", {gone.id}, kT0));
+  // "stage" was written with and without the lookup index (its setting changed): both found,
+  // in id order, archived records not.
+  ASSERT_OK_AND_ASSIGN(auto leads, objects().FindByValues(a_.id, "0-1", "stage", {"lead"}, 10));
+  EXPECT_EQ(leads, (std::vector<int64_t>{x.id, y.id}));
+  ASSERT_OK_AND_ASSIGN(auto any,
+                       objects().FindByValues(a_.id, "0-1", "stage", {"customer", "lead"}, 10));
+  EXPECT_EQ(any, (std::vector<int64_t>{x.id, y.id, z.id}));
+  ASSERT_OK_AND_ASSIGN(auto two,
+                       objects().FindByValues(a_.id, "0-1", "stage", {"customer", "lead"}, 2));
+  EXPECT_EQ(two, (std::vector<int64_t>{x.id, y.id})) << "the limit applies to the merged ids";
+  ASSERT_OK_AND_ASSIGN(auto phones, objects().FindByValues(a_.id, "0-1", "phone", {"1"}, 10));
+  EXPECT_EQ(phones, (std::vector<int64_t>{x.id, y.id}));
+  ASSERT_OK_AND_ASSIGN(auto with,
+                       objects().FindWithProperty(a_.id, "0-1", "stage", std::nullopt, 10));
+  EXPECT_EQ(with, (std::vector<int64_t>{x.id, y.id, z.id}));
+  ASSERT_OK_AND_ASSIGN(auto after, objects().FindWithProperty(a_.id, "0-1", "stage", x.id, 1));
+  EXPECT_EQ(after, std::vector<int64_t>{y.id});
+  // An update moves a value between the two ways of finding it.
+  ASSERT_OK(objects().UpdateObjects(a_.id, "0-1", {{y.id, {{"stage", "customer"}}}}, lookup, kT0));
+  ASSERT_OK_AND_ASSIGN(auto customers,
+                       objects().FindByValues(a_.id, "0-1", "stage", {"customer"}, 10));
+  EXPECT_EQ(customers, (std::vector<int64_t>{y.id, z.id}));
+}
+
 TEST_P(ObjectStoreTest, EventFeedIsGlobalOrderedAndResumable) {
   ASSERT_OK_AND_ASSIGN(auto first, objects().ReadEvents(0, 1000));
   const int64_t start = first.empty() ? 0 : first.back().seq;

@@ -8,9 +8,17 @@
 namespace flowd::store::internal {
 namespace {
 
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 bool IsUnique(const ObjectWriteOptions& o, const std::string& name) {
-  return std::find(o.unique_properties.begin(), o.unique_properties.end(), name) !=
-         o.unique_properties.end();
+  return Contains(o.unique_properties, name);
+}
+
+// Unique values are found by their lookup index (SQLite checks uniqueness through it).
+bool IsLookup(const ObjectWriteOptions& o, const std::string& name) {
+  return IsUnique(o, name) || Contains(o.lookup_properties, name);
 }
 
 }  // namespace
@@ -23,7 +31,7 @@ Result<std::vector<ObjectRecord>> CreateObjectsIn(
   out.reserve(inputs.size());
   for (const auto& input : inputs) {
     ObjectRecord r;
-    FLOWD_ASSIGN_OR_RETURN(r.id, txn.InsertObject(account_id, type, now_ms));
+    FLOWD_ASSIGN_OR_RETURN(r.id, txn.InsertObject(account_id, type, now_ms, options.source));
     r.object_type_id = type;
     r.created_at_ms = r.updated_at_ms = now_ms;
     for (const PropertyWrite& w : LastWriteWins(input)) {
@@ -31,8 +39,10 @@ Result<std::vector<ObjectRecord>> CreateObjectsIn(
       if (IsUnique(options, w.name)) {
         FLOWD_TRY(txn.ClaimUnique(account_id, type, w.name, w.value, r.id));
       }
-      FLOWD_TRY(txn.PutValue(account_id, type, r.id, w.name, w.value, 1));
-      FLOWD_TRY(txn.InsertHistory(r.id, w.name, 1, w.value, now_ms, options.source));
+      // Version 1 of a created value has no history row until it is superseded: its time and
+      // source are the record's (a create writes a third of the rows it did with one).
+      FLOWD_TRY(
+          txn.PutValue(account_id, type, r.id, w.name, w.value, 1, IsLookup(options, w.name)));
       r.properties[w.name] = w.value;
     }
     CrmEvent created{0,      account_id,  std::string(kEventObjectCreated), type, r.id,
@@ -51,7 +61,7 @@ Result<std::vector<ObjectRecord>> UpdateObjectsIn(ObjectTxn& txn, int64_t accoun
                                                   int64_t now_ms) {
   std::vector<int64_t> ids;
   for (const ObjectUpdate& u : updates) {
-    FLOWD_ASSIGN_OR_RETURN(bool live, txn.LockLive(account_id, type, u.id));
+    FLOWD_ASSIGN_OR_RETURN(std::optional<LiveRecord> live, txn.LockLive(account_id, type, u.id));
     if (!live) return ObjectNotFound(type, u.id);
     bool changed = false;
     for (const PropertyWrite& w : LastWriteWins(u.properties)) {
@@ -66,9 +76,17 @@ Result<std::vector<ObjectRecord>> UpdateObjectsIn(ObjectTxn& txn, int64_t accoun
       if (w.value.empty()) {
         FLOWD_TRY(txn.DeleteValue(u.id, w.name));
       } else {
-        FLOWD_TRY(txn.PutValue(account_id, type, u.id, w.name, w.value, version));
+        FLOWD_TRY(txn.PutValue(account_id, type, u.id, w.name, w.value, version,
+                               IsLookup(options, w.name)));
       }
-      FLOWD_TRY(txn.InsertHistory(u.id, w.name, version, w.value, now_ms, options.source));
+      if (cur.version == 1) {
+        // The superseded version may be the create's, which has no row yet (a version 1 written
+        // by an update has one, and it stays).
+        FLOWD_TRY(txn.InsertHistory(u.id, w.name, 1, cur.value, live->created_at_ms,
+                                    live->created_by, /*if_absent=*/true));
+      }
+      FLOWD_TRY(txn.InsertHistory(u.id, w.name, version, w.value, now_ms, options.source,
+                                  /*if_absent=*/false));
       CrmEvent e{0,
                  account_id,
                  std::string(kEventPropertyChanged),

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,24 +19,34 @@ struct CurrentValue {
   int64_t version = 0;  // the property's last version on the record (0: never set)
 };
 
+// What an update needs to know of the record it changes.
+struct LiveRecord {
+  int64_t created_at_ms = 0;
+  ChangeSource created_by;
+};
+
 // One statement (or a few) each, run on the transaction's connection.
 class ObjectTxn {
  public:
   virtual ~ObjectTxn() = default;
-  // A new crm_objects row; its id.
-  virtual Result<int64_t> InsertObject(int64_t account_id, const std::string& type,
-                                       int64_t now_ms) = 0;
-  // Whether `id` is a live record of the type in the account (PostgreSQL also locks its row, so
-  // concurrent updates of one record apply one after the other).
-  virtual Result<bool> LockLive(int64_t account_id, const std::string& type, int64_t id) = 0;
+  // A new crm_objects row created by `source`; its id.
+  virtual Result<int64_t> InsertObject(int64_t account_id, const std::string& type, int64_t now_ms,
+                                       const ChangeSource& source) = 0;
+  // The live record `id` of the type in the account, or nullopt (PostgreSQL also locks its row,
+  // so concurrent updates of one record apply one after the other).
+  virtual Result<std::optional<LiveRecord>> LockLive(int64_t account_id, const std::string& type,
+                                                     int64_t id) = 0;
   virtual Result<CurrentValue> ReadCurrent(int64_t id, const std::string& name) = 0;
-  // Inserts or replaces the current value row.
+  // Inserts or replaces the current value row; `lookup`: its equality lookups are indexed
+  // (ObjectWriteOptions::lookup_properties).
   virtual Status PutValue(int64_t account_id, const std::string& type, int64_t id,
-                          const std::string& name, const std::string& value, int64_t version) = 0;
+                          const std::string& name, const std::string& value, int64_t version,
+                          bool lookup) = 0;
   virtual Status DeleteValue(int64_t id, const std::string& name) = 0;
+  // A history row; with `if_absent`, nothing when the version has one already.
   virtual Status InsertHistory(int64_t id, const std::string& name, int64_t version,
-                               const std::string& value, int64_t now_ms,
-                               const ChangeSource& source) = 0;
+                               const std::string& value, int64_t now_ms, const ChangeSource& source,
+                               bool if_absent) = 0;
   // Appends `e` and sets its seq.
   virtual Status InsertEvent(CrmEvent& e) = 0;
   // Claims a unique value for `id`: kConflict (UniqueValueTaken) when another live record holds it.

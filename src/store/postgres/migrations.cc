@@ -350,6 +350,12 @@ CREATE TABLE crm_list_cursor (
 );
 INSERT INTO crm_list_cursor (id, processed_seq) VALUES (1, 0);
 )sql"},
+      {7, R"sql(
+-- Who created the record: the time and source of the values the create wrote, which get no
+-- history row until they are superseded (a create writes a third of the rows it did).
+ALTER TABLE crm_objects ADD COLUMN created_source_type TEXT NOT NULL DEFAULT 'API';
+ALTER TABLE crm_objects ADD COLUMN created_source_id TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }

@@ -25,11 +25,16 @@ constexpr int64_t kEventLogLock = 0x666c6f7764657631;  // "flowdev1"
 std::string IntArray(const std::vector<int64_t>& ids) { return IdList(ids, '{', '}'); }
 
 Status InsertHistory(Connection& conn, int64_t object_id, const std::string& name, int64_t version,
-                     const std::string& value, int64_t now_ms, const ChangeSource& source) {
+                     const std::string& value, int64_t now_ms, const ChangeSource& source,
+                     bool if_absent) {
   FLOWD_ASSIGN_OR_RETURN(
       Rows ignored,
-      conn.Query("INSERT INTO crm_value_history (object_id, name, version, value, timestamp_ms, "
-                 "source_type, source_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      conn.Query(if_absent ? "INSERT INTO crm_value_history (object_id, name, version, value, "
+                             "timestamp_ms, source_type, source_id) VALUES ($1, $2, $3, $4, $5, "
+                             "$6, $7) ON CONFLICT DO NOTHING"
+                           : "INSERT INTO crm_value_history (object_id, name, version, value, "
+                             "timestamp_ms, source_type, source_id) VALUES ($1, $2, $3, $4, $5, "
+                             "$6, $7)",
                  Params()
                      .Add(object_id)
                      .Add(name)
@@ -181,30 +186,40 @@ class PgObjectTxn final : public internal::ObjectTxn {
  public:
   explicit PgObjectTxn(Connection& conn) : conn_(conn) {}
 
-  Result<int64_t> InsertObject(int64_t account_id, const std::string& type,
-                               int64_t now_ms) override {
+  Result<int64_t> InsertObject(int64_t account_id, const std::string& type, int64_t now_ms,
+                               const ChangeSource& source) override {
     FLOWD_ASSIGN_OR_RETURN(
-        Rows ins, conn_.Query("INSERT INTO crm_objects (account_id, object_type_id, "
-                              "created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $3) RETURNING id",
-                              Params().Add(account_id).Add(type).Add(now_ms)));
+        Rows ins,
+        conn_.Query(
+            "INSERT INTO crm_objects (account_id, object_type_id, created_at_ms, "
+            "updated_at_ms, created_source_type, created_source_id) VALUES ($1, $2, $3, "
+            "$3, $4, $5) RETURNING id",
+            Params().Add(account_id).Add(type).Add(now_ms).Add(source.type).Add(source.id)));
     return ins.Int(0, 0);
   }
 
-  Result<bool> LockLive(int64_t account_id, const std::string& type, int64_t id) override {
+  Result<std::optional<internal::LiveRecord>> LockLive(int64_t account_id, const std::string& type,
+                                                       int64_t id) override {
     // FOR UPDATE: concurrent updates of one record apply one after the other.
     FLOWD_ASSIGN_OR_RETURN(
-        Rows live, conn_.Query("SELECT 1 FROM crm_objects WHERE id = $1 AND account_id = $2 AND "
-                               "object_type_id = $3 AND archived_at_ms IS NULL FOR UPDATE",
-                               Params().Add(id).Add(account_id).Add(type)));
-    return !live.empty();
+        Rows live,
+        conn_.Query("SELECT created_at_ms, created_source_type, created_source_id FROM "
+                    "crm_objects WHERE id = $1 AND account_id = $2 AND object_type_id = $3 AND "
+                    "archived_at_ms IS NULL FOR UPDATE",
+                    Params().Add(id).Add(account_id).Add(type)));
+    if (live.empty()) return std::optional<internal::LiveRecord>();
+    return std::optional<internal::LiveRecord>(
+        internal::LiveRecord{live.Int(0, 0), ChangeSource{live.Text(0, 1), live.Text(0, 2)}});
   }
 
   Result<internal::CurrentValue> ReadCurrent(int64_t id, const std::string& name) override {
     return postgres::ReadCurrent(conn_, id, name);
   }
 
+  // PostgreSQL indexes every value (by md5): its B-tree pages are not written twice per commit
+  // as SQLite's WAL and checkpoint do, so `lookup` changes nothing here.
   Status PutValue(int64_t account_id, const std::string& type, int64_t id, const std::string& name,
-                  const std::string& value, int64_t version) override {
+                  const std::string& value, int64_t version, bool /*lookup*/) override {
     FLOWD_ASSIGN_OR_RETURN(
         Rows ignored,
         conn_.Query("INSERT INTO crm_values (object_id, name, value, version, account_id, "
@@ -222,9 +237,9 @@ class PgObjectTxn final : public internal::ObjectTxn {
   }
 
   Status InsertHistory(int64_t id, const std::string& name, int64_t version,
-                       const std::string& value, int64_t now_ms,
-                       const ChangeSource& source) override {
-    return postgres::InsertHistory(conn_, id, name, version, value, now_ms, source);
+                       const std::string& value, int64_t now_ms, const ChangeSource& source,
+                       bool if_absent) override {
+    return postgres::InsertHistory(conn_, id, name, version, value, now_ms, source, if_absent);
   }
 
   Status InsertEvent(CrmEvent& e) override {
@@ -420,12 +435,21 @@ Result<ValueHistory> PgObjectStore::GetHistory(int64_t account_id, const std::st
   return db_.Read(true, [&](Connection& conn) -> Result<ValueHistory> {
     FLOWD_ASSIGN_OR_RETURN(
         Rows rows,
+        // History rows, plus the created values never superseded (version 1 without a row:
+        // their time and source are the record's creation).
         conn.Query("SELECT h.object_id, h.name, h.value, h.timestamp_ms, h.source_type, "
-                   "h.source_id FROM crm_value_history h JOIN crm_objects o ON o.id = h.object_id "
-                   "WHERE o.account_id = $1 AND o.object_type_id = $2 AND h.object_id = "
-                   "ANY($3::bigint[]) AND ($4::jsonb = '[]'::jsonb OR h.name IN (SELECT "
-                   "jsonb_array_elements_text($4::jsonb))) ORDER BY h.object_id, h.name, "
-                   "h.version DESC",
+                   "h.source_id, h.version FROM crm_value_history h JOIN crm_objects o ON o.id = "
+                   "h.object_id WHERE o.account_id = $1 AND o.object_type_id = $2 AND h.object_id "
+                   "= ANY($3::bigint[]) AND ($4::jsonb = '[]'::jsonb OR h.name IN (SELECT "
+                   "jsonb_array_elements_text($4::jsonb))) "
+                   "UNION ALL "
+                   "SELECT v.object_id, v.name, v.value, o.created_at_ms, o.created_source_type, "
+                   "o.created_source_id, v.version FROM crm_values v JOIN crm_objects o ON o.id = "
+                   "v.object_id WHERE o.account_id = $1 AND o.object_type_id = $2 AND v.object_id "
+                   "= ANY($3::bigint[]) AND ($4::jsonb = '[]'::jsonb OR v.name IN (SELECT "
+                   "jsonb_array_elements_text($4::jsonb))) AND v.version = 1 AND NOT EXISTS "
+                   "(SELECT 1 FROM crm_value_history h WHERE h.object_id = v.object_id AND h.name "
+                   "= v.name AND h.version = 1) ORDER BY 1, 2, 7 DESC",
                    Params()
                        .Add(account_id)
                        .Add(type)

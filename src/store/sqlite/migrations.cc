@@ -368,6 +368,27 @@ CREATE TABLE crm_list_cursor (
 );
 INSERT INTO crm_list_cursor (id, processed_seq) VALUES (1, 0);
 )sql"},
+      {7, R"sql(
+-- CRM storage for write throughput (docs/architecture.md, "CRM storage"). The old value index
+-- held an entry for every value, so each free-text value of a new record (a name, a phone
+-- number) landed on a random index page: ~5 random pages dirtied per contact, written to the WAL
+-- at commit and again at checkpoint. Now:
+-- * crm_values_by_name (type, name, lookup, object_id, value) grows at the end of each property's
+--   run (ids increase), covers HAS_PROPERTY and a scan of one property's values;
+-- * crm_values_lookup indexes by value only the lookup properties (lookup = 1: unique values,
+--   identifiers, enumerations, booleans); existing rows stay indexed.
+ALTER TABLE crm_values ADD COLUMN lookup INTEGER NOT NULL DEFAULT 1;
+DROP INDEX crm_values_by_value;
+CREATE INDEX crm_values_by_name ON crm_values (account_id, object_type_id, name, lookup, object_id, value);
+CREATE INDEX crm_values_lookup ON crm_values (account_id, object_type_id, name, value) WHERE lookup = 1;
+-- Uniqueness is checked through crm_values_lookup under the single writer: the claims table
+-- repeated those entries.
+DROP TABLE crm_unique_values;
+-- Who created the record: the time and source of the values the create wrote, which get no
+-- history row until they are superseded.
+ALTER TABLE crm_objects ADD COLUMN created_source_type TEXT NOT NULL DEFAULT 'API';
+ALTER TABLE crm_objects ADD COLUMN created_source_id TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }

@@ -2,6 +2,7 @@
 // object_writes.h); this file supplies their statements. Every write runs in the writer's
 // (group-committed) transaction, so read-then-write sequences cannot race with another write.
 #include <algorithm>
+#include <iterator>
 #include <string>
 #include <unordered_map>
 
@@ -23,11 +24,16 @@ std::string JsonStrings(const std::vector<std::string>& values) {
 }
 
 Status InsertHistory(Connection& conn, int64_t object_id, const std::string& name, int64_t version,
-                     const std::string& value, int64_t now_ms, const ChangeSource& source) {
+                     const std::string& value, int64_t now_ms, const ChangeSource& source,
+                     bool if_absent) {
   FLOWD_ASSIGN_OR_RETURN(
       Stmt ins,
-      conn.Prepare("INSERT INTO crm_value_history (object_id, name, version, value, "
-                   "timestamp_ms, source_type, source_id) VALUES (?1,?2,?3,?4,?5,?6,?7)"));
+      if_absent ? conn.Prepare("INSERT OR IGNORE INTO crm_value_history (object_id, name, version, "
+                               "value, timestamp_ms, source_type, source_id) VALUES "
+                               "(?1,?2,?3,?4,?5,?6,?7)")
+                : conn.Prepare("INSERT INTO crm_value_history (object_id, name, version, value, "
+                               "timestamp_ms, source_type, source_id) VALUES "
+                               "(?1,?2,?3,?4,?5,?6,?7)"));
   return ins.Bind(1, object_id)
       .Bind(2, name)
       .Bind(3, version)
@@ -54,37 +60,20 @@ Status InsertEvent(Connection& conn, CrmEvent& e) {
   return Status::Ok();
 }
 
-// Claims `value` of a unique property for `object_id`; kConflict when a live record holds it.
-Status ClaimUnique(Connection& conn, int64_t account_id, const std::string& type,
+// Checks that no other live record holds `value` of a unique property: kConflict naming the one
+// that does. The single writer makes check-then-write safe, and unique values are always written
+// with lookup = 1, so the lookup index finds them; nothing is claimed or released.
+Status CheckUnique(Connection& conn, int64_t account_id, const std::string& type,
                    const std::string& name, const std::string& value, int64_t object_id) {
-  {
-    FLOWD_ASSIGN_OR_RETURN(
-        Stmt sel, conn.Prepare("SELECT object_id FROM crm_unique_values WHERE account_id = ?1 AND "
-                               "object_type_id = ?2 AND name = ?3 AND value = ?4"));
-    sel.Bind(1, account_id).Bind(2, type).Bind(3, name).Bind(4, value);
-    FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
-    if (row) {
-      if (sel.Int(0) == object_id) return Status::Ok();
-      return internal::UniqueValueTaken(name, value, sel.Int(0));
-    }
-  }
   FLOWD_ASSIGN_OR_RETURN(
-      Stmt ins, conn.Prepare("INSERT INTO crm_unique_values (account_id, object_type_id, name, "
-                             "value, object_id) VALUES (?1,?2,?3,?4,?5)"));
-  return ins.Bind(1, account_id)
-      .Bind(2, type)
-      .Bind(3, name)
-      .Bind(4, value)
-      .Bind(5, object_id)
-      .Run();
-}
-
-Status ReleaseUnique(Connection& conn, int64_t account_id, const std::string& type,
-                     const std::string& name, const std::string& value) {
-  FLOWD_ASSIGN_OR_RETURN(Stmt del,
-                         conn.Prepare("DELETE FROM crm_unique_values WHERE account_id = ?1 AND "
-                                      "object_type_id = ?2 AND name = ?3 AND value = ?4"));
-  return del.Bind(1, account_id).Bind(2, type).Bind(3, name).Bind(4, value).Run();
+      Stmt sel, conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
+                             "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND "
+                             "v.name = ?3 AND v.value = ?4 AND v.lookup = 1 AND v.object_id <> ?5 "
+                             "AND o.archived_at_ms IS NULL LIMIT 1"));
+  sel.Bind(1, account_id).Bind(2, type).Bind(3, name).Bind(4, value).Bind(5, object_id);
+  FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
+  if (row) return internal::UniqueValueTaken(name, value, sel.Int(0));
+  return Status::Ok();
 }
 
 // Reads the records' columns; values are filled by FillValues.
@@ -189,22 +178,33 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
  public:
   explicit SqliteObjectTxn(Connection& conn) : conn_(conn) {}
 
-  Result<int64_t> InsertObject(int64_t account_id, const std::string& type,
-                               int64_t now_ms) override {
+  Result<int64_t> InsertObject(int64_t account_id, const std::string& type, int64_t now_ms,
+                               const ChangeSource& source) override {
     FLOWD_ASSIGN_OR_RETURN(Stmt ins,
                            conn_.Prepare("INSERT INTO crm_objects (account_id, object_type_id, "
-                                         "created_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, ?3)"));
-    FLOWD_TRY(ins.Bind(1, account_id).Bind(2, type).Bind(3, now_ms).Run());
+                                         "created_at_ms, updated_at_ms, created_source_type, "
+                                         "created_source_id) VALUES (?1, ?2, ?3, ?3, ?4, ?5)"));
+    FLOWD_TRY(ins.Bind(1, account_id)
+                  .Bind(2, type)
+                  .Bind(3, now_ms)
+                  .Bind(4, source.type)
+                  .Bind(5, source.id)
+                  .Run());
     return conn_.LastInsertRowid();
   }
 
-  Result<bool> LockLive(int64_t account_id, const std::string& type, int64_t id) override {
+  Result<std::optional<internal::LiveRecord>> LockLive(int64_t account_id, const std::string& type,
+                                                       int64_t id) override {
     // The single writer already excludes every other write.
     FLOWD_ASSIGN_OR_RETURN(
-        Stmt sel, conn_.Prepare("SELECT 1 FROM crm_objects WHERE id = ?1 AND account_id = ?2 "
-                                "AND object_type_id = ?3 AND archived_at_ms IS NULL"));
+        Stmt sel, conn_.Prepare("SELECT created_at_ms, created_source_type, created_source_id "
+                                "FROM crm_objects WHERE id = ?1 AND account_id = ?2 AND "
+                                "object_type_id = ?3 AND archived_at_ms IS NULL"));
     sel.Bind(1, id).Bind(2, account_id).Bind(3, type);
-    return sel.Step();
+    FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
+    if (!row) return std::optional<internal::LiveRecord>();
+    return std::optional<internal::LiveRecord>(
+        internal::LiveRecord{sel.Int(0), ChangeSource{sel.Text(1), sel.Text(2)}});
   }
 
   Result<internal::CurrentValue> ReadCurrent(int64_t id, const std::string& name) override {
@@ -212,18 +212,20 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
   }
 
   Status PutValue(int64_t account_id, const std::string& type, int64_t id, const std::string& name,
-                  const std::string& value, int64_t version) override {
+                  const std::string& value, int64_t version, bool lookup) override {
     FLOWD_ASSIGN_OR_RETURN(
         Stmt up, conn_.Prepare("INSERT INTO crm_values (object_id, name, value, version, "
-                               "account_id, object_type_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                               "ON CONFLICT (object_id, name) DO UPDATE SET value = "
-                               "excluded.value, version = excluded.version"));
+                               "account_id, object_type_id, lookup) VALUES (?1, ?2, ?3, ?4, ?5, "
+                               "?6, ?7) ON CONFLICT (object_id, name) DO UPDATE SET value = "
+                               "excluded.value, version = excluded.version, lookup = "
+                               "excluded.lookup"));
     return up.Bind(1, id)
         .Bind(2, name)
         .Bind(3, value)
         .Bind(4, version)
         .Bind(5, account_id)
         .Bind(6, type)
+        .Bind(7, int64_t{lookup ? 1 : 0})
         .Run();
   }
 
@@ -234,21 +236,22 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
   }
 
   Status InsertHistory(int64_t id, const std::string& name, int64_t version,
-                       const std::string& value, int64_t now_ms,
-                       const ChangeSource& source) override {
-    return sqlite::InsertHistory(conn_, id, name, version, value, now_ms, source);
+                       const std::string& value, int64_t now_ms, const ChangeSource& source,
+                       bool if_absent) override {
+    return sqlite::InsertHistory(conn_, id, name, version, value, now_ms, source, if_absent);
   }
 
   Status InsertEvent(CrmEvent& e) override { return sqlite::InsertEvent(conn_, e); }
 
   Status ClaimUnique(int64_t account_id, const std::string& type, const std::string& name,
                      const std::string& value, int64_t id) override {
-    return sqlite::ClaimUnique(conn_, account_id, type, name, value, id);
+    return CheckUnique(conn_, account_id, type, name, value, id);
   }
 
-  Status ReleaseUnique(int64_t account_id, const std::string& type, const std::string& name,
-                       const std::string& value) override {
-    return sqlite::ReleaseUnique(conn_, account_id, type, name, value);
+  // A value stops counting as taken when its row changes or its record is archived.
+  Status ReleaseUnique(int64_t, const std::string&, const std::string&,
+                       const std::string&) override {
+    return Status::Ok();
   }
 
   Status TouchObject(int64_t id, int64_t now_ms) override {
@@ -277,14 +280,8 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
 
   Status DetachArchived(int64_t account_id, const std::string& type,
                         const std::vector<int64_t>& ids) override {
+    // Unique values need no release: CheckUnique looks at live records only.
     const std::string list = JsonIds(ids);
-    {
-      FLOWD_ASSIGN_OR_RETURN(Stmt del,
-                             conn_.Prepare("DELETE FROM crm_unique_values WHERE account_id = ?1 "
-                                           "AND object_type_id = ?2 AND object_id IN (SELECT "
-                                           "value FROM json_each(?3))"));
-      FLOWD_TRY(del.Bind(1, account_id).Bind(2, type).Bind(3, list).Run());
-    }
     // Inverse rows first (they are found through the forward ones), then the forward rows.
     {
       FLOWD_ASSIGN_OR_RETURN(
@@ -379,38 +376,80 @@ Result<ObjectPage> SqliteObjectStore::ListObjects(int64_t account_id, const std:
   });
 }
 
+namespace {
+
+Result<std::vector<int64_t>> StepIds(Stmt& sel) {
+  std::vector<int64_t> out;
+  while (true) {
+    FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
+    if (!row) break;
+    out.push_back(sel.Int(0));
+  }
+  return out;
+}
+
+// Two ascending id lists merged, duplicates once, at most `limit`.
+std::vector<int64_t> MergeIds(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
+                              size_t limit) {
+  std::vector<int64_t> out;
+  out.reserve(std::min(limit, a.size() + b.size()));
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<int64_t>> SqliteObjectStore::FindByValues(int64_t account_id,
                                                              const std::string& type,
                                                              const std::string& property,
                                                              const std::vector<std::string>& values,
                                                              size_t limit) {
+  limit = std::min(limit, internal::kMaxPage);
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<int64_t>> {
+    // Rows of a lookup property through the value index; the others by a scan of the property's
+    // run of crm_values_by_name (covering: no table lookups). For a given property one of the
+    // two is empty, unless its lookup setting changed while it had values.
     // One value (idProperty lookups, a search's EQ) by equality: the index then yields the rows
     // in object_id order, so SQLite needs neither a json_each list nor a sort B-tree (each an
     // ephemeral B-tree with its own pager, opened per execution).
+    const bool one = values.size() == 1;
     FLOWD_ASSIGN_OR_RETURN(
-        Stmt sel,
-        values.size() == 1
-            ? conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
+        Stmt indexed,
+        one ? conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
                            "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND "
-                           "v.name = ?3 AND v.value = ?4 AND o.archived_at_ms IS NULL ORDER BY "
-                           "v.object_id LIMIT ?5")
+                           "v.name = ?3 AND v.value = ?4 AND v.lookup = 1 AND o.archived_at_ms IS "
+                           "NULL ORDER BY v.object_id LIMIT ?5")
             : conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
                            "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND "
                            "v.name = ?3 AND v.value IN (SELECT value FROM json_each(?4)) AND "
-                           "o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT ?5"));
-    sel.Bind(1, account_id)
+                           "v.lookup = 1 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT "
+                           "?5"));
+    const std::string value_arg = one ? values.front() : JsonStrings(values);
+    indexed.Bind(1, account_id)
         .Bind(2, type)
         .Bind(3, property)
-        .Bind(4, values.size() == 1 ? values.front() : JsonStrings(values))
-        .Bind(5, static_cast<int64_t>(std::min(limit, internal::kMaxPage)));
-    std::vector<int64_t> out;
-    while (true) {
-      FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
-      if (!row) break;
-      out.push_back(sel.Int(0));
-    }
-    return out;
+        .Bind(4, value_arg)
+        .Bind(5, static_cast<int64_t>(limit));
+    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> a, StepIds(indexed));
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt scanned,
+        one ? conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_by_name "
+                           "JOIN crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND "
+                           "v.object_type_id = ?2 AND v.name = ?3 AND v.lookup = 0 AND v.value = "
+                           "?4 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT ?5")
+            : conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_by_name "
+                           "JOIN crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND "
+                           "v.object_type_id = ?2 AND v.name = ?3 AND v.lookup = 0 AND v.value IN "
+                           "(SELECT value FROM json_each(?4)) AND o.archived_at_ms IS NULL ORDER "
+                           "BY v.object_id LIMIT ?5"));
+    scanned.Bind(1, account_id)
+        .Bind(2, type)
+        .Bind(3, property)
+        .Bind(4, value_arg)
+        .Bind(5, static_cast<int64_t>(limit));
+    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> b, StepIds(scanned));
+    return MergeIds(a, b, limit);
   });
 }
 
@@ -419,25 +458,27 @@ Result<std::vector<int64_t>> SqliteObjectStore::FindWithProperty(int64_t account
                                                                  const std::string& property,
                                                                  std::optional<int64_t> after_id,
                                                                  size_t limit) {
+  limit = std::min(limit, internal::kMaxPage);
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<int64_t>> {
-    FLOWD_ASSIGN_OR_RETURN(
-        Stmt sel,
-        conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
-                     "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND v.name = "
-                     "?3 AND v.object_id > ?4 AND o.archived_at_ms IS NULL ORDER BY v.object_id "
-                     "LIMIT ?5"));
-    sel.Bind(1, account_id)
-        .Bind(2, type)
-        .Bind(3, property)
-        .Bind(4, after_id.value_or(internal::kMinId))
-        .Bind(5, static_cast<int64_t>(std::min(limit, internal::kMaxPage)));
-    std::vector<int64_t> out;
-    while (true) {
-      FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
-      if (!row) break;
-      out.push_back(sel.Int(0));
+    // crm_values_by_name holds a property's values in two runs (lookup 0 and 1), each in id
+    // order: one seek into each, merged.
+    std::vector<int64_t> runs[2];
+    for (int64_t lookup : {0, 1}) {
+      FLOWD_ASSIGN_OR_RETURN(
+          Stmt sel,
+          conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_by_name JOIN "
+                       "crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND "
+                       "v.object_type_id = ?2 AND v.name = ?3 AND v.lookup = ?4 AND v.object_id > "
+                       "?5 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT ?6"));
+      sel.Bind(1, account_id)
+          .Bind(2, type)
+          .Bind(3, property)
+          .Bind(4, lookup)
+          .Bind(5, after_id.value_or(internal::kMinId))
+          .Bind(6, static_cast<int64_t>(limit));
+      FLOWD_ASSIGN_OR_RETURN(runs[lookup], StepIds(sel));
     }
-    return out;
+    return MergeIds(runs[0], runs[1], limit);
   });
 }
 
@@ -458,12 +499,22 @@ Result<ValueHistory> SqliteObjectStore::GetHistory(int64_t account_id, const std
   return db_.Read(true, [&](Connection& conn) -> Result<ValueHistory> {
     FLOWD_ASSIGN_OR_RETURN(
         Stmt sel,
+        // History rows, plus the created values never superseded (version 1 without a row:
+        // their time and source are the record's creation).
         conn.Prepare("SELECT h.object_id, h.name, h.value, h.timestamp_ms, h.source_type, "
-                     "h.source_id FROM crm_value_history h JOIN crm_objects o ON o.id = "
-                     "h.object_id WHERE o.account_id = ?1 AND o.object_type_id = ?2 AND "
+                     "h.source_id, h.version FROM crm_value_history h JOIN crm_objects o ON o.id "
+                     "= h.object_id WHERE o.account_id = ?1 AND o.object_type_id = ?2 AND "
                      "h.object_id IN (SELECT value FROM json_each(?3)) AND (?4 = '[]' OR h.name "
-                     "IN (SELECT value FROM json_each(?4))) ORDER BY h.object_id, h.name, "
-                     "h.version DESC"));
+                     "IN (SELECT value FROM json_each(?4))) "
+                     "UNION ALL "
+                     "SELECT v.object_id, v.name, v.value, o.created_at_ms, o.created_source_type, "
+                     "o.created_source_id, v.version FROM crm_values v JOIN crm_objects o ON o.id "
+                     "= v.object_id WHERE o.account_id = ?1 AND o.object_type_id = ?2 AND "
+                     "v.object_id IN (SELECT value FROM json_each(?3)) AND (?4 = '[]' OR v.name "
+                     "IN (SELECT value FROM json_each(?4))) AND v.version = 1 AND NOT EXISTS "
+                     "(SELECT 1 FROM crm_value_history h WHERE h.object_id = v.object_id AND "
+                     "h.name = v.name AND h.version = 1) "
+                     "ORDER BY 1, 2, 7 DESC"));
     sel.Bind(1, account_id).Bind(2, type).Bind(3, JsonIds(ids)).Bind(4, JsonStrings(properties));
     ValueHistory out;
     while (true) {

@@ -24,7 +24,7 @@ class ObjectServiceTest : public testing::CrmStoreTest {
     schemas_ = std::make_unique<SchemaService>(store_->properties(), *properties_, clock_);
     objects_ = std::make_unique<ObjectService>(*store_, *schemas_, *properties_, clock_);
     caller_.account_id = a_;
-    caller_.scopes = {"crm.objects.contacts.read", "crm.objects.contacts.write"};
+    caller_.scopes = base_scopes_;
     contacts_ = *FindStandardObjectType("contacts");
     deals_ = *FindStandardObjectType("deals");
   }
@@ -49,6 +49,8 @@ class ObjectServiceTest : public testing::CrmStoreTest {
   std::unique_ptr<PropertyService> properties_;
   std::unique_ptr<SchemaService> schemas_;
   std::unique_ptr<ObjectService> objects_;
+  const std::vector<std::string> base_scopes_ = {"crm.objects.contacts.read",
+                                                 "crm.objects.contacts.write"};
   Caller caller_;
   ObjectTypeInfo contacts_, deals_;
 };
@@ -101,8 +103,10 @@ TEST_F(ObjectServiceTest, UpsertCreatesOnceThenUpdates) {
 TEST_F(ObjectServiceTest, SensitiveValuesNeedScopes) {
   AddProperty("ssn", "sensitive");
   Caller full = caller_;
-  full.scopes.push_back("crm.objects.contacts.sensitive.write");
-  full.scopes.push_back("crm.objects.contacts.sensitive.read");
+  std::vector<std::string> full_scopes = base_scopes_;
+  full_scopes.push_back("crm.objects.contacts.sensitive.write");
+  full_scopes.push_back("crm.objects.contacts.sensitive.read");
+  full.scopes = full_scopes;
   auto denied = objects_->Create(caller_, contacts_, ObjectInput{{{"ssn", "1"}}});
   EXPECT_EQ(CodeOf(denied), ErrorCode::kPermissionDenied);
   auto ok = objects_->Create(full, contacts_, ObjectInput{{{"ssn", "1"}, {"firstname", "S"}}});
