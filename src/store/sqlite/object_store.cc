@@ -66,9 +66,10 @@ Status InsertEvent(Connection& conn, CrmEvent& e) {
 Status CheckUnique(Connection& conn, int64_t account_id, const std::string& type,
                    const std::string& name, const std::string& value, int64_t object_id) {
   FLOWD_ASSIGN_OR_RETURN(
-      Stmt sel, conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
-                             "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND "
-                             "v.name = ?3 AND v.value = ?4 AND v.lookup = 1 AND v.object_id <> ?5 "
+      Stmt sel, conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_lookup JOIN "
+                             "crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND "
+                             "v.object_type_id = ?2 AND v.name = ?3 AND v.value = ?4 AND v.lookup "
+                             "= 1 AND v.object_id <> ?5 "
                              "AND o.archived_at_ms IS NULL LIMIT 1"));
   sel.Bind(1, account_id).Bind(2, type).Bind(3, name).Bind(4, value).Bind(5, object_id);
   FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
@@ -416,11 +417,14 @@ Result<std::vector<int64_t>> SqliteObjectStore::FindByValues(int64_t account_id,
     const bool one = values.size() == 1;
     FLOWD_ASSIGN_OR_RETURN(
         Stmt indexed,
-        one ? conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
-                           "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND "
-                           "v.name = ?3 AND v.value = ?4 AND v.lookup = 1 AND o.archived_at_ms IS "
-                           "NULL ORDER BY v.object_id LIMIT ?5")
-            : conn.Prepare("SELECT v.object_id FROM crm_values v JOIN crm_objects o ON o.id = "
+        // INDEXED BY: crm_values_by_name matches as many equality columns (account, type, name,
+        // lookup) and covers the query, and the planner would take it and scan every value.
+        one ? conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_lookup "
+                           "JOIN crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND "
+                           "v.object_type_id = ?2 AND v.name = ?3 AND v.value = ?4 AND v.lookup = "
+                           "1 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT ?5")
+            : conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_lookup "
+                           "JOIN crm_objects o ON o.id = "
                            "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND "
                            "v.name = ?3 AND v.value IN (SELECT value FROM json_each(?4)) AND "
                            "v.lookup = 1 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT "
