@@ -40,7 +40,8 @@ struct Email {
 };
 
 // True when `address` is an addr-spec flowd will put on the wire: ASCII local@domain, no
-// spaces, controls, quotes, angle brackets or commas, a dotted domain (or a [literal]).
+// spaces, controls, quotes, angle brackets or commas; a domain of letters, digits, hyphens and
+// dots (no empty label), or an address literal such as [127.0.0.1].
 bool IsValidAddress(std::string_view address);
 
 // "<id-left@domain>": `key` made into a dot-atom (digits:digits:digits becomes
@@ -90,7 +91,7 @@ struct SmtpOptions {
 
 // An SMTP mailer over libcurl. The message's Date header comes from `clock`, which must outlive
 // the mailer. Envelope: MAIL FROM the From address, RCPT TO every To address; one refused
-// recipient fails the whole send (so a retry never half-delivers twice).
+// recipient fails the whole send and nothing is sent to the others either.
 std::unique_ptr<Mailer> NewSmtpMailer(SmtpOptions options, const Clock& clock);
 
 }  // namespace flowd::engine

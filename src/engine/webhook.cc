@@ -8,8 +8,7 @@
 #include <array>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
-#include <cmath>
-#include <ctime>
+#include <cctype>
 #include <mutex>
 
 #include "common/text.h"
@@ -220,8 +219,8 @@ std::optional<int64_t> ParseHttpDate(std::string_view text) {
   if (tokens.size() == 6 && tokens[5] == "GMT") {  // IMF-fixdate or RFC 850
     day = Digits(tokens[1], 1, 2);
     month = MonthIndex(tokens[2]);
-    year = Digits(tokens[3], 2, 4);
-    if (year && tokens[3].size() == 2) *year += *year < 70 ? 2000 : 1900;
+    year = tokens[3].size() == 3 ? std::nullopt : Digits(tokens[3], 2, 4);
+    if (year && tokens[3].size() == 2) *year += *year < 70 ? 2000 : 1900;  // RFC 850's yy
     clock = tokens[4];
   } else if (tokens.size() == 5) {  // asctime
     month = MonthIndex(tokens[1]);
@@ -423,6 +422,8 @@ std::optional<int64_t> NextAttempt(int64_t first_attempt_ms, int attempt_no,
 
 namespace {
 
+// curl_global_init is reference-counted and thread-safe in libcurl ≥ 7.84; once per process
+// here (the mailer has its own once) keeps start-up cost out of every attempt.
 void CurlGlobalInit() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
