@@ -45,7 +45,7 @@ bool IsHeaderValue(std::string_view value) {
   return true;
 }
 
-Error FieldError(std::string field, std::string message) {
+Error FieldError(std::string field, const std::string& message) {
   return Error::Invalid(message, {ErrorDetail{message, std::move(field), "INVALID", {}}});
 }
 

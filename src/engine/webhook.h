@@ -172,9 +172,9 @@ DeliveryOutcome ClassifyWebhookResponse(const WebhookResponse& response, int64_t
 std::optional<int64_t> ParseRetryAfter(std::string_view value, int64_t now_ms);
 
 struct RetryPolicy {
-  int64_t first_delay_ms = 60'000;                  // the first retry, one minute after failing
-  int64_t max_delay_ms = 8 * 3'600'000LL;           // HubSpot's largest gap between tries
-  int64_t give_up_after_ms = 3 * 24 * 3'600'000LL;  // measured from the first attempt
+  int64_t first_delay_ms = 60'000;              // the first retry, one minute after failing
+  int64_t max_delay_ms = 8 * 3'600'000LL;       // HubSpot's largest gap between tries
+  int64_t give_up_after_ms = 72 * 3'600'000LL;  // measured from the first attempt
   // Each backoff delay is shortened by a pseudo-random fraction in [0, jitter) so receivers that
   // failed together are not retried together (the first retry comes 48–60 s after the failure).
   double jitter = 0.2;

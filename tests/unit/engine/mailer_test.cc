@@ -151,7 +151,7 @@ TEST(RenderEmail, NonAsciiSubjectsAndNamesAreRfc2047Encoded) {
 }
 
 TEST(RenderEmail, HeaderInjectionIsImpossible) {
-  auto refused = [](Email e) { return !RenderEmail(e, kNow).ok(); };
+  auto refused = [](const Email& e) { return !RenderEmail(e, kNow).ok(); };
   Email e = Sample();
   e.subject = "Hi\r\nBcc: victim@example.com";
   EXPECT_TRUE(refused(e));

@@ -26,7 +26,7 @@ std::string HmacBase64(const std::string& secret, const std::string& source) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(source.data()), source.size(), mac, &len);
-  std::string out(4 * ((len + 2) / 3), '\0');
+  std::string out(4 * ((static_cast<size_t>(len) + 2) / 3), '\0');
   EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), mac, static_cast<int>(len));
   return out;
 }
