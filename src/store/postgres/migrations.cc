@@ -350,6 +350,19 @@ CREATE TABLE crm_list_cursor (
 );
 INSERT INTO crm_list_cursor (id, processed_seq) VALUES (1, 0);
 )sql"},
+      // 7 is reserved for a change being made on another branch; the runner applies every
+      // version not yet recorded (not just those above the highest), so it lands later.
+      {8, R"sql(
+-- Secrets (`flowd secret set`): values custom-code actions read as environment variables.
+CREATE TABLE secrets (
+  account_id    BIGINT NOT NULL,
+  name          TEXT    NOT NULL,
+  value         TEXT    NOT NULL,
+  created_at_ms BIGINT  NOT NULL,
+  updated_at_ms BIGINT  NOT NULL,
+  PRIMARY KEY (account_id, name)
+);
+)sql"},
   };
   return kMigrations;
 }
