@@ -367,6 +367,10 @@ CodeExecution CodeRunner::Execute(const CodeRequest& request, CodeLanguage langu
   if (MentionsOutOfMemory(o.err.head) || MentionsOutOfMemory(o.err.tail)) {
     return fail(CodeFailure::kMemory, "the code ran out of memory (limit " + limit_text + ")");
   }
+  if (o.signal && *o.signal == SIGXFSZ) {
+    return fail(CodeFailure::kExitStatus, "the code wrote a file larger than the limit of " +
+                                              std::to_string(options_.max_file_bytes) + " bytes");
+  }
   if (o.signal) {
     const char* abbrev = ::sigabbrev_np(*o.signal);
     return fail(CodeFailure::kExitStatus,

@@ -69,6 +69,7 @@ if (!reported) {
 )js";
 
 // Python 3. main(event) returns the result; any exception (SystemExit included) is the failure.
+// The process exits once the result is written, even with threads left running.
 const char kPythonWrapper[] = R"py(import importlib.util
 import json
 import os
@@ -114,6 +115,10 @@ def _run():
 
 
 _run()
+# As the Node wrapper: the run ends with its result, not when leftover threads finish.
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(0)
 )py";
 
 }  // namespace flowd::engine::internal

@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include <boost/json/serialize.hpp>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -109,6 +111,22 @@ def main(event):
   EXPECT_EQ(ex.output_fields.at("out"), "ada@example.com|123");
 }
 
+// A run ends with its result: timers or threads left behind do not hold it to the time limit.
+TEST_F(CodeRunnerTest, RunEndsWithItsResult) {
+  CodeRunnerOptions o = Options();
+  o.time_limit_ms = 3'000;
+  for (CodeRequest r :
+       {Node("exports.main = async () => { setTimeout(() => {}, 30000); return { outputFields: { "
+             "out: 'node' } }; };"),
+        Python("import threading, time\ndef main(event):\n    threading.Thread(target=time.sleep, "
+               "args=(30,)).start()\n    return {'outputFields': {'out': 'py'}}\n")}) {
+    auto start = std::chrono::steady_clock::now();
+    auto ex = Run(r, o);
+    ASSERT_TRUE(ex.ok()) << Describe(ex);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2'500));
+  }
+}
+
 TEST_F(CodeRunnerTest, SecretsVisibleAndEnvironmentClean) {
   ::setenv("FLOWD_TEST_LEAK", "leaked", 1);
   CodeRequest node = Node(R"js(
@@ -209,10 +227,11 @@ TEST_F(CodeRunnerTest, MemoryLimitEnforced) {
       Run(Python("def main(event):\n    x = bytearray(1024 * 1024 * 1024)\n    return {}\n"), o);
   EXPECT_EQ(py.failure, CodeFailure::kMemory) << Describe(py);
   // fetch() (WebAssembly inside) still works under the limit: it fails only to connect.
-  auto fetch = Run(Node("exports.main = async () => { try { await fetch('http://127.0.0.1:59999/'); } "
-                        "catch (e) { return { outputFields: { out: String(e.cause && e.cause.code) "
-                        "} }; } };"),
-                   o);
+  auto fetch =
+      Run(Node("exports.main = async () => { try { await fetch('http://127.0.0.1:59999/'); } "
+               "catch (e) { return { outputFields: { out: String(e.cause && e.cause.code) "
+               "} }; } };"),
+          o);
   ASSERT_TRUE(fetch.ok()) << Describe(fetch);
   EXPECT_EQ(fetch.output_fields.at("out"), "ECONNREFUSED");
 }
@@ -299,6 +318,48 @@ TEST_F(CodeRunnerTest, MissingRuntimeAndBadRequests) {
   o = Options();
   o.max_source_bytes = 10;
   EXPECT_EQ(Run(Node("exports.main = async () => ({})"), o).failure, CodeFailure::kInvalidRequest);
+}
+
+TEST_F(CodeRunnerTest, FileSizeLimit) {
+  CodeRunnerOptions o = Options();
+  o.max_file_bytes = 1 << 20;
+  // Both runtimes ignore SIGXFSZ, so the write past the limit fails with EFBIG instead.
+  auto node = Run(Node("exports.main = async () => { require('fs').writeFileSync('big', "
+                       "Buffer.alloc(2 << 20)); return { outputFields: {} }; };"),
+                  o);
+  EXPECT_EQ(node.failure, CodeFailure::kThrown) << Describe(node);
+  EXPECT_NE(node.message.find("EFBIG"), std::string::npos) << node.message;
+  auto py = Run(Python("def main(event):\n    open('big', 'wb').write(b'x' * (2 << 20))\n"), o);
+  EXPECT_EQ(py.failure, CodeFailure::kThrown) << Describe(py);
+  EXPECT_NE(py.message.find("File too large"), std::string::npos) << py.message;
+  auto small = Run(Node("exports.main = async () => { require('fs').writeFileSync('ok', "
+                        "Buffer.alloc(1000)); return { outputFields: {} }; };"),
+                   o);
+  EXPECT_TRUE(small.ok()) << Describe(small);
+}
+
+size_t OpenDescriptors() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd"))
+    ++n;
+  return n;
+}
+
+// Every run reaps its child (and kills the group), and closes every descriptor it opened.
+TEST_F(CodeRunnerTest, NoZombiesNoLeakedDescriptors) {
+  CodeRunnerOptions o = Options();
+  o.time_limit_ms = 500;
+  Run(Node("exports.main = async () => ({ outputFields: {} });"));  // resolves the interpreter
+  const size_t before = OpenDescriptors();
+  Run(Node("exports.main = async () => ({ outputFields: {} });"), o);
+  Run(Python("import subprocess\ndef main(event):\n    subprocess.Popen(['sleep', '30'])\n    "
+             "return {}\n"),
+      o);
+  Run(Node("exports.main = async () => { while (true) {} };"), o);
+  EXPECT_EQ(OpenDescriptors(), before);
+  int status = 0;
+  EXPECT_EQ(::waitpid(-1, &status, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
 }
 
 TEST_F(CodeRunnerTest, DurationFromTheInjectedClock) {
