@@ -10,6 +10,8 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace flowd::engine {
 namespace {
@@ -360,6 +362,29 @@ TEST_F(CodeRunnerTest, NoZombiesNoLeakedDescriptors) {
   int status = 0;
   EXPECT_EQ(::waitpid(-1, &status, WNOHANG), -1);
   EXPECT_EQ(errno, ECHILD);
+}
+
+// Runs on several threads at once (fork from a multi-threaded process) keep to their own data.
+TEST_F(CodeRunnerTest, ConcurrentRuns) {
+  CodeRunner runner(clock_, Options());
+  std::vector<std::thread> threads;
+  std::vector<std::string> outs(4);
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      CodeRequest r = i % 2 == 0 ? Node(
+                                       "exports.main = async (e) => ({ outputFields: { out: "
+                                       "String(e.inputFields.count) } });")
+                                 : Python(
+                                       "def main(e):\n    return {'outputFields': {'out': "
+                                       "str(e['inputFields']['count'])}}\n");
+      r.event.input_fields["count"] = i;
+      auto ex = runner.Run(r);
+      outs[static_cast<size_t>(i)] =
+          ex.ok() ? std::string(ex.output_fields.at("out").as_string()) : Describe(ex);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(outs, (std::vector<std::string>{"0", "1", "2", "3"}));
 }
 
 TEST_F(CodeRunnerTest, DurationFromTheInjectedClock) {
