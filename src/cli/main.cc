@@ -203,6 +203,63 @@ int RunOwnerCommand(store::Store& store, int64_t account_id, OwnerCommand comman
   return 0;
 }
 
+enum class SecretCommand { kSet, kList, kDelete };
+
+// The secret value of `flowd secret set` without --value: all of stdin, less one trailing newline
+// (what echo and a terminal add). Read with a bound, so a wrong pipe cannot fill memory.
+std::string ReadSecretFromStdin() {
+  std::string value;
+  char buf[4096];
+  while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+    value.append(buf, static_cast<size_t>(std::cin.gcount()));
+    if (value.size() > store::kMaxSecretValueBytes + 2) break;
+  }
+  if (value.ends_with("\r\n")) {
+    value.resize(value.size() - 2);
+  } else if (value.ends_with('\n')) {
+    value.pop_back();
+  }
+  return value;
+}
+
+// `flowd secret set|list|delete`: set and delete print nothing on stdout, list one JSON line per
+// secret with its name and times. Values are never printed, nor quoted in errors.
+int RunSecretCommand(store::Store& store, int64_t account_id, SecretCommand command,
+                     const std::string& name, const std::optional<std::string>& value) {
+  if (auto account = store.accounts().GetAccount(account_id); !account.ok()) {
+    return Fail(account.error());
+  }
+  store::SecretStore& secrets = store.secrets();
+  if (command == SecretCommand::kSet) {
+    std::string v;
+    if (value) {
+      v = *value;
+    } else {
+      v = ReadSecretFromStdin();
+    }
+    auto set = secrets.SetSecret(account_id, name, v, SystemClock::Instance().NowMs());
+    if (!set.ok()) return Fail(set.error());
+    std::cerr << "flowd: secret " << name << " set\n";
+    return 0;
+  }
+  if (command == SecretCommand::kDelete) {
+    Status st = secrets.DeleteSecret(account_id, name);
+    if (!st.ok()) return Fail(st.error());
+    std::cerr << "flowd: secret " << name << " deleted\n";
+    return 0;
+  }
+  auto list = secrets.ListSecrets(account_id);
+  if (!list.ok()) return Fail(list.error());
+  for (const store::SecretInfo& info : *list) {
+    std::cout << boost::json::serialize(
+                     boost::json::object{{"name", info.name},
+                                         {"createdAt", FormatIso8601Ms(info.created_at_ms)},
+                                         {"updatedAt", FormatIso8601Ms(info.updated_at_ms)}})
+              << "\n";
+  }
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   CLI::App app{
       "flowd — a self-hosted workflow-automation server compatible with HubSpot's "
@@ -288,6 +345,29 @@ int Run(int argc, char** argv) {
   owner_archive->add_option("--account", owner_account, "Account id")->required();
   owner_archive->add_option("OWNER_ID", owner_archive_id, "Owner id")->required();
 
+  auto* secret_cmd =
+      app.add_subcommand("secret", "Manage secrets (environment variables of custom-code actions)");
+  secret_cmd->require_subcommand(1);
+  int64_t secret_account = 0;
+  std::string secret_name;
+  std::optional<std::string> secret_value;
+  auto* secret_set = secret_cmd->add_subcommand(
+      "set", "Create or replace a secret; the value is read from stdin unless --value is given");
+  secret_set->add_option("--db", db, "Database URL")->capture_default_str();
+  secret_set->add_option("--account", secret_account, "Account id")->required();
+  secret_set->add_option("--value", secret_value,
+                         "The value (visible to other users in the process list: prefer stdin)");
+  secret_set->add_option("NAME", secret_name, "Secret name (letters, digits, _; a letter first)")
+      ->required();
+  auto* secret_list =
+      secret_cmd->add_subcommand("list", "List an account's secrets (names and times only)");
+  secret_list->add_option("--db", db, "Database URL")->capture_default_str();
+  secret_list->add_option("--account", secret_account, "Account id")->required();
+  auto* secret_delete = secret_cmd->add_subcommand("delete", "Delete a secret");
+  secret_delete->add_option("--db", db, "Database URL")->capture_default_str();
+  secret_delete->add_option("--account", secret_account, "Account id")->required();
+  secret_delete->add_option("NAME", secret_name, "Secret name")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -297,8 +377,9 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "flowd: " << e.what() << "\n"
-              << "usage: flowd {serve|migrate|account|token|owner} [options]   (flowd --help)\n";
+    std::cerr
+        << "flowd: " << e.what() << "\n"
+        << "usage: flowd {serve|migrate|account|token|owner|secret} [options]   (flowd --help)\n";
     return 2;
   }
 
@@ -379,7 +460,15 @@ int Run(int argc, char** argv) {
                                          : OwnerCommand::kArchive,
                            owner_input, owner_list_archived, owner_archive_id);
   }
-  std::cerr << "usage: flowd {serve|migrate|account|token|owner} [options]   (flowd --help)\n";
+  if (*secret_set || *secret_list || *secret_delete) {
+    return RunSecretCommand(**store, secret_account,
+                            *secret_set    ? SecretCommand::kSet
+                            : *secret_list ? SecretCommand::kList
+                                           : SecretCommand::kDelete,
+                            secret_name, secret_value);
+  }
+  std::cerr
+      << "usage: flowd {serve|migrate|account|token|owner|secret} [options]   (flowd --help)\n";
   return 2;
 }
 

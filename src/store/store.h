@@ -23,6 +23,7 @@
 #include "store/object_store.h"
 #include "store/owner_store.h"
 #include "store/property_store.h"
+#include "store/secret_store.h"
 
 namespace flowd::store {
 
@@ -194,6 +195,7 @@ class Store {
   virtual FormStore& forms() = 0;
   virtual MarketingEmailStore& marketing_emails() = 0;
   virtual ListStore& lists() = 0;
+  virtual SecretStore& secrets() = 0;
 };
 
 }  // namespace flowd::store

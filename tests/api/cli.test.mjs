@@ -96,4 +96,47 @@ describe('flowd CLI', () => {
     assert.notEqual(r.code, 0);
     assert.equal(r.stdout.trim(), '');
   });
+
+  it('secret set/list/delete: value from stdin or --value, never printed', () => {
+    runFlowd(['migrate', '--db', db]);
+    const account = runFlowd(['account', 'create', '--db', db, '--name', 'secrets']).stdout.trim();
+    const set = runFlowd(['secret', 'set', '--db', db, '--account', account, 'API_KEY'], { input: 'from-stdin-value\n' });
+    assert.equal(set.code, 0, set.stderr);
+    assert.equal(set.stdout, '');
+    assert.ok(!set.stderr.includes('from-stdin-value'));
+    const other = runFlowd(['secret', 'set', '--db', db, '--account', account, '--value', 'flag-value', 'OTHER_1']);
+    assert.equal(other.code, 0, other.stderr);
+    const list = runFlowd(['secret', 'list', '--db', db, '--account', account]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.ok(!list.stdout.includes('from-stdin-value') && !list.stdout.includes('flag-value'));
+    const entries = list.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    assert.deepEqual(entries.map((e) => e.name), ['API_KEY', 'OTHER_1']);
+    for (const e of entries) {
+      assert.deepEqual(Object.keys(e).sort(), ['createdAt', 'name', 'updatedAt']);
+      assert.match(e.createdAt, /^\d{4}-\d{2}-\d{2}T/);
+    }
+    const del = runFlowd(['secret', 'delete', '--db', db, '--account', account, 'API_KEY']);
+    assert.equal(del.code, 0, del.stderr);
+    const again = runFlowd(['secret', 'delete', '--db', db, '--account', account, 'API_KEY']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /not found/i);
+    const left = runFlowd(['secret', 'list', '--db', db, '--account', account]).stdout.split('\n').filter(Boolean);
+    assert.equal(left.length, 1);
+  });
+
+  it('secret set refuses bad names and empty values (1) and missing arguments (2)', () => {
+    runFlowd(['migrate', '--db', db]);
+    const account = runFlowd(['account', 'create', '--db', db, '--name', 'bad-secrets']).stdout.trim();
+    const bad = runFlowd(['secret', 'set', '--db', db, '--account', account, '--value', 'v', '1-bad']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /secret name/);
+    const empty = runFlowd(['secret', 'set', '--db', db, '--account', account, 'EMPTY'], { input: '' });
+    assert.equal(empty.code, 1);
+    const noName = runFlowd(['secret', 'set', '--db', db, '--account', account]);
+    assert.equal(noName.code, 2);
+    const noAccount = runFlowd(['secret', 'list', '--db', db]);
+    assert.equal(noAccount.code, 2);
+    const unknown = runFlowd(['secret', 'list', '--db', db, '--account', '999']);
+    assert.equal(unknown.code, 1);
+  });
 });

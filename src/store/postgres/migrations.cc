@@ -356,6 +356,17 @@ INSERT INTO crm_list_cursor (id, processed_seq) VALUES (1, 0);
 ALTER TABLE crm_objects ADD COLUMN created_source_type TEXT NOT NULL DEFAULT 'API';
 ALTER TABLE crm_objects ADD COLUMN created_source_id TEXT NOT NULL DEFAULT '';
 )sql"},
+      {8, R"sql(
+-- Secrets (`flowd secret set`): values custom-code actions read as environment variables.
+CREATE TABLE secrets (
+  account_id    BIGINT NOT NULL,
+  name          TEXT    NOT NULL,
+  value         TEXT    NOT NULL,
+  created_at_ms BIGINT  NOT NULL,
+  updated_at_ms BIGINT  NOT NULL,
+  PRIMARY KEY (account_id, name)
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -2,7 +2,10 @@
 //
 // Rules: never edit or renumber a migration that has shipped; add a new one with the next
 // version. Each runs in its own transaction together with its schema_migrations row, under a
-// transaction-level advisory lock so that processes migrating at once apply each one once.
+// transaction-level advisory lock so that processes migrating at once apply each one once. Every
+// version without a schema_migrations row is applied, in version order, even one below the
+// highest applied (a number reserved by a branch merged later): so a migration must not depend
+// on one with a higher number.
 #pragma once
 
 #include <vector>
@@ -14,7 +17,7 @@ struct Migration {
   const char* sql;  // one or more statements, no parameters
 };
 
-// In strictly increasing version order, starting at 1.
+// In strictly increasing version order, starting at 1 (gaps allowed: see above).
 const std::vector<Migration>& Migrations();
 
 }  // namespace flowd::store::postgres

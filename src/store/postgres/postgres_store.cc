@@ -31,7 +31,8 @@ class PostgresStore final : public Store {
         owners_(*db_),
         forms_(*db_),
         marketing_emails_(*db_),
-        lists_(*db_) {}
+        lists_(*db_),
+        secrets_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -46,6 +47,7 @@ class PostgresStore final : public Store {
   FormStore& forms() override { return forms_; }
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
   ListStore& lists() override { return lists_; }
+  SecretStore& secrets() override { return secrets_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -60,6 +62,7 @@ class PostgresStore final : public Store {
   PgFormStore forms_;
   PgMarketingEmailStore marketing_emails_;
   PgListStore lists_;
+  PgSecretStore secrets_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {
@@ -70,6 +73,12 @@ Result<int> ReadSchemaVersion(Connection& conn) {
   FLOWD_ASSIGN_OR_RETURN(Rows max,
                          conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   return max.empty() ? 0 : static_cast<int>(max.Int(0, 0));
+}
+
+Result<bool> IsApplied(Connection& conn, int version) {
+  FLOWD_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT 1 FROM schema_migrations WHERE version = $1",
+                                               Params().Add(int64_t{version})));
+  return !rows.empty();
 }
 
 Status PostgresStore::Migrate() {
@@ -87,8 +96,9 @@ Status PostgresStore::Migrate() {
       FLOWD_TRY(
           conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                     "version INTEGER PRIMARY KEY, applied_at_ms BIGINT NOT NULL)"));
-      FLOWD_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(conn));
-      if (m.version <= current) {
+      // Looked up, not compared with the highest version: see the SQLite backend.
+      FLOWD_ASSIGN_OR_RETURN(bool applied_before, IsApplied(conn, m.version));
+      if (applied_before) {
         FLOWD_TRY(conn.Exec("ROLLBACK"));
         continue;
       }

@@ -227,4 +227,18 @@ class PgMarketingEmailStore final : public MarketingEmailStore {
   Database& db_;
 };
 
+class PgSecretStore final : public SecretStore {
+ public:
+  explicit PgSecretStore(Database& db) : db_(db) {}
+  Result<SecretInfo> SetSecret(int64_t account_id, std::string_view name, std::string_view value,
+                               int64_t now_ms) override;
+  Result<std::map<std::string, std::string>> GetSecrets(
+      int64_t account_id, const std::vector<std::string>& names) override;
+  Result<std::vector<SecretInfo>> ListSecrets(int64_t account_id) override;
+  Status DeleteSecret(int64_t account_id, std::string_view name) override;
+
+ private:
+  Database& db_;
+};
+
 }  // namespace flowd::store::postgres

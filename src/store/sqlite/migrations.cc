@@ -389,6 +389,17 @@ DROP TABLE crm_unique_values;
 ALTER TABLE crm_objects ADD COLUMN created_source_type TEXT NOT NULL DEFAULT 'API';
 ALTER TABLE crm_objects ADD COLUMN created_source_id TEXT NOT NULL DEFAULT '';
 )sql"},
+      {8, R"sql(
+-- Secrets (`flowd secret set`): values custom-code actions read as environment variables.
+CREATE TABLE secrets (
+  account_id    INTEGER NOT NULL,
+  name          TEXT    NOT NULL,
+  value         TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (account_id, name)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

@@ -24,7 +24,8 @@ class SqliteStore final : public Store {
         owners_(*db_),
         forms_(*db_),
         marketing_emails_(*db_),
-        lists_(*db_) {}
+        lists_(*db_),
+        secrets_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -39,6 +40,7 @@ class SqliteStore final : public Store {
   FormStore& forms() override { return forms_; }
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
   ListStore& lists() override { return lists_; }
+  SecretStore& secrets() override { return secrets_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -52,6 +54,7 @@ class SqliteStore final : public Store {
   SqliteFormStore forms_;
   SqliteMarketingEmailStore marketing_emails_;
   SqliteListStore lists_;
+  SqliteSecretStore secrets_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {
@@ -65,17 +68,26 @@ Result<int> ReadSchemaVersion(Connection& conn) {
   return row ? static_cast<int>(max.Int(0)) : 0;
 }
 
+Result<bool> IsApplied(Connection& conn, int version) {
+  FLOWD_ASSIGN_OR_RETURN(Stmt applied,
+                         conn.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?1"));
+  applied.Bind(1, int64_t{version});
+  return applied.Step();
+}
+
 Status SqliteStore::Migrate() {
   return db_->WithWriter([](Connection& conn) -> Status {
     FLOWD_TRY(
         conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                   "version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)"));
     for (const Migration& m : Migrations()) {
-      // Each migration with its bookkeeping row in one transaction; the version is re-read
-      // inside it, so two processes migrating at once apply each migration exactly once.
+      // Each migration with its bookkeeping row in one transaction; whether it is applied is
+      // read inside it, so two processes migrating at once apply each migration exactly once.
+      // A version is looked up, not compared with the highest applied one: a lower version
+      // merged after a higher one shipped (numbers reserved across branches) is still applied.
       FLOWD_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(conn, /*immediate=*/true));
-      FLOWD_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(conn));
-      if (m.version <= current) continue;  // rolls back the empty transaction
+      FLOWD_ASSIGN_OR_RETURN(bool applied_before, IsApplied(conn, m.version));
+      if (applied_before) continue;  // rolls back the empty transaction
       Status applied = conn.Exec(m.sql);
       if (!applied.ok()) {
         Error err = std::move(applied).error();
