@@ -53,7 +53,7 @@ std::map<std::string, std::string> ParseEventProperties(const std::string& json)
   return out;
 }
 
-std::string JsonStringArray(const std::vector<std::string>& values) {
+std::string JsonStringArray(std::span<const std::string> values) {
   boost::json::array a;
   for (const auto& v : values) a.emplace_back(v);
   return boost::json::serialize(a);

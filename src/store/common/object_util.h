@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@ std::string EventPropertiesJson(const std::map<std::string, std::string>& proper
 std::map<std::string, std::string> ParseEventProperties(const std::string& json);
 
 // A JSON array of strings ("[\"a\",\"b\"]"), for SQLite's json_each.
-std::string JsonStringArray(const std::vector<std::string>& values);
+std::string JsonStringArray(std::span<const std::string> values);
 
 // The properties of a 4-655002 event.
 std::map<std::string, std::string> ChangeEventProperties(const std::string& name,

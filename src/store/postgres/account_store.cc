@@ -5,6 +5,13 @@
 
 namespace flowd::store::postgres {
 
+Status RequireAccount(Connection& conn, int64_t account_id) {
+  FLOWD_ASSIGN_OR_RETURN(
+      Rows account, conn.Query("SELECT 1 FROM accounts WHERE id = $1", Params().Add(account_id)));
+  if (account.empty()) return internal::AccountNotFound(account_id);
+  return Status::Ok();
+}
+
 Result<Account> PgAccountStore::CreateAccount(std::string_view name, int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<Account> {
     FLOWD_ASSIGN_OR_RETURN(

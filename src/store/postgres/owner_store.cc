@@ -36,9 +36,7 @@ OwnerRecord ReadOwner(const Rows& rows, int i) {
 Result<OwnerRecord> PgOwnerStore::CreateOwner(int64_t account_id, const OwnerWrite& owner,
                                               int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<OwnerRecord> {
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows account, conn.Query("SELECT 1 FROM accounts WHERE id = $1", Params().Add(account_id)));
-    if (account.empty()) return AccountNotFound(account_id);
+    FLOWD_TRY(RequireAccount(conn, account_id));
     auto inserted = conn.Query(
         "INSERT INTO owners (account_id, email, first_name, last_name, type, teams_json, "
         "created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",

@@ -28,9 +28,7 @@ Result<SecretInfo> PgSecretStore::SetSecret(int64_t account_id, std::string_view
   FLOWD_TRY(ValidateSecretName(name));
   FLOWD_TRY(ValidateSecretValue(value));
   return db_.Write([&](Connection& conn) -> Result<SecretInfo> {
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows account, conn.Query("SELECT 1 FROM accounts WHERE id = $1", Params().Add(account_id)));
-    if (account.empty()) return AccountNotFound(account_id);
+    FLOWD_TRY(RequireAccount(conn, account_id));
     FLOWD_ASSIGN_OR_RETURN(
         Rows rows,
         conn.Query("INSERT INTO secrets (account_id, name, value, created_at_ms, updated_at_ms) "

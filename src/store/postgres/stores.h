@@ -8,6 +8,9 @@
 
 namespace flowd::store::postgres {
 
+// kNotFound (AccountNotFound) unless the account exists; for writes of rows that belong to one.
+Status RequireAccount(Connection& conn, int64_t account_id);
+
 class PgAccountStore final : public AccountStore {
  public:
   explicit PgAccountStore(Database& db) : db_(db) {}

@@ -31,11 +31,7 @@ TokenRecord ReadToken(const Rows& rows, int i) {
 
 Result<TokenRecord> PgTokenStore::CreateToken(const TokenRecord& token) {
   return db_.Write([&](Connection& conn) -> Result<TokenRecord> {
-    FLOWD_ASSIGN_OR_RETURN(Rows account, conn.Query("SELECT 1 FROM accounts WHERE id = $1",
-                                                    Params().Add(token.account_id)));
-    if (account.empty()) {
-      return AccountNotFound(token.account_id);
-    }
+    FLOWD_TRY(RequireAccount(conn, token.account_id));
     auto inserted = conn.Query(
         "INSERT INTO tokens (account_id, name, token_hash, scopes, rate_limit_ten_secondly, "
         "rate_limit_daily, created_at_ms, revoked_at_ms) "

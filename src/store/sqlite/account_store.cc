@@ -5,6 +5,14 @@
 
 namespace flowd::store::sqlite {
 
+Status RequireAccount(Connection& conn, int64_t account_id) {
+  FLOWD_ASSIGN_OR_RETURN(Stmt account, conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
+  account.Bind(1, account_id);
+  FLOWD_ASSIGN_OR_RETURN(bool exists, account.Step());
+  if (!exists) return internal::AccountNotFound(account_id);
+  return Status::Ok();
+}
+
 Result<Account> SqliteAccountStore::CreateAccount(std::string_view name, int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<Account> {
     FLOWD_ASSIGN_OR_RETURN(

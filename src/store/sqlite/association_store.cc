@@ -80,13 +80,7 @@ Result<std::vector<int64_t>> SingleHolders(Connection& conn, int64_t account_id,
   select.Bind(1, account_id).Bind(2, owner.from_type).Bind(3, owner.from_id);
   select.Bind(4, owner.to_type).Bind(5, owner.category).Bind(6, owner.type_id);
   select.Bind(7, owner.keep_to_id);
-  std::vector<int64_t> ids;
-  while (true) {
-    FLOWD_ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) break;
-    ids.push_back(select.Int(0));
-  }
-  return ids;
+  return select.Ids();
 }
 
 Result<AssociateOutcome> WriteOne(Connection& conn, int64_t account_id, const AssociationWrite& w,

@@ -79,6 +79,15 @@ Status Stmt::Run() {
   return Status::Ok();
 }
 
+Result<std::vector<int64_t>> Stmt::Ids() {
+  std::vector<int64_t> out;
+  while (true) {
+    FLOWD_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return out;
+    out.push_back(Int(0));
+  }
+}
+
 std::string Stmt::Text(int col) const {
   const unsigned char* p = sqlite3_column_text(stmt_, col);
   if (p == nullptr) return {};

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/status.h"
 
@@ -46,6 +47,8 @@ class Stmt {
   Result<bool> Step();
   // Steps once, expecting no row (INSERT/UPDATE/DELETE).
   Status Run();
+  // Steps to the end, collecting column 0 of every row as an integer (a query of ids).
+  Result<std::vector<int64_t>> Ids();
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string Text(int col) const;

@@ -93,15 +93,6 @@ Status CheckName(Connection& conn, int64_t account_id, const std::string& name, 
   return Status::Ok();
 }
 
-Result<std::vector<int64_t>> Ids(Stmt& s) {
-  std::vector<int64_t> out;
-  while (true) {
-    FLOWD_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) return out;
-    out.push_back(s.Int(0));
-  }
-}
-
 // Adds and removes members of a live list and keeps its counters.
 Result<MembershipResult> Change(Connection& conn, int64_t account_id, int64_t list_id,
                                 const std::vector<int64_t>& add, const std::vector<int64_t>& remove,
@@ -113,7 +104,7 @@ Result<MembershipResult> Change(Connection& conn, int64_t account_id, int64_t li
         Stmt del, conn.Prepare("DELETE FROM crm_list_members WHERE list_id = ?1 AND object_id IN "
                                "(SELECT value FROM json_each(?2)) RETURNING object_id"));
     del.Bind(1, list_id).Bind(2, JsonIds(removals));
-    FLOWD_ASSIGN_OR_RETURN(r.removed, Ids(del));
+    FLOWD_ASSIGN_OR_RETURN(r.removed, del.Ids());
   }
   const std::vector<int64_t> adds = internal::Unique(add);
   if (!adds.empty()) {
@@ -122,7 +113,7 @@ Result<MembershipResult> Change(Connection& conn, int64_t account_id, int64_t li
                                "account_id, added_at_ms) SELECT ?1, value, ?2, ?3 FROM "
                                "json_each(?4) RETURNING object_id"));
     ins.Bind(1, list_id).Bind(2, account_id).Bind(3, now_ms).Bind(4, JsonIds(adds));
-    FLOWD_ASSIGN_OR_RETURN(r.added, Ids(ins));
+    FLOWD_ASSIGN_OR_RETURN(r.added, ins.Ids());
   }
   std::sort(r.added.begin(), r.added.end());
   std::sort(r.removed.begin(), r.removed.end());
@@ -406,7 +397,7 @@ Result<std::vector<int64_t>> SqliteListStore::FilterMembers(int64_t account_id, 
                              "account_id = ?2 AND object_id IN (SELECT value FROM json_each(?3)) "
                              "ORDER BY object_id"));
     s.Bind(1, list_id).Bind(2, account_id).Bind(3, JsonIds(ids));
-    return Ids(s);
+    return s.Ids();
   });
 }
 
@@ -436,7 +427,7 @@ Result<std::vector<int64_t>> SqliteListStore::RemoveFromAllLists(int64_t account
                            conn.Prepare("DELETE FROM crm_list_members WHERE account_id = ?1 AND "
                                         "object_id = ?2 RETURNING list_id"));
     del.Bind(1, account_id).Bind(2, object_id);
-    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> lists, Ids(del));
+    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> lists, del.Ids());
     std::sort(lists.begin(), lists.end());
     for (int64_t list_id : lists) {
       FLOWD_ASSIGN_OR_RETURN(Stmt up, conn.Prepare("UPDATE crm_lists SET size = size - 1, "

@@ -3,6 +3,7 @@
 // (group-committed) transaction, so read-then-write sequences cannot race with another write.
 #include <algorithm>
 #include <iterator>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -18,10 +19,6 @@ using internal::IdList;
 namespace {
 
 std::string JsonIds(const std::vector<int64_t>& ids) { return IdList(ids, '[', ']'); }
-
-std::string JsonStrings(const std::vector<std::string>& values) {
-  return internal::JsonStringArray(values);
-}
 
 Status InsertHistory(Connection& conn, int64_t object_id, const std::string& name, int64_t version,
                      const std::string& value, int64_t now_ms, const ChangeSource& source,
@@ -60,20 +57,69 @@ Status InsertEvent(Connection& conn, CrmEvent& e) {
   return Status::Ok();
 }
 
+// Ids of the live records of the type whose `property` has one of `values`, ascending, at most
+// `limit`, from one of the two places values are found (migration 7): the value index for rows
+// written with lookup = 1, a scan of the property's run of crm_values_by_name (covering: no table
+// reads) for the others. For a given property one of the two is empty, unless its lookup setting
+// changed while it had values.
+Result<std::vector<int64_t>> ValueIds(Connection& conn, int64_t account_id, const std::string& type,
+                                      const std::string& property,
+                                      std::span<const std::string> values, bool lookup,
+                                      size_t limit) {
+  // [lookup][one value]. One value (idProperty lookups, a search's EQ, a uniqueness check) by
+  // equality: the index then yields the rows in object_id order, so SQLite needs neither a
+  // json_each list nor a sort B-tree (each an ephemeral B-tree with its own pager, opened per
+  // execution). INDEXED BY crm_values_lookup: crm_values_by_name matches as many equality
+  // columns (account, type, name, lookup) and covers the query, and the planner would take it
+  // and scan every value of the property.
+  static constexpr const char* kSql[2][2] = {
+      {"SELECT v.object_id FROM crm_values v INDEXED BY crm_values_by_name JOIN crm_objects o ON "
+       "o.id = v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND v.name = ?3 AND "
+       "v.lookup = 0 AND v.value IN (SELECT value FROM json_each(?4)) AND o.archived_at_ms IS "
+       "NULL ORDER BY v.object_id LIMIT ?5",
+       "SELECT v.object_id FROM crm_values v INDEXED BY crm_values_by_name JOIN crm_objects o ON "
+       "o.id = v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND v.name = ?3 AND "
+       "v.lookup = 0 AND v.value = ?4 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT ?5"},
+      {"SELECT v.object_id FROM crm_values v INDEXED BY crm_values_lookup JOIN crm_objects o ON "
+       "o.id = v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND v.name = ?3 AND "
+       "v.value IN (SELECT value FROM json_each(?4)) AND v.lookup = 1 AND o.archived_at_ms IS "
+       "NULL ORDER BY v.object_id LIMIT ?5",
+       "SELECT v.object_id FROM crm_values v INDEXED BY crm_values_lookup JOIN crm_objects o ON "
+       "o.id = v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND v.name = ?3 AND "
+       "v.value = ?4 AND v.lookup = 1 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT ?5"}};
+  const bool one = values.size() == 1;
+  FLOWD_ASSIGN_OR_RETURN(Stmt sel, conn.Prepare(kSql[lookup ? 1 : 0][one ? 1 : 0]));
+  sel.Bind(1, account_id).Bind(2, type).Bind(3, property).Bind(5, static_cast<int64_t>(limit));
+  if (one) {
+    sel.Bind(4, values.front());
+  } else {
+    sel.Bind(4, internal::JsonStringArray(values));
+  }
+  return sel.Ids();
+}
+
+// Two ascending id lists merged, duplicates once, at most `limit`.
+std::vector<int64_t> MergeIds(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
+                              size_t limit) {
+  std::vector<int64_t> out;
+  out.reserve(std::min(limit, a.size() + b.size()));
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
 // Checks that no other live record holds `value` of a unique property: kConflict naming the one
 // that does. The single writer makes check-then-write safe, and unique values are always written
-// with lookup = 1, so the lookup index finds them; nothing is claimed or released.
+// with lookup = 1, so the value index finds them; nothing is claimed or released.
 Status CheckUnique(Connection& conn, int64_t account_id, const std::string& type,
                    const std::string& name, const std::string& value, int64_t object_id) {
-  FLOWD_ASSIGN_OR_RETURN(
-      Stmt sel, conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_lookup JOIN "
-                             "crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND "
-                             "v.object_type_id = ?2 AND v.name = ?3 AND v.value = ?4 AND v.lookup "
-                             "= 1 AND v.object_id <> ?5 "
-                             "AND o.archived_at_ms IS NULL LIMIT 1"));
-  sel.Bind(1, account_id).Bind(2, type).Bind(3, name).Bind(4, value).Bind(5, object_id);
-  FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
-  if (row) return internal::UniqueValueTaken(name, value, sel.Int(0));
+  // Two ids at most: the record itself and one other holder.
+  FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> holders,
+                         ValueIds(conn, account_id, type, name, std::span(&value, 1),
+                                  /*lookup=*/true, 2));
+  for (int64_t id : holders) {
+    if (id != object_id) return internal::UniqueValueTaken(name, value, id);
+  }
   return Status::Ok();
 }
 
@@ -269,12 +315,7 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
                                "AND object_type_id = ?3 AND archived_at_ms IS NULL AND id IN "
                                "(SELECT value FROM json_each(?4)) RETURNING id"));
     up.Bind(1, now_ms).Bind(2, account_id).Bind(3, type).Bind(4, JsonIds(ids));
-    std::vector<int64_t> archived;
-    while (true) {
-      FLOWD_ASSIGN_OR_RETURN(bool row, up.Step());
-      if (!row) break;
-      archived.push_back(up.Int(0));
-    }
+    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> archived, up.Ids());
     std::sort(archived.begin(), archived.end());
     return archived;
   }
@@ -377,30 +418,6 @@ Result<ObjectPage> SqliteObjectStore::ListObjects(int64_t account_id, const std:
   });
 }
 
-namespace {
-
-Result<std::vector<int64_t>> StepIds(Stmt& sel) {
-  std::vector<int64_t> out;
-  while (true) {
-    FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
-    if (!row) break;
-    out.push_back(sel.Int(0));
-  }
-  return out;
-}
-
-// Two ascending id lists merged, duplicates once, at most `limit`.
-std::vector<int64_t> MergeIds(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
-                              size_t limit) {
-  std::vector<int64_t> out;
-  out.reserve(std::min(limit, a.size() + b.size()));
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  if (out.size() > limit) out.resize(limit);
-  return out;
-}
-
-}  // namespace
-
 Result<std::vector<int64_t>> SqliteObjectStore::FindByValues(int64_t account_id,
                                                              const std::string& type,
                                                              const std::string& property,
@@ -408,52 +425,11 @@ Result<std::vector<int64_t>> SqliteObjectStore::FindByValues(int64_t account_id,
                                                              size_t limit) {
   limit = std::min(limit, internal::kMaxPage);
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<int64_t>> {
-    // Rows of a lookup property through the value index; the others by a scan of the property's
-    // run of crm_values_by_name (covering: no table lookups). For a given property one of the
-    // two is empty, unless its lookup setting changed while it had values.
-    // One value (idProperty lookups, a search's EQ) by equality: the index then yields the rows
-    // in object_id order, so SQLite needs neither a json_each list nor a sort B-tree (each an
-    // ephemeral B-tree with its own pager, opened per execution).
-    const bool one = values.size() == 1;
-    FLOWD_ASSIGN_OR_RETURN(
-        Stmt indexed,
-        // INDEXED BY: crm_values_by_name matches as many equality columns (account, type, name,
-        // lookup) and covers the query, and the planner would take it and scan every value.
-        one ? conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_lookup "
-                           "JOIN crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND "
-                           "v.object_type_id = ?2 AND v.name = ?3 AND v.value = ?4 AND v.lookup = "
-                           "1 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT ?5")
-            : conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_lookup "
-                           "JOIN crm_objects o ON o.id = "
-                           "v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 AND "
-                           "v.name = ?3 AND v.value IN (SELECT value FROM json_each(?4)) AND "
-                           "v.lookup = 1 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT "
-                           "?5"));
-    const std::string value_arg = one ? values.front() : JsonStrings(values);
-    indexed.Bind(1, account_id)
-        .Bind(2, type)
-        .Bind(3, property)
-        .Bind(4, value_arg)
-        .Bind(5, static_cast<int64_t>(limit));
-    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> a, StepIds(indexed));
-    FLOWD_ASSIGN_OR_RETURN(
-        Stmt scanned,
-        one ? conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_by_name "
-                           "JOIN crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND "
-                           "v.object_type_id = ?2 AND v.name = ?3 AND v.lookup = 0 AND v.value = "
-                           "?4 AND o.archived_at_ms IS NULL ORDER BY v.object_id LIMIT ?5")
-            : conn.Prepare("SELECT v.object_id FROM crm_values v INDEXED BY crm_values_by_name "
-                           "JOIN crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND "
-                           "v.object_type_id = ?2 AND v.name = ?3 AND v.lookup = 0 AND v.value IN "
-                           "(SELECT value FROM json_each(?4)) AND o.archived_at_ms IS NULL ORDER "
-                           "BY v.object_id LIMIT ?5"));
-    scanned.Bind(1, account_id)
-        .Bind(2, type)
-        .Bind(3, property)
-        .Bind(4, value_arg)
-        .Bind(5, static_cast<int64_t>(limit));
-    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> b, StepIds(scanned));
-    return MergeIds(a, b, limit);
+    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> indexed,
+                           ValueIds(conn, account_id, type, property, values, true, limit));
+    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> scanned,
+                           ValueIds(conn, account_id, type, property, values, false, limit));
+    return MergeIds(indexed, scanned, limit);
   });
 }
 
@@ -480,7 +456,7 @@ Result<std::vector<int64_t>> SqliteObjectStore::FindWithProperty(int64_t account
           .Bind(4, lookup)
           .Bind(5, after_id.value_or(internal::kMinId))
           .Bind(6, static_cast<int64_t>(limit));
-      FLOWD_ASSIGN_OR_RETURN(runs[lookup], StepIds(sel));
+      FLOWD_ASSIGN_OR_RETURN(runs[lookup], sel.Ids());
     }
     return MergeIds(runs[0], runs[1], limit);
   });
@@ -519,7 +495,10 @@ Result<ValueHistory> SqliteObjectStore::GetHistory(int64_t account_id, const std
                      "(SELECT 1 FROM crm_value_history h WHERE h.object_id = v.object_id AND "
                      "h.name = v.name AND h.version = 1) "
                      "ORDER BY 1, 2, 7 DESC"));
-    sel.Bind(1, account_id).Bind(2, type).Bind(3, JsonIds(ids)).Bind(4, JsonStrings(properties));
+    sel.Bind(1, account_id)
+        .Bind(2, type)
+        .Bind(3, JsonIds(ids))
+        .Bind(4, internal::JsonStringArray(properties));
     ValueHistory out;
     while (true) {
       FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());

@@ -36,12 +36,7 @@ OwnerRecord ReadOwner(const Stmt& row) {
 Result<OwnerRecord> SqliteOwnerStore::CreateOwner(int64_t account_id, const OwnerWrite& owner,
                                                   int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<OwnerRecord> {
-    {
-      FLOWD_ASSIGN_OR_RETURN(Stmt account, conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-      account.Bind(1, account_id);
-      FLOWD_ASSIGN_OR_RETURN(bool exists, account.Step());
-      if (!exists) return AccountNotFound(account_id);
-    }
+    FLOWD_TRY(RequireAccount(conn, account_id));
     FLOWD_ASSIGN_OR_RETURN(
         Stmt insert,
         conn.Prepare("INSERT INTO owners (account_id, email, first_name, last_name, type, "

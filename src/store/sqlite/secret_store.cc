@@ -1,7 +1,6 @@
-#include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 #include <string>
 
+#include "store/common/object_util.h"
 #include "store/common/record_util.h"
 #include "store/common/secret_util.h"
 #include "store/sqlite/stores.h"
@@ -15,12 +14,7 @@ Result<SecretInfo> SqliteSecretStore::SetSecret(int64_t account_id, std::string_
   FLOWD_TRY(ValidateSecretName(name));
   FLOWD_TRY(ValidateSecretValue(value));
   return db_.Write([&](Connection& conn) -> Result<SecretInfo> {
-    {
-      FLOWD_ASSIGN_OR_RETURN(Stmt account, conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-      account.Bind(1, account_id);
-      FLOWD_ASSIGN_OR_RETURN(bool exists, account.Step());
-      if (!exists) return AccountNotFound(account_id);
-    }
+    FLOWD_TRY(RequireAccount(conn, account_id));
     FLOWD_ASSIGN_OR_RETURN(
         Stmt upsert,
         conn.Prepare("INSERT INTO secrets (account_id, name, value, created_at_ms, updated_at_ms) "
@@ -40,9 +34,7 @@ Result<std::map<std::string, std::string>> SqliteSecretStore::GetSecrets(
   std::vector<std::string> valid = ValidSecretNames(names);
   std::map<std::string, std::string> out;
   if (valid.empty()) return out;
-  boost::json::array list;
-  for (const std::string& n : valid) list.emplace_back(n);
-  const std::string json = boost::json::serialize(list);
+  const std::string json = JsonStringArray(valid);
   return db_.Read(false, [&](Connection& conn) -> Result<std::map<std::string, std::string>> {
     FLOWD_ASSIGN_OR_RETURN(Stmt select,
                            conn.Prepare("SELECT name, value FROM secrets WHERE account_id = ?1 "

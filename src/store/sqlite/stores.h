@@ -8,6 +8,9 @@
 
 namespace flowd::store::sqlite {
 
+// kNotFound (AccountNotFound) unless the account exists; for writes of rows that belong to one.
+Status RequireAccount(Connection& conn, int64_t account_id);
+
 class SqliteAccountStore final : public AccountStore {
  public:
   explicit SqliteAccountStore(Database& db) : db_(db) {}

@@ -37,10 +37,7 @@ const std::string kListAccount =
 
 Result<TokenRecord> SqliteTokenStore::CreateToken(const TokenRecord& token) {
   return db_.Write([&](Connection& conn) -> Result<TokenRecord> {
-    FLOWD_ASSIGN_OR_RETURN(Stmt account, conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-    account.Bind(1, token.account_id);
-    FLOWD_ASSIGN_OR_RETURN(bool exists, account.Step());
-    if (!exists) return AccountNotFound(token.account_id);
+    FLOWD_TRY(RequireAccount(conn, token.account_id));
 
     FLOWD_ASSIGN_OR_RETURN(Stmt insert,
                            conn.Prepare("INSERT INTO tokens (account_id, name, token_hash, scopes, "
