@@ -77,6 +77,11 @@ struct ObjectUpdateInput {
   std::map<std::string, std::string> properties;
 };
 
+// The store options of writes to records with these properties: unique properties, indexed
+// lookup properties (enumerations, booleans, owner references, identifiers), and the source.
+// Used by every writer of records (the API and the engine's actions).
+store::ObjectWriteOptions WriteOptionsFor(const PropertySet& props, store::ChangeSource source);
+
 class ObjectService {
  public:
   ObjectService(store::Store& store, ObjectTypeResolver& types, PropertyCatalog& properties,

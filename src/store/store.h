@@ -140,6 +140,8 @@ class FlowStore {
   // twice is returned once, at its first position.
   virtual Result<std::vector<FlowRecord>> GetFlows(int64_t account_id,
                                                    const std::vector<int64_t>& flow_ids) = 0;
+  // Every enabled flow of every account, in (account, id) order: the engine's trigger index.
+  virtual Result<std::vector<FlowRecord>> EnabledFlows() = 0;
   // Compare-and-swap on the revision: kConflict (message names the current revision) when
   // `expected_revision` is not the current one; exactly one of concurrent updates with the same
   // expected revision succeeds. Stores the new revision immutably.

@@ -411,6 +411,27 @@ TEST_P(StoreConformanceTest, GetFlowsKeepsOrderAndSkipsMissing) {
   EXPECT_EQ(dup[1].id, f1.id);
 }
 
+TEST_P(StoreConformanceTest, EnabledFlowsOfEveryAccountInOrder) {
+  FlowWrite on = Write("on");
+  on.is_enabled = true;
+  ASSERT_OK_AND_ASSIGN(FlowRecord fb, flows().CreateFlow(b_.id, on, kT0));
+  ASSERT_OK_AND_ASSIGN(FlowRecord f1, flows().CreateFlow(a_.id, on, kT0));
+  ASSERT_OK(flows().CreateFlow(a_.id, Write("off"), kT0).status());
+  ASSERT_OK_AND_ASSIGN(FlowRecord f3, flows().CreateFlow(a_.id, Write("later"), kT0));
+  ASSERT_OK(flows().UpdateFlow(a_.id, f3.id, f3.revision_id, on, kT0 + 1).status());
+  ASSERT_OK_AND_ASSIGN(auto got, flows().EnabledFlows());
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].account_id, std::min(a_.id, b_.id));
+  std::vector<int64_t> a_ids;
+  for (const auto& f : got) {
+    EXPECT_TRUE(f.is_enabled);
+    if (f.account_id == a_.id) a_ids.push_back(f.id);
+  }
+  EXPECT_EQ(a_ids, (std::vector<int64_t>{f1.id, f3.id}));
+  EXPECT_NE(std::find_if(got.begin(), got.end(), [&](const auto& f) { return f.id == fb.id; }),
+            got.end());
+}
+
 TEST_P(StoreConformanceTest, WorkflowIdMapping) {
   ASSERT_OK_AND_ASSIGN(FlowRecord f1, flows().CreateFlow(a_.id, Write("1"), kT0));
   ASSERT_OK_AND_ASSIGN(FlowRecord f2, flows().CreateFlow(a_.id, Write("2"), kT0));

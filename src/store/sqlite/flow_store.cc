@@ -191,6 +191,21 @@ Result<FlowPage> SqliteFlowStore::ListFlows(int64_t account_id, std::optional<in
   });
 }
 
+Result<std::vector<FlowRecord>> SqliteFlowStore::EnabledFlows() {
+  return db_.Read(false, [&](Connection& conn) -> Result<std::vector<FlowRecord>> {
+    FLOWD_ASSIGN_OR_RETURN(Stmt select,
+                           conn.Prepare("SELECT " FLOW_COLUMNS
+                                        " FROM flows WHERE is_enabled = 1 ORDER BY account_id, id"));
+    std::vector<FlowRecord> rows;
+    while (true) {
+      FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
+      if (!found) break;
+      rows.push_back(ReadFlow(select));
+    }
+    return rows;
+  });
+}
+
 Result<std::vector<FlowRecord>> SqliteFlowStore::GetFlows(int64_t account_id,
                                                           const std::vector<int64_t>& flow_ids) {
   if (flow_ids.empty()) return std::vector<FlowRecord>{};

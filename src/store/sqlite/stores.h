@@ -43,6 +43,7 @@ class SqliteFlowStore final : public FlowStore {
                              size_t limit) override;
   Result<std::vector<FlowRecord>> GetFlows(int64_t account_id,
                                            const std::vector<int64_t>& flow_ids) override;
+  Result<std::vector<FlowRecord>> EnabledFlows() override;
   Result<FlowRecord> UpdateFlow(int64_t account_id, int64_t flow_id, int64_t expected_revision,
                                 const FlowWrite& flow, int64_t now_ms) override;
   Status DeleteFlow(int64_t account_id, int64_t flow_id) override;
