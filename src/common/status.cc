@@ -23,6 +23,13 @@ Error Error::NotFound(std::string msg) {
 Error Error::Conflict(std::string msg) {
   return Error{ErrorCode::kConflict, std::move(msg), {}, {}, std::nullopt};
 }
+Error Error::Unavailable(std::string msg) {
+  Error e;
+  e.code = ErrorCode::kUnavailable;
+  e.message = std::move(msg);
+  return e;
+}
+
 Error Error::Internal(std::string msg) {
   return Error{ErrorCode::kInternal, std::move(msg), {}, {}, std::nullopt};
 }

@@ -53,9 +53,13 @@ struct Error {
   static Error NotFound(std::string msg);
   static Error Conflict(std::string msg);
   static Error Internal(std::string msg);
+  // 503: a dependency (the database, a worker) is not available now; trying later may work.
+  static Error Unavailable(std::string msg);
   // 403 MISSING_SCOPES: the caller needs one of `scopes` (HubSpot's requiredGranularScopes).
   static Error MissingScopes(std::vector<std::string> scopes);
 };
+
+class Status;
 
 // A value or an Error. g++ 12 has no std::expected under C++20.
 template <typename T>
@@ -74,6 +78,8 @@ class [[nodiscard]] Result {
   const T& operator*() const& { return value(); }
   const Error& error() const& { return std::get<1>(v_); }
   Error&& error() && { return std::get<1>(std::move(v_)); }
+  // The outcome without the value.
+  Status status() const&;
 
  private:
   std::variant<T, Error> v_;
@@ -93,6 +99,11 @@ class [[nodiscard]] Status {
  private:
   std::optional<Error> error_;
 };
+
+template <typename T>
+Status Result<T>::status() const& {
+  return ok() ? Status::Ok() : Status(error());
+}
 
 }  // namespace flowd
 

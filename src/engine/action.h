@@ -40,7 +40,7 @@ struct ActionInput {
   // {"eventProperties": {…}} with the properties of the event that enrolled it, when any.
   const boost::json::object* data = nullptr;
   int64_t now_ms = 0;
-  int64_t attempt = 0;  // 0 on the first try of this execution
+  int64_t attempt = 0;          // 0 on the first try of this execution
   std::string idempotency_key;  // enrollmentId:actionId:executionIndex
   std::string portal_id;        // the account id as text (webhook signatures, custom code)
 };
@@ -59,8 +59,7 @@ class ActionEnv {
   // Ids of live records of `to_type` associated with the record (category "" / type_id <= 0: any).
   virtual Result<std::vector<int64_t>> Associated(const std::string& from_type, int64_t from_id,
                                                   const std::string& to_type,
-                                                  const std::string& category,
-                                                  int64_t type_id) = 0;
+                                                  const std::string& category, int64_t type_id) = 0;
   // The filter evaluator's view of the account (LIST_BRANCH), bound to the execution's time.
   virtual crm::filter::FilterContext& Filters() = 0;
   // The account's time zone id (time windows, time-of-day delays).

@@ -37,6 +37,26 @@ store::FlowWrite ToWrite(const model::DecodedFlow& decoded, const boost::json::o
   return w;
 }
 
+// flowd holds no datasets, so a DATASET-enrolled flow could never enroll anything: saving one as
+// a draft is allowed (a GET body round-trips), enabling it is refused.
+Status CheckRunnable(const model::DecodedFlow& decoded) {
+  if (!decoded.is_enabled) return Status::Ok();
+  auto criteria = decoded.content.find("enrollmentCriteria");
+  if (criteria == decoded.content.end() || !criteria->value().is_object()) return Status::Ok();
+  const auto& c = criteria->value().as_object();
+  auto type = c.find("type");
+  if (type == c.end() || !type->value().is_string() || type->value().as_string() != "DATASET") {
+    return Status::Ok();
+  }
+  ErrorDetail d;
+  d.message =
+      "DATASET enrollment criteria are not supported: flowd holds no datasets, so the flow can be "
+      "saved disabled but not enabled";
+  d.in = "enrollmentCriteria.type";
+  d.code = "UNSUPPORTED_ENROLLMENT_CRITERIA";
+  return Error::InvalidList({d});
+}
+
 }  // namespace
 
 Result<store::FlowRecord> FlowService::Create(int64_t account_id, const boost::json::value& body,
@@ -44,6 +64,7 @@ Result<store::FlowRecord> FlowService::Create(int64_t account_id, const boost::j
   FLOWD_ASSIGN_OR_RETURN(
       model::DecodedFlow decoded,
       model::DecodeFlowRequest(body, model::FlowRequestKind::kCreate, std::nullopt, limits_));
+  FLOWD_TRY(CheckRunnable(decoded));
   if (sensitivity_) {
     FLOWD_TRY(sensitivity_->CheckFlowWrite(account_id, decoded.object_type_id,
                                            decoded.referenced_properties, scopes));
@@ -55,7 +76,10 @@ Result<store::FlowRecord> FlowService::Create(int64_t account_id, const boost::j
     std::string stamp = FormatIso8601Ms(now);
     content["name"] = "Unnamed workflow - " + stamp.substr(0, 10) + " " + stamp.substr(11, 8);
   }
-  return flows_.CreateFlow(account_id, ToWrite(decoded, content), now);
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord created,
+                         flows_.CreateFlow(account_id, ToWrite(decoded, content), now));
+  if (sink_) sink_->FlowSaved(created, /*was_enabled=*/false);
+  return created;
 }
 
 Result<store::FlowRecord> FlowService::Get(int64_t account_id, int64_t flow_id) {
@@ -74,6 +98,7 @@ Result<store::FlowRecord> FlowService::Replace(int64_t account_id, int64_t flow_
   FLOWD_ASSIGN_OR_RETURN(model::DecodedFlow decoded,
                          model::DecodeFlowRequest(body, model::FlowRequestKind::kPut,
                                                   current.object_type_id, limits_));
+  FLOWD_TRY(CheckRunnable(decoded));
   if (sensitivity_) {
     // Both what the flow references now and what it referenced before: replacing a flow that
     // uses sensitive data with one that does not still changes a sensitive flow.
@@ -111,8 +136,11 @@ Result<store::FlowRecord> FlowService::Replace(int64_t account_id, int64_t flow_
     content["name"] = current.name;
   }
   decoded.object_type_id = current.object_type_id;
-  return flows_.UpdateFlow(account_id, flow_id, *expected, ToWrite(decoded, content),
-                           clock_.NowMs());
+  FLOWD_ASSIGN_OR_RETURN(
+      store::FlowRecord updated,
+      flows_.UpdateFlow(account_id, flow_id, *expected, ToWrite(decoded, content), clock_.NowMs()));
+  if (sink_) sink_->FlowSaved(updated, current.is_enabled);
+  return updated;
 }
 
 Status FlowService::Delete(int64_t account_id, int64_t flow_id,
@@ -121,7 +149,9 @@ Status FlowService::Delete(int64_t account_id, int64_t flow_id,
     FLOWD_ASSIGN_OR_RETURN(store::FlowRecord current, flows_.GetFlow(account_id, flow_id));
     FLOWD_TRY(CheckDataWritable(current, scopes));
   }
-  return flows_.DeleteFlow(account_id, flow_id);
+  FLOWD_TRY(flows_.DeleteFlow(account_id, flow_id));
+  if (sink_) sink_->FlowDeleted(account_id, flow_id);
+  return Status::Ok();
 }
 
 Result<std::set<std::string>> FlowService::StoredReferences(const store::FlowRecord& flow) {

@@ -44,6 +44,16 @@ struct MappingResult {
   std::vector<std::string> missing;
 };
 
+// Told of every committed flow change (the engine's trigger index, pausing and resuming).
+// Called on the request's thread after the store committed; must not block for long.
+class FlowChangeSink {
+ public:
+  virtual ~FlowChangeSink() = default;
+  // Created (was_enabled = false) or replaced; `flow` is the stored new revision.
+  virtual void FlowSaved(const store::FlowRecord& flow, bool was_enabled) = 0;
+  virtual void FlowDeleted(int64_t account_id, int64_t flow_id) = 0;
+};
+
 class FlowService {
  public:
   FlowService(store::FlowStore& flows, const Clock& clock, model::FlowLimits limits = {})
@@ -52,6 +62,7 @@ class FlowService {
   // Enforces the data-sensitivity rules (crm/data_sensitivity.h) on create, replace, delete and
   // ReferencesSensitiveData when set; `scopes` are the caller's.
   void set_sensitivity(crm::DataSensitivity* sensitivity) { sensitivity_ = sensitivity; }
+  void set_change_sink(FlowChangeSink* sink) { sink_ = sink; }
 
   Result<store::FlowRecord> Create(int64_t account_id, const boost::json::value& body,
                                    const std::vector<std::string>& scopes = {});
@@ -83,6 +94,7 @@ class FlowService {
   const Clock& clock_;
   model::FlowLimits limits_;
   crm::DataSensitivity* sensitivity_ = nullptr;
+  FlowChangeSink* sink_ = nullptr;
 };
 
 }  // namespace flowd::flows

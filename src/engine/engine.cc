@@ -1,0 +1,265 @@
+#include "engine/engine.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+
+#include "common/log.h"
+
+namespace flowd::engine {
+namespace {
+
+std::string DefaultWorkerId() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return std::string(host[0] ? host : "flowd") + ":" + std::to_string(getpid());
+}
+
+void LogFailure(std::string_view what, const Status& st) {
+  if (!st.ok()) {
+    log::Write(log::Level::kError, what, {{"error", st.error().message}});
+  }
+}
+
+}  // namespace
+
+Engine::Engine(store::Store& store, crm::PropertyCatalog& properties, const Clock& clock,
+               EngineClients clients, EngineOptions options)
+    : store_(store),
+      properties_(properties),
+      clock_(clock),
+      clients_(clients),
+      options_(std::move(options)) {
+  if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();
+}
+
+Engine::~Engine() { Stop(); }
+
+Status Engine::Load() {
+  FLOWD_ASSIGN_OR_RETURN(std::vector<store::FlowRecord> flows, store_.flows().EnabledFlows());
+  index_.Reset(flows);
+  return Status::Ok();
+}
+
+void Engine::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!threads_.empty()) return;
+  stopping_ = false;
+  threads_.emplace_back([this] { TriggerLoop(); });
+  threads_.emplace_back([this] { ExecutorLoop(); });
+  for (size_t i = 0; i < std::max<size_t>(options_.external_threads, 1); ++i) {
+    threads_.emplace_back([this] { ExternalLoop(); });
+  }
+}
+
+void Engine::Stop() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    threads.swap(threads_);
+  }
+  wake_cv_.notify_all();
+  external_cv_.notify_all();
+  for (auto& t : threads) t.join();
+  // Jobs still queued for the pool keep their leases; another pass claims them when they expire.
+  std::lock_guard<std::mutex> lock(mu_);
+  external_running_ -= static_cast<int64_t>(external_queue_.size());
+  external_queue_.clear();
+}
+
+void Engine::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++wake_seq_;
+  }
+  wake_cv_.notify_all();
+}
+
+bool Engine::Sleep(int64_t ms, uint64_t seen) {
+  std::unique_lock<std::mutex> lock(mu_);
+  wake_cv_.wait_for(lock, std::chrono::milliseconds(ms),
+                    [&] { return stopping_ || wake_seq_ != seen; });
+  return !stopping_;
+}
+
+void Engine::TriggerLoop() {
+  while (true) {
+    uint64_t seen;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      seen = wake_seq_;
+    }
+    auto more = ConsumeEvents();
+    LogFailure("trigger pass failed", more.status());
+    if (more.ok() && *more) continue;
+    if (!Sleep(more.ok() ? options_.poll_ms : 1000, seen)) return;
+  }
+}
+
+void Engine::ExecutorLoop() {
+  while (true) {
+    uint64_t seen;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      seen = wake_seq_;
+    }
+    auto more = ExecuteDue();
+    LogFailure("executor pass failed", more.status());
+    if (more.ok() && *more) continue;
+    if (!Sleep(more.ok() ? options_.poll_ms : 1000, seen)) return;
+  }
+}
+
+void Engine::ExternalLoop() {
+  while (true) {
+    store::JobRecord job;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      external_cv_.wait(lock, [&] { return stopping_ || !external_queue_.empty(); });
+      if (stopping_) return;
+      job = external_queue_.front();
+      external_queue_.pop_front();
+    }
+    RunExternal(job);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --external_running_;
+    }
+    external_cv_.notify_all();
+  }
+}
+
+Status Engine::RunUntilIdle(int64_t timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    FLOWD_ASSIGN_OR_RETURN(bool more_events, ConsumeEvents());
+    FLOWD_ASSIGN_OR_RETURN(bool more_jobs, ExecuteDue());
+    FLOWD_ASSIGN_OR_RETURN(int64_t seq, store_.engine().EventSeq());
+    FLOWD_ASSIGN_OR_RETURN(auto unread, store_.objects().ReadEvents(seq, 1));
+    FLOWD_ASSIGN_OR_RETURN(store::EngineStore::QueueDepth depth,
+                           store_.engine().Depth(clock_.NowMs()));
+    bool busy;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      busy = external_running_ > 0 || !backfills_.empty();
+      if (busy) external_cv_.wait_for(lock, std::chrono::milliseconds(5));
+    }
+    if (!more_events && !more_jobs && unread.empty() && depth.due == 0 && !busy) {
+      return Status::Ok();
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Error::Unavailable("the engine did not become idle within " +
+                                std::to_string(timeout_ms) + " ms (" + std::to_string(depth.due) +
+                                " jobs due)");
+    }
+  }
+}
+
+void Engine::FlowSaved(const store::FlowRecord& flow, bool was_enabled) {
+  index_.Put(flow);
+  if (flow.is_enabled == was_enabled) return;
+  LogFailure("pausing or resuming a flow's jobs failed",
+             store_.engine().SetFlowPaused(flow.account_id, flow.id, !flow.is_enabled).status());
+  if (flow.is_enabled) {
+    if (FlowSnapshot f = index_.Find(flow.account_id, flow.id);
+        f && f->criteria_type == "LIST_BASED") {
+      std::lock_guard<std::mutex> lock(mu_);
+      backfills_.push_back({flow.account_id, flow.id, std::nullopt});
+    }
+    Wake();
+  }
+}
+
+void Engine::FlowDeleted(int64_t account_id, int64_t flow_id) {
+  index_.Remove(account_id, flow_id);
+  LogFailure("ending a deleted flow's enrollments failed",
+             store_.engine()
+                 .EndFlowEnrollments(account_id, flow_id, std::string(store::kEnrollmentUnenrolled),
+                                     "FLOW_DELETED", clock_.NowMs())
+                 .status());
+}
+
+Result<std::vector<ManualEnrollResult>> Engine::EnrollObjects(
+    int64_t account_id, int64_t flow_id, const std::vector<int64_t>& object_ids,
+    const std::string& source) {
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord stored, store_.flows().GetFlow(account_id, flow_id));
+  FlowSnapshot flow = index_.Find(account_id, flow_id);
+  if (!stored.is_enabled || !flow) {
+    return Error::Invalid("flow " + std::to_string(flow_id) +
+                          " is disabled: enable it before enrolling records");
+  }
+  FLOWD_ASSIGN_OR_RETURN(
+      auto found, store_.objects().GetObjects(account_id, flow->object_type_id, object_ids, false));
+  std::set<int64_t> live;
+  for (const auto& r : found) live.insert(r.id);
+  std::vector<ManualEnrollResult> out(object_ids.size());
+  std::vector<store::NewEnrollment> items;
+  std::vector<size_t> item_of;
+  for (size_t i = 0; i < object_ids.size(); ++i) {
+    out[i].object_id = object_ids[i];
+    if (!live.count(object_ids[i])) {
+      out[i].error = Error::NotFound("no " + flow->object_type_id + " record with id " +
+                                     std::to_string(object_ids[i]));
+      continue;
+    }
+    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, object_ids[i]));
+    if (suppressed) {
+      out[i].error = Error::Invalid("record " + std::to_string(object_ids[i]) +
+                                    " is suppressed from this flow (suppression list or filter)");
+      continue;
+    }
+    items.push_back(MakeEnrollment(*flow, object_ids[i], source, "enrolled through the API",
+                                   nullptr, !flow->should_re_enroll));
+    item_of.push_back(i);
+  }
+  if (items.empty()) return out;
+  FLOWD_ASSIGN_OR_RETURN(auto results, store_.engine().Enroll(items, std::nullopt, clock_.NowMs()));
+  std::vector<int64_t> enrolled;
+  for (size_t k = 0; k < results.size(); ++k) {
+    ManualEnrollResult& r = out[item_of[k]];
+    switch (results[k].outcome) {
+      case store::EnrollOutcome::kEnrolled:
+        r.enrollment = results[k].enrollment;
+        enrolled.push_back(r.object_id);
+        counters_.enrollments++;
+        break;
+      case store::EnrollOutcome::kAlreadyActive:
+        r.error = Error::Conflict("record " + std::to_string(r.object_id) +
+                                  " is already enrolled (enrollment " +
+                                  std::to_string(results[k].enrollment.id) + " is active)");
+        break;
+      case store::EnrollOutcome::kAlreadyEnrolled:
+        r.error = Error::Conflict("record " + std::to_string(r.object_id) +
+                                  " was enrolled before and the flow does not re-enroll");
+        break;
+    }
+  }
+  if (!enrolled.empty()) {
+    FLOWD_TRY(UnenrollElsewhere(*flow, enrolled));
+    Wake();
+  }
+  return out;
+}
+
+Status Engine::Unenroll(int64_t account_id, int64_t enrollment_id) {
+  FLOWD_ASSIGN_OR_RETURN(store::EnrollmentRecord e,
+                         store_.engine().GetEnrollment(account_id, enrollment_id));
+  if (e.status != store::kEnrollmentActive) {
+    return Error::Conflict("enrollment " + std::to_string(enrollment_id) + " has already ended (" +
+                           e.status + ")");
+  }
+  FLOWD_ASSIGN_OR_RETURN(auto ended,
+                         store_.engine().EndEnrollments(account_id, {enrollment_id},
+                                                        std::string(store::kEnrollmentUnenrolled),
+                                                        "MANUAL", clock_.NowMs()));
+  if (ended.empty()) {
+    return Error::Conflict("enrollment " + std::to_string(enrollment_id) + " has already ended");
+  }
+  return Status::Ok();
+}
+
+}  // namespace flowd::engine

@@ -1,0 +1,183 @@
+// The engine: enrollment (triggers, manual enrollment, flow changes) and durable execution.
+//
+//   CRM event log ──► triggers (Engine::ConsumeEvents) ──► EngineStore::Enroll (+ first job,
+//                     with the event-log position in the same transaction: each change once)
+//   job queue ──► executor (Engine::ExecuteDue): claim due jobs under a lease, run the action,
+//                 commit step + internal effects + next job in one transaction (EngineStore).
+//
+// Two worker threads run them (Start/Stop); tests and the manual clock drive them through
+// RunUntilIdle instead. External actions (webhook, custom code, SMTP email) run on a small pool
+// so that a slow receiver never stalls the internal steps.
+//
+// Enabling a LIST_BASED flow enrolls the records that already match ("enroll existing records",
+// HubSpot's default) in batches on the trigger thread; its progress is kept in memory, so a
+// restart during that enrollment leaves the rest to the records' next changes (documented in
+// docs/engine.md).
+//
+// Thread safety: every public method may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "crm/property_value.h"
+#include "engine/code_runner.h"
+#include "engine/flow_index.h"
+#include "engine/mailer.h"
+#include "engine/webhook.h"
+#include "flows/flow_service.h"
+#include "store/store.h"
+
+namespace flowd::engine {
+
+struct EngineOptions {
+  size_t event_batch = 500;     // CRM events read per trigger pass
+  size_t claim_batch = 256;     // jobs claimed per executor pass
+  size_t backfill_batch = 500;  // records per pass when enrolling existing records
+  int64_t lease_ms = 120'000;   // longer than any external call (webhook 30 s, code 20 s)
+  int64_t poll_ms = 25;         // idle workers look for new events / due jobs this often
+  size_t external_threads = 4;  // concurrent external actions
+  int64_t max_env_retries = 8;  // store/env failures of one step before the enrollment fails
+  std::string worker_id;        // lease owner; "" = host:pid
+};
+
+// External delivery clients; null ones are not available (emails are then kept locally).
+struct EngineClients {
+  WebhookClient* webhooks = nullptr;
+  Mailer* mailer = nullptr;
+  CodeRunner* code = nullptr;
+};
+
+struct ManualEnrollResult {
+  int64_t object_id = 0;
+  std::optional<store::EnrollmentRecord> enrollment;  // set when enrolled
+  std::optional<Error> error;                         // why not
+};
+
+struct EngineCounters {
+  std::atomic<int64_t> steps{0};
+  std::atomic<int64_t> step_failures{0};
+  std::atomic<int64_t> enrollments{0};
+  std::atomic<int64_t> events{0};
+  std::atomic<int64_t> lease_lost{0};
+  // Latency of a step from its job's run_at to its commit, ms: buckets ≤ 1, 5, 10, 50, 100,
+  // 500, 1000, 5000, +Inf.
+  static constexpr int64_t kBucketsMs[] = {1, 5, 10, 50, 100, 500, 1000, 5000};
+  std::atomic<int64_t> latency_buckets[9] = {};
+  std::atomic<int64_t> latency_sum_ms{0};
+};
+
+class Engine final : public flows::FlowChangeSink {
+ public:
+  Engine(store::Store& store, crm::PropertyCatalog& properties, const Clock& clock,
+         EngineClients clients, EngineOptions options = {});
+  ~Engine() override;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Loads the enabled flows into the trigger index. Call before Start / RunUntilIdle.
+  Status Load();
+  void Start();
+  void Stop();
+  // Wakes the workers (new events, a clock move).
+  void Wake();
+
+  // Runs trigger and executor passes on the calling thread until no event is unread, no job is
+  // due and no external action is running, or until `deadline_ms` of monotonic time passes
+  // (kUnavailable then). Safe while the worker threads run too.
+  Status RunUntilIdle(int64_t timeout_ms = 30'000);
+
+  // flows::FlowChangeSink
+  void FlowSaved(const store::FlowRecord& flow, bool was_enabled) override;
+  void FlowDeleted(int64_t account_id, int64_t flow_id) override;
+
+  // The enrollment API: enrolls records of the flow's object type (the flow must be enabled);
+  // per-record outcome. kNotFound for an unknown flow.
+  Result<std::vector<ManualEnrollResult>> EnrollObjects(int64_t account_id, int64_t flow_id,
+                                                        const std::vector<int64_t>& object_ids,
+                                                        const std::string& source);
+  // Ends one enrollment (UNENROLLED, reason MANUAL). kNotFound when unknown, kConflict when it
+  // has already ended.
+  Status Unenroll(int64_t account_id, int64_t enrollment_id);
+
+  const EngineCounters& counters() const { return counters_; }
+  FlowIndex& index() { return index_; }
+  const EngineOptions& options() const { return options_; }
+
+  // One pass of each worker (also what the threads run). Return whether more work is waiting.
+  Result<bool> ConsumeEvents();
+  Result<bool> ExecuteDue();
+
+ private:
+  struct Execution;
+  class Env;
+  struct Backfill {
+    int64_t account_id = 0;
+    int64_t flow_id = 0;
+    std::optional<int64_t> after;
+  };
+
+  // Triggers (triggers.cc).
+  Status HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out);
+  Result<bool> RunBackfills();
+  Result<bool> MatchesEnrollment(const IndexedFlow& flow, const store::CrmEvent* event,
+                                 int64_t object_id);
+  Result<bool> Suppressed(const IndexedFlow& flow, int64_t object_id);
+  Status UnenrollElsewhere(const IndexedFlow& flow, const std::vector<int64_t>& object_ids);
+  store::NewEnrollment MakeEnrollment(const IndexedFlow& flow, int64_t object_id,
+                                      const std::string& source, const std::string& reason,
+                                      const store::CrmEvent* event, bool once) const;
+  Status CommitEnrollments(std::vector<store::NewEnrollment>& items, std::optional<int64_t> seq);
+
+  // Execution (executor.cc).
+  Result<std::optional<Execution>> Prepare(const store::JobRecord& job);
+  Result<store::StepCommit> Run(Execution& exec);
+  void RunExternal(store::JobRecord job);
+  Status Commit(std::vector<store::StepCommit>& commits, const std::vector<int64_t>& run_at);
+  Result<std::shared_ptr<const boost::json::object>> Revision(int64_t account_id, int64_t flow_id,
+                                                              int64_t revision_id);
+  void RecordLatency(int64_t ms);
+
+  void TriggerLoop();
+  void ExecutorLoop();
+  void ExternalLoop();
+  // Sleeps until woken, `ms` passes, or Stop; false when stopping.
+  bool Sleep(int64_t ms, uint64_t seen);
+
+  store::Store& store_;
+  crm::PropertyCatalog& properties_;
+  const Clock& clock_;
+  EngineClients clients_;
+  EngineOptions options_;
+  FlowIndex index_;
+  EngineCounters counters_;
+
+  std::mutex mu_;  // guards what follows
+  std::condition_variable wake_cv_;
+  uint64_t wake_seq_ = 0;
+  bool stopping_ = false;
+  std::deque<Backfill> backfills_;
+  std::map<std::tuple<int64_t, int64_t, int64_t>, std::shared_ptr<const boost::json::object>>
+      revisions_;  // (account, flow, revision) → content
+  std::deque<store::JobRecord> external_queue_;
+  int64_t external_running_ = 0;  // queued or running
+  std::condition_variable external_cv_;
+
+  std::mutex trigger_mu_;   // one trigger pass at a time
+  std::mutex executor_mu_;  // one executor pass at a time
+
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace flowd::engine

@@ -1,0 +1,414 @@
+// Execution: due jobs claimed under a lease, each action run (engine/actions/), and the step, its
+// internal effects and what follows committed in one transaction per step (engine.h).
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "common/log.h"
+#include "crm/list_context.h"
+#include "crm/object_service.h"
+#include "engine/action.h"
+#include "engine/engine.h"
+
+namespace flowd::engine {
+namespace {
+
+namespace json = boost::json;
+
+std::string StringOf(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string())
+                                                  : std::string();
+}
+
+// Actions that wait on the outside world run on the external pool.
+bool IsExternal(const json::object& action, bool has_mailer) {
+  const std::string type = StringOf(action, "type");
+  if (type == "WEBHOOK" || type == "CUSTOM_CODE") return true;
+  if (type != "SINGLE_CONNECTION") return false;
+  const std::string id = StringOf(action, "actionTypeId");
+  return has_mailer && (id == "0-4" || id == "0-8");
+}
+
+// Delays decide their own time; every other action waits for the flow's time windows.
+bool FollowsTimeWindows(const json::object& action) {
+  const std::string id = StringOf(action, "actionTypeId");
+  const std::string type = StringOf(action, "type");
+  return !(type == "SINGLE_CONNECTION" && (id == "0-1" || id == "0-35")) &&
+         type.find("BRANCH") == std::string::npos;
+}
+
+std::string ActionTypeId(const json::object& action) {
+  std::string id = StringOf(action, "actionTypeId");
+  return id.empty() ? StringOf(action, "type") : id;
+}
+
+// Backoff of a step whose environment failed (store unavailable): 1 s, 2 s, 4 s … 10 min.
+int64_t EnvBackoffMs(int64_t attempt) {
+  return std::min<int64_t>(int64_t{1000} << std::min<int64_t>(attempt, 20), 600'000);
+}
+
+}  // namespace
+
+struct Engine::Execution {
+  store::JobRecord job;
+  store::EnrollmentRecord enrollment;
+  std::shared_ptr<const json::object> flow;
+  const json::object* action = nullptr;
+  json::object data;
+  bool external = false;
+};
+
+// ActionEnv over the store and the delivery clients, for one execution.
+class Engine::Env final : public ActionEnv {
+ public:
+  Env(Engine& engine, int64_t account_id)
+      : e_(engine),
+        account_id_(account_id),
+        filters_(account_id, engine.store_.objects(), engine.store_.lists(),
+                 &engine.store_.associations(), engine.properties_, engine.clock_) {}
+
+  Result<std::optional<std::map<std::string, std::string>>> Values(const std::string& type,
+                                                                   int64_t id) override {
+    FLOWD_ASSIGN_OR_RETURN(auto found, e_.store_.objects().GetObjects(account_id_, type, {id},
+                                                                      /*archived=*/false));
+    if (found.empty()) return std::optional<std::map<std::string, std::string>>{};
+    return std::optional<std::map<std::string, std::string>>(std::move(found[0].properties));
+  }
+  Result<std::shared_ptr<const crm::PropertySet>> Properties(const std::string& type) override {
+    return e_.properties_.PropertiesOf(account_id_, type);
+  }
+  Result<std::vector<int64_t>> Associated(const std::string& from_type, int64_t from_id,
+                                          const std::string& to_type, const std::string& category,
+                                          int64_t type_id) override {
+    return filters_.Associated({from_type, from_id}, to_type, category, type_id);
+  }
+  crm::filter::FilterContext& Filters() override { return filters_; }
+  std::string TimeZoneId() override { return filters_.TimeZoneId(); }
+  Result<std::optional<store::OwnerRecord>> OwnerByUserId(int64_t user_id) override {
+    return Optional(e_.store_.owners().GetOwnerByUserId(account_id_, user_id));
+  }
+  Result<std::optional<store::OwnerRecord>> Owner(int64_t owner_id) override {
+    return Optional(e_.store_.owners().GetOwner(account_id_, owner_id));
+  }
+  Result<std::optional<store::MarketingEmailRecord>> MarketingEmail(
+      const std::string& content_id) override {
+    int64_t id = 0;
+    try {
+      size_t used = 0;
+      id = std::stoll(content_id, &used);
+      if (used != content_id.size()) return std::optional<store::MarketingEmailRecord>{};
+    } catch (...) {
+      return std::optional<store::MarketingEmailRecord>{};
+    }
+    return Optional(e_.store_.marketing_emails().GetEmail(account_id_, id));
+  }
+  Result<std::map<std::string, std::string>> Secrets(
+      const std::vector<std::string>& names) override {
+    return e_.store_.secrets().GetSecrets(account_id_, names);
+  }
+  WebhookResponse SendWebhook(const WebhookRequest& request) override {
+    if (!e_.clients_.webhooks) {
+      WebhookResponse r;
+      r.transport = WebhookResponse::Transport::kInvalidRequest;
+      r.error = "this flowd has no webhook client";
+      return r;
+    }
+    return e_.clients_.webhooks->Send(request);
+  }
+  bool HasSmtp() override { return e_.clients_.mailer != nullptr; }
+  SendResult SendEmail(const Email& email) override {
+    if (!e_.clients_.mailer) return {SendResult::Kind::kPermanent, 0, "no SMTP server configured"};
+    return e_.clients_.mailer->Send(email);
+  }
+  Result<CodeExecution> RunCode(const CodeRequest& request) override {
+    if (!e_.clients_.code) return Error::Unavailable("this flowd cannot run custom code");
+    return e_.clients_.code->Run(request);
+  }
+
+ private:
+  template <typename T>
+  static Result<std::optional<T>> Optional(Result<T> r) {
+    if (r.ok()) return std::optional<T>(std::move(r).value());
+    if (r.error().code == ErrorCode::kNotFound) return std::optional<T>{};
+    return std::move(r).error();
+  }
+
+  Engine& e_;
+  const int64_t account_id_;
+  crm::StoreFilterContext filters_;
+};
+
+Result<std::shared_ptr<const json::object>> Engine::Revision(int64_t account_id, int64_t flow_id,
+                                                             int64_t revision_id) {
+  const auto key = std::make_tuple(account_id, flow_id, revision_id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = revisions_.find(key);
+    if (it != revisions_.end()) return it->second;
+  }
+  FLOWD_ASSIGN_OR_RETURN(store::FlowRevision rev,
+                         store_.flows().GetRevision(account_id, flow_id, revision_id));
+  boost::system::error_code ec;
+  json::value parsed = json::parse(rev.flow.content_json, ec);
+  if (ec || !parsed.is_object()) {
+    return Error::Internal("flow " + std::to_string(flow_id) + " revision " +
+                           std::to_string(revision_id) + " is not JSON");
+  }
+  auto content = std::make_shared<const json::object>(std::move(parsed.as_object()));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (revisions_.size() >= 4096) revisions_.clear();  // revisions are immutable: refetching is safe
+  revisions_[key] = content;
+  return content;
+}
+
+Result<std::optional<Engine::Execution>> Engine::Prepare(const store::JobRecord& job) {
+  Execution exec;
+  exec.job = job;
+  auto enrollment = store_.engine().GetEnrollment(job.account_id, job.enrollment_id);
+  if (!enrollment.ok()) {
+    if (enrollment.error().code == ErrorCode::kNotFound) return std::optional<Execution>{};
+    return std::move(enrollment).error();
+  }
+  exec.enrollment = std::move(enrollment).value();
+  if (exec.enrollment.status != store::kEnrollmentActive) return std::optional<Execution>{};
+  FLOWD_ASSIGN_OR_RETURN(
+      exec.flow, Revision(job.account_id, exec.enrollment.flow_id, exec.enrollment.revision_id));
+  auto actions = exec.flow->find("actions");
+  if (actions != exec.flow->end() && actions->value().is_array()) {
+    for (const auto& a : actions->value().as_array()) {
+      if (a.is_object() && StringOf(a.as_object(), "actionId") == job.action_id) {
+        exec.action = &a.as_object();
+        break;
+      }
+    }
+  }
+  boost::system::error_code ec;
+  json::value data = json::parse(exec.enrollment.data_json, ec);
+  if (!ec && data.is_object()) exec.data = std::move(data.as_object());
+  exec.external = exec.action && IsExternal(*exec.action, clients_.mailer != nullptr);
+  return std::optional<Execution>(std::move(exec));
+}
+
+Result<store::StepCommit> Engine::Run(Execution& exec) {
+  const int64_t now = clock_.NowMs();
+  store::StepCommit c;
+  c.job_id = exec.job.id;
+  c.lease_owner = exec.job.lease_owner;
+  c.now_ms = now;
+  c.step.enrollment_id = exec.enrollment.id;
+  c.step.execution_index = exec.job.execution_index;
+  c.step.attempt = exec.job.attempt;
+  c.step.action_id = exec.job.action_id;
+  c.step.started_at_ms = now;
+  auto finish = [&](std::string outcome, const json::object& detail) {
+    c.step.outcome = std::move(outcome);
+    c.step.detail_json = json::serialize(detail);
+    c.step.finished_at_ms = clock_.NowMs();
+  };
+  if (!exec.action) {
+    c.step.action_type_id = "";
+    json::object detail{{"error", "action " + exec.job.action_id + " is not in revision " +
+                                      std::to_string(exec.enrollment.revision_id)}};
+    finish("FAILED", detail);
+    c.end_status = std::string(store::kEnrollmentFailed);
+    c.end_reason = detail["error"].as_string().c_str();
+    return c;
+  }
+  const json::object& action = *exec.action;
+  c.step.action_type_id = ActionTypeId(action);
+  Env env(*this, exec.enrollment.account_id);
+
+  if (FollowsTimeWindows(action)) {
+    FLOWD_ASSIGN_OR_RETURN(int64_t allowed, NextAllowedMoment(*exec.flow, now, env.TimeZoneId()));
+    if (allowed > now) {
+      finish("DELAYED", json::object{{"reason",
+                                      "outside the flow's time windows or on a blocked "
+                                      "date"},
+                                     {"until", allowed}});
+      c.next = store::StepCommit::Next{exec.job.action_id, exec.job.execution_index,
+                                       exec.job.attempt, allowed};
+      return c;
+    }
+  }
+
+  ActionInput input;
+  input.flow = exec.flow.get();
+  input.action = exec.action;
+  input.enrollment = &exec.enrollment;
+  input.data = &exec.data;
+  input.now_ms = now;
+  input.attempt = exec.job.attempt;
+  input.idempotency_key = std::to_string(exec.enrollment.id) + ":" + exec.job.action_id + ":" +
+                          std::to_string(exec.job.execution_index);
+  input.portal_id = std::to_string(exec.enrollment.account_id);
+  Result<ActionResult> ran = RunAction(input, env);
+  if (!ran.ok()) {
+    // The environment failed, not the flow: the same execution is tried again, a few times.
+    json::object detail{{"error", ran.error().message}};
+    if (exec.job.attempt + 1 < options_.max_env_retries) {
+      finish("RETRYING", detail);
+      c.retry_at_ms = now + EnvBackoffMs(exec.job.attempt);
+    } else {
+      finish("FAILED", detail);
+      c.end_status = std::string(store::kEnrollmentFailed);
+      c.end_reason = ran.error().message;
+    }
+    return c;
+  }
+  ActionResult& r = *ran;
+  finish(r.outcome, r.detail);
+  const store::ChangeSource source{"WORKFLOW", std::to_string(exec.enrollment.flow_id)};
+  for (auto& u : r.updates) {
+    u.account_id = exec.enrollment.account_id;
+    FLOWD_ASSIGN_OR_RETURN(auto props, properties_.PropertiesOf(u.account_id, u.object_type_id));
+    u.options = crm::WriteOptionsFor(*props, source);
+  }
+  for (auto& k : r.creates) {
+    k.account_id = exec.enrollment.account_id;
+    FLOWD_ASSIGN_OR_RETURN(auto props, properties_.PropertiesOf(k.account_id, k.object_type_id));
+    k.options = crm::WriteOptionsFor(*props, source);
+  }
+  for (auto& m : r.memberships) m.account_id = exec.enrollment.account_id;
+  for (auto& m : r.messages) {
+    m.account_id = exec.enrollment.account_id;
+    m.enrollment_id = exec.enrollment.id;
+  }
+  for (auto& d : r.deliveries) {
+    d.account_id = exec.enrollment.account_id;
+    d.enrollment_id = exec.enrollment.id;
+  }
+  c.updates = std::move(r.updates);
+  c.creates = std::move(r.creates);
+  c.memberships = std::move(r.memberships);
+  c.messages = std::move(r.messages);
+  c.deliveries = std::move(r.deliveries);
+  if (r.outputs) {
+    exec.data[exec.job.action_id] = std::move(*r.outputs);
+    c.data_json = json::serialize(exec.data);
+  }
+  if (r.failed) {
+    c.end_status = std::string(store::kEnrollmentFailed);
+    c.end_reason = r.error;
+  } else if (r.retry_at_ms) {
+    c.retry_at_ms = std::max(*r.retry_at_ms, now);
+  } else if (r.next_action_id) {
+    c.next = store::StepCommit::Next{*r.next_action_id, exec.job.execution_index + 1, 0,
+                                     std::max(r.next_run_at_ms, now)};
+  } else {
+    c.end_status = std::string(store::kEnrollmentCompleted);
+    c.end_reason = "COMPLETED";
+  }
+  return c;
+}
+
+Status Engine::Commit(std::vector<store::StepCommit>& commits, const std::vector<int64_t>& run_at) {
+  if (commits.empty()) return Status::Ok();
+  FLOWD_ASSIGN_OR_RETURN(std::vector<store::CommitResult> results,
+                         store_.engine().CommitSteps(commits));
+  std::vector<store::StepCommit> failures;
+  const int64_t now = clock_.NowMs();
+  for (size_t i = 0; i < results.size(); ++i) {
+    switch (results[i].outcome) {
+      case store::CommitOutcome::kCommitted:
+        counters_.steps++;
+        if (commits[i].end_status == store::kEnrollmentFailed) counters_.step_failures++;
+        RecordLatency(now - run_at[i]);
+        break;
+      case store::CommitOutcome::kLeaseLost:
+        counters_.lease_lost++;
+        break;
+      case store::CommitOutcome::kFailed: {
+        // An internal effect was refused (record gone, unique value taken …): the step is
+        // recorded as failed, without its effects, and the enrollment ends.
+        store::StepCommit f;
+        f.job_id = commits[i].job_id;
+        f.lease_owner = commits[i].lease_owner;
+        f.now_ms = now;
+        f.step = commits[i].step;
+        f.step.outcome = "FAILED";
+        const std::string why = results[i].error ? results[i].error->message : "effect failed";
+        f.step.detail_json = json::serialize(json::object{{"error", why}});
+        f.end_status = std::string(store::kEnrollmentFailed);
+        f.end_reason = why;
+        failures.push_back(std::move(f));
+        break;
+      }
+    }
+  }
+  if (!failures.empty()) {
+    FLOWD_ASSIGN_OR_RETURN(auto again, store_.engine().CommitSteps(failures));
+    for (const auto& r : again) {
+      if (r.outcome == store::CommitOutcome::kCommitted) {
+        counters_.steps++;
+        counters_.step_failures++;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+void Engine::RecordLatency(int64_t ms) {
+  ms = std::max<int64_t>(ms, 0);
+  size_t b = 0;
+  while (b < std::size(EngineCounters::kBucketsMs) && ms > EngineCounters::kBucketsMs[b]) ++b;
+  counters_.latency_buckets[b]++;
+  counters_.latency_sum_ms += ms;
+}
+
+Result<bool> Engine::ExecuteDue() {
+  std::lock_guard<std::mutex> pass(executor_mu_);
+  const int64_t now = clock_.NowMs();
+  FLOWD_ASSIGN_OR_RETURN(
+      std::vector<store::JobRecord> jobs,
+      store_.engine().ClaimJobs(options_.worker_id, now, options_.lease_ms, options_.claim_batch));
+  std::vector<store::StepCommit> commits;
+  std::vector<int64_t> run_at;
+  for (const auto& job : jobs) {
+    FLOWD_ASSIGN_OR_RETURN(std::optional<Execution> exec, Prepare(job));
+    if (!exec) continue;  // ended meanwhile: the store dropped or will drop its job
+    if (exec->external) {
+      bool pooled = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!threads_.empty()) {
+          external_queue_.push_back(job);
+          ++external_running_;
+          pooled = true;
+        }
+      }
+      if (pooled) {
+        external_cv_.notify_one();
+        continue;
+      }
+    }
+    FLOWD_ASSIGN_OR_RETURN(store::StepCommit c, Run(*exec));
+    commits.push_back(std::move(c));
+    run_at.push_back(job.run_at_ms);
+  }
+  FLOWD_TRY(Commit(commits, run_at));
+  return jobs.size() == options_.claim_batch;
+}
+
+void Engine::RunExternal(store::JobRecord job) {
+  auto exec = Prepare(job);
+  Status st = Status::Ok();
+  if (!exec.ok()) {
+    st = std::move(exec).error();
+  } else if (*exec) {
+    auto c = Run(**exec);
+    if (!c.ok()) {
+      st = std::move(c).error();
+    } else {
+      std::vector<store::StepCommit> commits;
+      commits.push_back(std::move(c).value());
+      st = Commit(commits, {job.run_at_ms});
+    }
+  }
+  if (!st.ok()) {
+    // The lease runs out and the job is claimed again: at least once, with the same key.
+    log::Write(log::Level::kWarn, "external step not committed",
+               {{"job", job.id}, {"error", st.error().message}});
+  }
+}
+
+}  // namespace flowd::engine

@@ -1,0 +1,178 @@
+#include "engine/flow_index.h"
+
+#include <boost/json/parse.hpp>
+
+#include "crm/filter/filter_eval.h"
+
+namespace flowd::engine {
+namespace {
+
+namespace json = boost::json;
+
+const json::value* Member(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it == o.end() || it->value().is_null() ? nullptr : &it->value();
+}
+
+std::string StringOf(const json::object& o, std::string_view key) {
+  const json::value* v = Member(o, key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+bool BoolOf(const json::object& o, std::string_view key) {
+  const json::value* v = Member(o, key);
+  return v && v->is_bool() && v->as_bool();
+}
+
+std::string PropertyKey(std::string_view property) {
+  return std::string(store::kEventPropertyChanged) + ":" + std::string(property);
+}
+
+// Files the keys of what `branch` reads (its properties and event types).
+void AddDependencies(const json::value* branch, const std::string& object_type_id,
+                     std::set<std::string>& keys) {
+  if (!branch || !branch->is_object()) return;
+  auto deps = crm::filter::DependenciesOf(*branch, object_type_id);
+  if (!deps.ok()) return;
+  for (const auto& p : deps->properties) keys.insert(PropertyKey(p));
+  for (const auto& e : deps->event_type_ids) keys.insert(e);
+}
+
+}  // namespace
+
+FlowSnapshot IndexFlow(const store::FlowRecord& flow) {
+  auto f = std::make_shared<IndexedFlow>();
+  f->account_id = flow.account_id;
+  f->flow_id = flow.id;
+  f->revision_id = flow.revision_id;
+  f->object_type_id = flow.object_type_id;
+  boost::system::error_code ec;
+  json::value parsed = json::parse(flow.content_json, ec);
+  auto content = std::make_shared<json::object>(!ec && parsed.is_object() ? parsed.as_object()
+                                                                          : json::object());
+  f->content = content;
+  const json::object& c = *content;
+  f->start_action_id = StringOf(c, "startActionId");
+  f->goal = Member(c, "goalFilterBranch");
+  f->suppression = Member(c, "suppressionFilterBranch");
+  if (const json::value* ids = Member(c, "suppressionListIds"); ids && ids->is_array()) {
+    for (const auto& id : ids->as_array()) {
+      if (id.is_int64()) f->suppression_list_ids.push_back(id.as_int64());
+      if (id.is_uint64()) f->suppression_list_ids.push_back(static_cast<int64_t>(id.as_uint64()));
+      if (id.is_string()) {
+        try {
+          f->suppression_list_ids.push_back(std::stoll(std::string(id.as_string())));
+        } catch (...) {  // not a list id: nothing to suppress by
+        }
+      }
+    }
+  }
+  const json::value* criteria = Member(c, "enrollmentCriteria");
+  if (criteria && criteria->is_object()) {
+    const json::object& crit = criteria->as_object();
+    f->criteria = criteria;
+    f->criteria_type = StringOf(crit, "type");
+    f->should_re_enroll = BoolOf(crit, "shouldReEnroll");
+    f->unenroll_not_meeting = BoolOf(crit, "unEnrollObjectsNotMeetingCriteria");
+    if (f->criteria_type == "EVENT_BASED") {
+      if (const json::value* branches = Member(crit, "eventFilterBranches");
+          branches && branches->is_array()) {
+        for (const auto& b : branches->as_array()) {
+          if (b.is_object()) {
+            std::string type = StringOf(b.as_object(), "eventTypeId");
+            if (!type.empty()) f->keys.insert(type);
+          }
+        }
+      }
+      // A refinement read at event time needs no key of its own.
+    } else if (f->criteria_type == "LIST_BASED") {
+      f->keys.insert(std::string(store::kEventObjectCreated));
+      AddDependencies(Member(crit, "listFilterBranch"), flow.object_type_id, f->keys);
+      if (const json::value* re = Member(crit, "reEnrollmentTriggersFilterBranches");
+          re && re->is_array()) {
+        for (const auto& b : re->as_array()) AddDependencies(&b, flow.object_type_id, f->keys);
+      }
+    }
+  }
+  // A goal is checked when what it reads changes.
+  AddDependencies(f->goal, flow.object_type_id, f->keys);
+  return f;
+}
+
+void FlowIndex::Reset(const std::vector<store::FlowRecord>& flows) {
+  std::lock_guard<std::mutex> lock(mu_);
+  flows_.clear();
+  by_key_.clear();
+  for (const auto& flow : flows) {
+    if (flow.is_enabled) FileLocked(IndexFlow(flow));
+  }
+}
+
+void FlowIndex::Put(const store::FlowRecord& flow) {
+  FlowSnapshot f = flow.is_enabled ? IndexFlow(flow) : nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  UnfileLocked(flow.account_id, flow.id);
+  if (f) FileLocked(f);
+}
+
+void FlowIndex::Remove(int64_t account_id, int64_t flow_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  UnfileLocked(account_id, flow_id);
+}
+
+void FlowIndex::FileLocked(const FlowSnapshot& f) {
+  flows_[{f->account_id, f->flow_id}] = f;
+  for (const auto& key : f->keys)
+    by_key_[{f->account_id, f->object_type_id, key}].insert(f->flow_id);
+}
+
+void FlowIndex::UnfileLocked(int64_t account_id, int64_t flow_id) {
+  auto it = flows_.find({account_id, flow_id});
+  if (it == flows_.end()) return;
+  for (const auto& key : it->second->keys) {
+    auto k = by_key_.find({account_id, it->second->object_type_id, key});
+    if (k == by_key_.end()) continue;
+    k->second.erase(flow_id);
+    if (k->second.empty()) by_key_.erase(k);
+  }
+  flows_.erase(it);
+}
+
+std::vector<FlowSnapshot> FlowIndex::Candidates(const store::CrmEvent& event) const {
+  std::vector<std::string> keys = {event.event_type_id};
+  if (event.event_type_id == store::kEventPropertyChanged) {
+    auto name = event.properties.find("hs_name");
+    if (name != event.properties.end()) keys.push_back(PropertyKey(name->second));
+  }
+  std::set<int64_t> ids;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& key : keys) {
+    auto it = by_key_.find({event.account_id, event.object_type_id, key});
+    if (it != by_key_.end()) ids.insert(it->second.begin(), it->second.end());
+  }
+  std::vector<FlowSnapshot> out;
+  out.reserve(ids.size());
+  for (int64_t id : ids) out.push_back(flows_.at({event.account_id, id}));
+  return out;
+}
+
+FlowSnapshot FlowIndex::Find(int64_t account_id, int64_t flow_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = flows_.find({account_id, flow_id});
+  return it == flows_.end() ? nullptr : it->second;
+}
+
+std::vector<FlowSnapshot> FlowIndex::All() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<FlowSnapshot> out;
+  out.reserve(flows_.size());
+  for (const auto& [key, f] : flows_) out.push_back(f);
+  return out;
+}
+
+size_t FlowIndex::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return flows_.size();
+}
+
+}  // namespace flowd::engine

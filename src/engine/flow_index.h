@@ -1,0 +1,82 @@
+// The trigger index: which enabled flows care about a CRM change. Built from every enabled flow
+// at start-up and kept current by the flows service's change notifications, so one change costs
+// work proportional to the flows that read what changed, not to all flows.
+//
+// Keys, per (account, object type):
+//   * an event type id ("4-1639801", "4-1463224", custom event names): EVENT_BASED flows whose
+//     eventFilterBranches name it, and LIST_BASED flows whose filters read such events;
+//   * "4-655002:<property>": flows whose enrollment (LIST_BASED), goal, suppression or
+//     re-enrollment filters read the property, and EVENT_BASED flows triggered by 4-655002;
+//   * "4-1463224" also for every LIST_BASED flow (a new record may match at once).
+// Lookups return snapshots (shared_ptr to immutable entries): a flow changed meanwhile is seen in
+// its old form until the next lookup.
+//
+// Thread-safe.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "common/status.h"
+#include "store/object_store.h"
+#include "store/store.h"
+
+namespace flowd::engine {
+
+struct IndexedFlow {
+  int64_t account_id = 0;
+  int64_t flow_id = 0;
+  int64_t revision_id = 0;
+  std::string object_type_id;
+  std::shared_ptr<const boost::json::object> content;  // the flow's stored content
+  std::string criteria_type;  // EVENT_BASED | LIST_BASED | MANUAL | DATASET | "" (none)
+  bool should_re_enroll = false;
+  bool unenroll_not_meeting = false;                // LIST_BASED unEnrollObjectsNotMeetingCriteria
+  const boost::json::value* criteria = nullptr;     // enrollmentCriteria (inside content)
+  const boost::json::value* goal = nullptr;         // goalFilterBranch, when set
+  const boost::json::value* suppression = nullptr;  // suppressionFilterBranch, when set
+  std::vector<int64_t> suppression_list_ids;
+  std::string start_action_id;
+  std::set<std::string> keys;  // the index keys it is filed under
+};
+
+using FlowSnapshot = std::shared_ptr<const IndexedFlow>;
+
+// The index entry of a stored flow. Unknown or malformed parts are left out (a flow the API
+// accepted compiles; one it did not is indexed without triggers).
+FlowSnapshot IndexFlow(const store::FlowRecord& flow);
+
+class FlowIndex {
+ public:
+  // Replaces the whole index with these (enabled) flows.
+  void Reset(const std::vector<store::FlowRecord>& flows);
+  // Files (enabled) or removes (disabled) the flow.
+  void Put(const store::FlowRecord& flow);
+  void Remove(int64_t account_id, int64_t flow_id);
+
+  // The flows filed under any key of the event, each once, in flow id order.
+  std::vector<FlowSnapshot> Candidates(const store::CrmEvent& event) const;
+  // An enabled flow, or null.
+  FlowSnapshot Find(int64_t account_id, int64_t flow_id) const;
+  // Every indexed flow (enabled flows), in (account, flow) order.
+  std::vector<FlowSnapshot> All() const;
+  size_t size() const;
+
+ private:
+  using Key = std::tuple<int64_t, std::string, std::string>;  // account, object type, key
+  void FileLocked(const FlowSnapshot& f);
+  void UnfileLocked(int64_t account_id, int64_t flow_id);
+
+  mutable std::mutex mu_;
+  std::map<std::pair<int64_t, int64_t>, FlowSnapshot> flows_;
+  std::map<Key, std::set<int64_t>> by_key_;  // → flow ids
+};
+
+}  // namespace flowd::engine

@@ -1,0 +1,333 @@
+// Enrollment: the CRM event log read in seq order, each event matched against the flows the
+// trigger index files it under, goals and unenrollment criteria checked for the records already
+// enrolled, and the enrollments committed with the new log position (engine.h).
+#include <boost/json/serialize.hpp>
+
+#include "common/log.h"
+#include "crm/filter/filter_eval.h"
+#include "crm/list_context.h"
+#include "engine/engine.h"
+
+namespace flowd::engine {
+namespace {
+
+namespace json = boost::json;
+using crm::filter::RecordRef;
+
+const json::value* Member(const json::value* o, std::string_view key) {
+  if (!o || !o->is_object()) return nullptr;
+  auto it = o->as_object().find(key);
+  return it == o->as_object().end() || it->value().is_null() ? nullptr : &it->value();
+}
+
+// The store's view, except that the record's events are only the one being matched: a trigger
+// branch (UNIFIED_EVENTS, HAS_COMPLETED, filters on the event's properties) then asks "does this
+// event match", through the same evaluator lists use.
+class OneEventContext final : public crm::filter::FilterContext {
+ public:
+  OneEventContext(crm::filter::FilterContext& inner, const store::CrmEvent& event)
+      : inner_(inner), event_(event) {}
+  int64_t NowMs() override { return inner_.NowMs(); }
+  std::string TimeZoneId() override { return inner_.TimeZoneId(); }
+  Result<std::shared_ptr<const crm::PropertySet>> Properties(const std::string& type) override {
+    return inner_.Properties(type);
+  }
+  Result<std::optional<std::map<std::string, std::string>>> Values(const RecordRef& r) override {
+    return inner_.Values(r);
+  }
+  Result<std::vector<store::ValueVersion>> History(const RecordRef& r,
+                                                   const std::string& p) override {
+    return inner_.History(r, p);
+  }
+  Result<bool> IsMember(const std::string& list_id, const RecordRef& r) override {
+    return inner_.IsMember(list_id, r);
+  }
+  Result<std::optional<std::string>> ListObjectType(const std::string& list_id) override {
+    return inner_.ListObjectType(list_id);
+  }
+  Result<std::vector<int64_t>> Associated(const RecordRef& from, const std::string& to,
+                                          const std::string& category, int64_t type_id) override {
+    return inner_.Associated(from, to, category, type_id);
+  }
+  Result<std::vector<store::CrmEvent>> Events(const RecordRef& r,
+                                              const std::string& type) override {
+    if (r.object_type_id == event_.object_type_id && r.id == event_.object_id &&
+        type == event_.event_type_id) {
+      return std::vector<store::CrmEvent>{event_};
+    }
+    return std::vector<store::CrmEvent>{};
+  }
+
+ private:
+  crm::filter::FilterContext& inner_;
+  const store::CrmEvent& event_;
+};
+
+// A filter the evaluator refuses (a type whose data flowd does not hold) matches nothing; the
+// flow's author was told so when the flow was saved or the list was created.
+Result<bool> Accepts(const json::value& branch, const RecordRef& record,
+                     crm::filter::FilterContext& ctx) {
+  auto r = crm::filter::Evaluate(branch, record, ctx);
+  if (!r.ok() && r.error().code == ErrorCode::kInvalidArgument) return false;
+  return r;
+}
+
+}  // namespace
+
+Result<bool> Engine::ConsumeEvents() {
+  std::lock_guard<std::mutex> pass(trigger_mu_);
+  FLOWD_ASSIGN_OR_RETURN(int64_t seq, store_.engine().EventSeq());
+  FLOWD_ASSIGN_OR_RETURN(std::vector<store::CrmEvent> events,
+                         store_.objects().ReadEvents(seq, options_.event_batch));
+  std::vector<store::NewEnrollment> items;
+  for (const auto& e : events) {
+    FLOWD_TRY(HandleEvent(e, items));
+    counters_.events++;
+  }
+  if (!events.empty()) FLOWD_TRY(CommitEnrollments(items, events.back().seq));
+  FLOWD_ASSIGN_OR_RETURN(bool backfilling, RunBackfills());
+  return events.size() == options_.event_batch || backfilling;
+}
+
+Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out) {
+  if (event.event_type_id == store::kEventObjectArchived) {
+    return store_.engine()
+        .EndObjectEnrollments(event.account_id, event.object_type_id, event.object_id,
+                              std::string(store::kEnrollmentUnenrolled), "OBJECT_DELETED",
+                              clock_.NowMs())
+        .status();
+  }
+  std::vector<FlowSnapshot> flows = index_.Candidates(event);
+  if (flows.empty()) return Status::Ok();
+  crm::StoreFilterContext ctx(event.account_id, store_.objects(), store_.lists(),
+                              &store_.associations(), properties_, clock_);
+  const RecordRef record{event.object_type_id, event.object_id};
+  for (const FlowSnapshot& flow : flows) {
+    FLOWD_ASSIGN_OR_RETURN(auto active, store_.engine().ActiveEnrollments(
+                                            event.account_id, flow->flow_id, {event.object_id}));
+    if (!active.empty()) {
+      std::vector<int64_t> ids;
+      for (const auto& a : active) ids.push_back(a.id);
+      if (flow->goal) {
+        FLOWD_ASSIGN_OR_RETURN(bool met, Accepts(*flow->goal, record, ctx));
+        if (met) {
+          FLOWD_TRY(store_.engine()
+                        .EndEnrollments(event.account_id, ids,
+                                        std::string(store::kEnrollmentGoalMet), "GOAL_MET",
+                                        clock_.NowMs())
+                        .status());
+          continue;
+        }
+      }
+      if (flow->criteria_type == "LIST_BASED" && flow->unenroll_not_meeting) {
+        FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, &event, event.object_id));
+        if (!matches) {
+          FLOWD_TRY(store_.engine()
+                        .EndEnrollments(event.account_id, ids,
+                                        std::string(store::kEnrollmentUnenrolled),
+                                        "CRITERIA_NOT_MET", clock_.NowMs())
+                        .status());
+        }
+      }
+      continue;
+    }
+    if (flow->criteria_type != "EVENT_BASED" && flow->criteria_type != "LIST_BASED") continue;
+    FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, &event, event.object_id));
+    if (!matches) continue;
+    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, event.object_id));
+    if (suppressed) continue;
+    // Re-enrollment: EVENT_BASED flows re-enroll on every matching event when allowed;
+    // LIST_BASED ones only when a re-enrollment trigger holds as well.
+    bool once = !flow->should_re_enroll;
+    if (flow->should_re_enroll && flow->criteria_type == "LIST_BASED") {
+      once = true;
+      const json::value* re = Member(flow->criteria, "reEnrollmentTriggersFilterBranches");
+      if (re && re->is_array()) {
+        for (const auto& b : re->as_array()) {
+          FLOWD_ASSIGN_OR_RETURN(bool fired, Accepts(b, record, ctx));
+          if (fired) {
+            once = false;
+            break;
+          }
+        }
+      }
+    }
+    const std::string reason = "event " + event.event_type_id + " #" + std::to_string(event.seq);
+    out.push_back(MakeEnrollment(*flow, event.object_id,
+                                 flow->criteria_type == "LIST_BASED" ? "LIST" : "EVENT", reason,
+                                 &event, once));
+  }
+  return Status::Ok();
+}
+
+Result<bool> Engine::MatchesEnrollment(const IndexedFlow& flow, const store::CrmEvent* event,
+                                       int64_t object_id) {
+  crm::StoreFilterContext ctx(flow.account_id, store_.objects(), store_.lists(),
+                              &store_.associations(), properties_, clock_);
+  const RecordRef record{flow.object_type_id, object_id};
+  if (flow.criteria_type == "LIST_BASED") {
+    const json::value* branch = Member(flow.criteria, "listFilterBranch");
+    if (!branch) return false;
+    return Accepts(*branch, record, ctx);
+  }
+  if (flow.criteria_type != "EVENT_BASED" || !event) return false;
+  const json::value* branches = Member(flow.criteria, "eventFilterBranches");
+  if (!branches || !branches->is_array()) return false;
+  OneEventContext one(ctx, *event);
+  bool any = false;
+  for (const auto& b : branches->as_array()) {
+    const json::value* type = Member(&b, "eventTypeId");
+    if (!type || !type->is_string() || type->as_string() != event->event_type_id) continue;
+    FLOWD_ASSIGN_OR_RETURN(bool hit, Accepts(b, record, one));
+    if (hit) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return false;
+  if (const json::value* refinement = Member(flow.criteria, "refinementCriteria")) {
+    return Accepts(*refinement, record, ctx);
+  }
+  return true;
+}
+
+Result<bool> Engine::Suppressed(const IndexedFlow& flow, int64_t object_id) {
+  crm::StoreFilterContext ctx(flow.account_id, store_.objects(), store_.lists(),
+                              &store_.associations(), properties_, clock_);
+  const RecordRef record{flow.object_type_id, object_id};
+  for (int64_t list_id : flow.suppression_list_ids) {
+    FLOWD_ASSIGN_OR_RETURN(bool member, ctx.IsMember(std::to_string(list_id), record));
+    if (member) return true;
+  }
+  if (flow.suppression) return Accepts(*flow.suppression, record, ctx);
+  return false;
+}
+
+store::NewEnrollment Engine::MakeEnrollment(const IndexedFlow& flow, int64_t object_id,
+                                            const std::string& source, const std::string& reason,
+                                            const store::CrmEvent* event, bool once) const {
+  store::NewEnrollment n;
+  n.enrollment.account_id = flow.account_id;
+  n.enrollment.flow_id = flow.flow_id;
+  n.enrollment.revision_id = flow.revision_id;
+  n.enrollment.object_type_id = flow.object_type_id;
+  n.enrollment.object_id = object_id;
+  n.enrollment.source = source;
+  n.enrollment.reason = reason;
+  n.enrollment.enrolled_at_ms = clock_.NowMs();
+  n.enrollment.updated_at_ms = n.enrollment.enrolled_at_ms;
+  if (event) {
+    json::object props;
+    for (const auto& [k, v] : event->properties) props[k] = v;
+    json::object enrollment;
+    enrollment["eventTypeId"] = event->event_type_id;
+    enrollment["eventProperties"] = std::move(props);
+    json::object data;
+    data["enrollment"] = std::move(enrollment);
+    n.enrollment.data_json = json::serialize(data);
+  }
+  n.first_action_id = flow.start_action_id;
+  n.first_run_at_ms = n.enrollment.enrolled_at_ms;
+  n.once = once;
+  return n;
+}
+
+Status Engine::CommitEnrollments(std::vector<store::NewEnrollment>& items,
+                                 std::optional<int64_t> seq) {
+  if (items.empty()) {
+    if (seq) FLOWD_TRY(store_.engine().SetEventSeq(*seq));
+    return Status::Ok();
+  }
+  FLOWD_ASSIGN_OR_RETURN(auto results, store_.engine().Enroll(items, seq, clock_.NowMs()));
+  // Unenrollment from other flows follows the enrollments that happened (idempotent: a crash
+  // before it leaves the other flows' enrollments running, which their own ends settle).
+  std::map<std::pair<int64_t, int64_t>, std::vector<int64_t>> enrolled;  // flow → objects
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].outcome != store::EnrollOutcome::kEnrolled) continue;
+    counters_.enrollments++;
+    enrolled[{items[i].enrollment.account_id, items[i].enrollment.flow_id}].push_back(
+        items[i].enrollment.object_id);
+  }
+  for (const auto& [key, objects] : enrolled) {
+    if (FlowSnapshot flow = index_.Find(key.first, key.second)) {
+      FLOWD_TRY(UnenrollElsewhere(*flow, objects));
+    }
+  }
+  if (!enrolled.empty()) Wake();
+  return Status::Ok();
+}
+
+Status Engine::UnenrollElsewhere(const IndexedFlow& flow, const std::vector<int64_t>& object_ids) {
+  auto setting = flow.content->find("unEnrollmentSetting");
+  if (setting == flow.content->end() || !setting->value().is_object()) return Status::Ok();
+  const json::object& s = setting->value().as_object();
+  auto type = s.find("type");
+  if (type == s.end() || !type->value().is_string()) return Status::Ok();
+  std::set<int64_t> selected;
+  const bool all = type->value().as_string() == "ALL";
+  if (!all) {
+    auto ids = s.find("flowIds");
+    if (ids == s.end() || !ids->value().is_array()) return Status::Ok();
+    for (const auto& id : ids->value().as_array()) {
+      if (id.is_string()) {
+        try {
+          selected.insert(std::stoll(std::string(id.as_string())));
+        } catch (...) {  // not a flow id
+        }
+      } else if (id.is_int64()) {
+        selected.insert(id.as_int64());
+      }
+    }
+  }
+  for (int64_t object_id : object_ids) {
+    FLOWD_ASSIGN_OR_RETURN(auto theirs, store_.engine().EnrollmentsOfObject(
+                                            flow.account_id, flow.object_type_id, object_id));
+    std::vector<int64_t> end;
+    for (const auto& e : theirs) {
+      if (e.flow_id == flow.flow_id || e.status != store::kEnrollmentActive) continue;
+      if (all || selected.count(e.flow_id)) end.push_back(e.id);
+    }
+    if (end.empty()) continue;
+    FLOWD_TRY(store_.engine()
+                  .EndEnrollments(flow.account_id, end, std::string(store::kEnrollmentUnenrolled),
+                                  "UNENROLLED_BY_FLOW " + std::to_string(flow.flow_id),
+                                  clock_.NowMs())
+                  .status());
+  }
+  return Status::Ok();
+}
+
+Result<bool> Engine::RunBackfills() {
+  Backfill b;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (backfills_.empty()) return false;
+    b = backfills_.front();
+    backfills_.pop_front();
+  }
+  FlowSnapshot flow = index_.Find(b.account_id, b.flow_id);
+  if (!flow || flow->criteria_type != "LIST_BASED") return !backfills_.empty();
+  FLOWD_ASSIGN_OR_RETURN(store::ObjectPage page,
+                         store_.objects().ListObjects(flow->account_id, flow->object_type_id,
+                                                      b.after, options_.backfill_batch, false));
+  std::vector<store::NewEnrollment> items;
+  for (const auto& record : page.objects) {
+    FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, nullptr, record.id));
+    if (!matches) continue;
+    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, record.id));
+    if (suppressed) continue;
+    // Existing records enroll once: a record that was enrolled before is not enrolled again by
+    // re-enabling the flow.
+    items.push_back(MakeEnrollment(*flow, record.id, "LIST", "enroll existing records", nullptr,
+                                   /*once=*/true));
+  }
+  FLOWD_TRY(CommitEnrollments(items, std::nullopt));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (page.next_after) {
+    b.after = page.next_after;
+    backfills_.push_back(b);
+  }
+  return !backfills_.empty();
+}
+
+}  // namespace flowd::engine
