@@ -23,6 +23,10 @@ class OwnerService;
 class MarketingEmailService;
 }  // namespace flowd::crm
 
+namespace flowd::engine {
+class Engine;
+}  // namespace flowd::engine
+
 namespace flowd::api {
 
 // What the handlers reach. The CRM services are owned by the caller (cli/main.cc) and may be
@@ -41,6 +45,8 @@ struct AppServices {
   crm::EventService* events = nullptr;
   crm::OwnerService* owners = nullptr;
   crm::MarketingEmailService* marketing_emails = nullptr;
+  engine::Engine* engine = nullptr;  // enrollment, performance, emails, metrics
+  FakeClock* manual_clock = nullptr;  // set only under `flowd serve --clock manual`
 };
 
 class App {

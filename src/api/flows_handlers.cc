@@ -242,18 +242,6 @@ HandlerResult ListEmailCampaigns(const HandlerContext& c) {
   return HttpResponse::Json(200, boost::json::serialize(body));
 }
 
-HandlerResult FlowPerformance(const HandlerContext& c) {
-  FLOWD_ASSIGN_OR_RETURN(int64_t id, FlowIdParam(c));
-  FLOWD_ASSIGN_OR_RETURN(store::FlowRecord flow, c.services.flows.Get(c.principal.account_id, id));
-  FLOWD_TRY(c.services.flows.CheckDataReadable(flow, c.principal.scopes));
-  return Error{ErrorCode::kNotImplemented,
-               "Flow performance data comes from the execution engine, which this flowd build does "
-               "not have yet; see docs/api-coverage.md",
-               {},
-               {},
-               std::nullopt};
-}
-
 HandlerResult MapWorkflowIds(const HandlerContext& c) {
   const int64_t started = SystemClock::Instance().NowMs();
   FLOWD_ASSIGN_OR_RETURN(boost::json::value body, ParseBody(c.request));
@@ -336,7 +324,6 @@ void AddFlowRoutes(RouteTable& routes) {
       {"POST", "/flows", CreateFlow, true, true, true},
       {"POST", "/flows/batch/read", BatchReadFlows},
       {"GET", "/flows/email-campaigns", ListEmailCampaigns},
-      {"GET", "/flows/performance/{}", FlowPerformance, true, false},
       {"GET", "/flows/{}", GetFlow},
       {"PUT", "/flows/{}", ReplaceFlow, true, true, true},
       {"DELETE", "/flows/{}", DeleteFlow},

@@ -61,7 +61,6 @@ HandlerResult ReplaceFlow(const HandlerContext& c);
 HandlerResult DeleteFlow(const HandlerContext& c);
 HandlerResult BatchReadFlows(const HandlerContext& c);
 HandlerResult ListEmailCampaigns(const HandlerContext& c);
-HandlerResult FlowPerformance(const HandlerContext& c);
 HandlerResult MapWorkflowIds(const HandlerContext& c);
 HandlerResult GetFlowRevision(const HandlerContext& c);
 HandlerResult ListActionTypes(const HandlerContext& c);

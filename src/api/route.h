@@ -49,5 +49,6 @@ void AddFormRoutes(RouteTable& routes);
 void AddMarketingEmailRoutes(RouteTable& routes);
 void AddFormSubmissionRoutes(RouteTable& routes);
 void AddEventRoutes(RouteTable& routes);
+void AddEngineRoutes(RouteTable& routes);  // engine_handlers.cc
 
 }  // namespace flowd::api

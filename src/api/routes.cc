@@ -15,6 +15,7 @@ void AddAllRoutes(RouteTable& routes) {
   AddMarketingEmailRoutes(routes);
   AddFormSubmissionRoutes(routes);
   AddEventRoutes(routes);
+  AddEngineRoutes(routes);
 }
 
 }  // namespace flowd::api

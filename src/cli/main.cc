@@ -27,6 +27,10 @@
 #include "crm/owner_service.h"
 #include "crm/property_service.h"
 #include "crm/schema_service.h"
+#include "engine/code_runner.h"
+#include "engine/engine.h"
+#include "engine/mailer.h"
+#include "engine/webhook.h"
 #include "flows/flow_service.h"
 #include "store/store.h"
 
@@ -58,6 +62,9 @@ struct ServeOptions {
   int64_t read_timeout_ms = 30'000;
   int64_t idle_timeout_ms = 75'000;
   bool quiet = false;
+  std::string clock = "real";  // real | manual
+  std::string smtp;            // smtp://host:port; empty: emails stay in the local outbox
+  bool engine = true;
 };
 
 Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text) {
@@ -87,7 +94,11 @@ int Serve(const ServeOptions& o) {
   if (!listen.ok()) return Fail(listen.error());
   auto store = OpenMigrated(o.db);
   if (!store.ok()) return Fail(store.error());
-  Clock& clock = SystemClock::Instance();
+  // --clock manual: time frozen at the real start time, moved by POST /flowd/v1/clock.
+  std::unique_ptr<FakeClock> manual_clock;
+  if (o.clock == "manual")
+    manual_clock = std::make_unique<FakeClock>(SystemClock::Instance().NowMs());
+  Clock& clock = manual_clock ? static_cast<Clock&>(*manual_clock) : SystemClock::Instance();
   auth::TokenService tokens(**store);
   auth::RateLimiter limiter(clock);
   flows::FlowService flow_service((*store)->flows(), clock);
@@ -119,6 +130,22 @@ int Serve(const ServeOptions& o) {
   services.lists = &lists;
   crm::ListWorker list_worker(list_processor);
   list_worker.Start();
+
+  // The engine: enrollment and durable execution of the enabled flows.
+  std::unique_ptr<engine::WebhookClient> webhooks = engine::NewCurlWebhookClient();
+  std::unique_ptr<engine::Mailer> mailer;
+  if (!o.smtp.empty()) mailer = engine::NewSmtpMailer({o.smtp}, clock);
+  engine::CodeRunner code(clock);
+  engine::Engine flow_engine(**store, properties, clock, {webhooks.get(), mailer.get(), &code});
+  if (o.engine) {
+    if (Status st = flow_engine.Load(); !st.ok()) return Fail(st.error());
+    flow_service.set_change_sink(&flow_engine);
+    services.engine = &flow_engine;
+    // Under the manual clock, due work runs when the clock moves (POST /flowd/v1/clock) and
+    // enrollments run at once; the workers still poll for new events and due jobs.
+    flow_engine.Start();
+  }
+  services.manual_clock = manual_clock.get();
   api::App app(services);
 
   api::HttpServerOptions http;
@@ -136,10 +163,13 @@ int Serve(const ServeOptions& o) {
                               std::to_string(server.port())},
               {"db", store::RedactedUrl(o.db)},
               {"threads", o.threads},
+              {"clock", o.clock},
+              {"smtp", o.smtp.empty() ? "none (local outbox)" : o.smtp},
               {"version", FLOWD_VERSION}});
   int sig = api::HttpServer::WaitForShutdownSignal();
   log::Write(log::Level::kInfo, "shutting down", {{"signal", sig}});
   server.Stop();
+  flow_engine.Stop();
   list_worker.Stop();
   log::Info("stopped");
   return 0;
@@ -260,6 +290,30 @@ int RunSecretCommand(store::Store& store, int64_t account_id, SecretCommand comm
   return 0;
 }
 
+// `flowd emails list`: the emails the engine produced, newest first, one JSON line each (the
+// local outbox when flowd runs without --smtp; what was sent when it runs with it).
+int RunEmailsList(store::Store& store, int64_t account_id, size_t limit) {
+  if (auto account = store.accounts().GetAccount(account_id); !account.ok()) {
+    return Fail(account.error());
+  }
+  auto list = store.engine().ListMessages(account_id, "EMAIL", std::nullopt, limit);
+  if (!list.ok()) return Fail(list.error());
+  for (const store::MessageRecord& m : *list) {
+    std::cout << boost::json::serialize(
+                     boost::json::object{{"id", std::to_string(m.id)},
+                                         {"to", m.to},
+                                         {"from", m.from},
+                                         {"subject", m.subject},
+                                         {"delivery", m.delivery},
+                                         {"idempotencyKey", m.idempotency_key},
+                                         {"enrollmentId", std::to_string(m.enrollment_id)},
+                                         {"createdAt", FormatIso8601Ms(m.created_at_ms)},
+                                         {"body", m.body}})
+              << "\n";
+  }
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   CLI::App app{
       "flowd — a self-hosted workflow-automation server compatible with HubSpot's "
@@ -287,6 +341,17 @@ int Run(int argc, char** argv) {
       ->check(CLI::Range(int64_t{10}, int64_t{3'600'000}))
       ->capture_default_str();
   serve_cmd->add_flag("--quiet", serve.quiet, "No access log");
+  serve_cmd
+      ->add_option("--clock", serve.clock,
+                   "real, or manual: time frozen at start and moved by POST /flowd/v1/clock "
+                   "(tests)")
+      ->check(CLI::IsMember({"real", "manual"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--smtp", serve.smtp,
+                        "SMTP server for emails (smtp://host:port); without it emails are kept "
+                        "in the local outbox (GET /flowd/v1/emails, flowd emails list)");
+  serve_cmd->add_flag("--no-engine{false}", serve.engine,
+                      "Serve the API only: no enrollment, no execution");
 
   std::string db = kDefaultDb;
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations");
@@ -368,6 +433,17 @@ int Run(int argc, char** argv) {
   secret_delete->add_option("--account", secret_account, "Account id")->required();
   secret_delete->add_option("NAME", secret_name, "Secret name")->required();
 
+  auto* emails_cmd = app.add_subcommand("emails", "Emails produced by flows");
+  emails_cmd->require_subcommand(1);
+  int64_t emails_account = 0;
+  size_t emails_limit = 100;
+  auto* emails_list = emails_cmd->add_subcommand("list", "List an account's emails, newest first");
+  emails_list->add_option("--db", db, "Database URL")->capture_default_str();
+  emails_list->add_option("--account", emails_account, "Account id")->required();
+  emails_list->add_option("--limit", emails_limit, "At most this many")
+      ->check(CLI::Range(size_t{1}, size_t{10000}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -377,9 +453,9 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr
-        << "flowd: " << e.what() << "\n"
-        << "usage: flowd {serve|migrate|account|token|owner|secret} [options]   (flowd --help)\n";
+    std::cerr << "flowd: " << e.what() << "\n"
+              << "usage: flowd {serve|migrate|account|token|owner|secret|emails} [options]   "
+                 "(flowd --help)\n";
     return 2;
   }
 
@@ -467,8 +543,9 @@ int Run(int argc, char** argv) {
                                            : SecretCommand::kDelete,
                             secret_name, secret_value);
   }
-  std::cerr
-      << "usage: flowd {serve|migrate|account|token|owner|secret} [options]   (flowd --help)\n";
+  if (*emails_list) return RunEmailsList(**store, emails_account, emails_limit);
+  std::cerr << "usage: flowd {serve|migrate|account|token|owner|secret|emails} [options]   (flowd "
+               "--help)\n";
   return 2;
 }
 

@@ -262,4 +262,61 @@ Status Engine::Unenroll(int64_t account_id, int64_t enrollment_id) {
   return Status::Ok();
 }
 
+Result<std::optional<int64_t>> Engine::FindContactByEmail(int64_t account_id,
+                                                          const std::string& email) {
+  FLOWD_ASSIGN_OR_RETURN(auto ids,
+                         store_.objects().FindByValues(account_id, "0-1", "email", {email}, 1));
+  if (ids.empty()) return std::optional<int64_t>{};
+  return std::optional<int64_t>(ids[0]);
+}
+
+Result<std::string> Engine::MetricsText() {
+  FLOWD_ASSIGN_OR_RETURN(store::EngineStore::QueueDepth depth,
+                         store_.engine().Depth(clock_.NowMs()));
+  std::string out;
+  auto metric = [&](const char* name, const char* type, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  };
+  auto line = [&](const std::string& name, int64_t v) {
+    out += name + " " + std::to_string(v) + "\n";
+  };
+  metric("flowd_queue_jobs", "gauge", "Jobs waiting in the queue (delays included).");
+  line("flowd_queue_jobs", depth.pending);
+  metric("flowd_queue_due_jobs", "gauge", "Jobs whose time has come.");
+  line("flowd_queue_due_jobs", depth.due);
+  metric("flowd_steps_total", "counter", "Action executions committed by this process.");
+  line("flowd_steps_total", counters_.steps);
+  metric("flowd_step_failures_total", "counter", "Steps that ended their enrollment as failed.");
+  line("flowd_step_failures_total", counters_.step_failures);
+  metric("flowd_lease_lost_total", "counter", "Steps dropped because their lease had passed.");
+  line("flowd_lease_lost_total", counters_.lease_lost);
+  metric("flowd_events_total", "counter", "CRM events read by the trigger consumer.");
+  line("flowd_events_total", counters_.events);
+  metric("flowd_enrollments_total", "counter", "Enrollments made by this process.");
+  line("flowd_enrollments_total", counters_.enrollments);
+  metric("flowd_enabled_flows", "gauge", "Enabled flows in the trigger index.");
+  line("flowd_enabled_flows", static_cast<int64_t>(index_.size()));
+  metric("flowd_active_enrollments", "gauge", "ACTIVE enrollments per enabled flow.");
+  for (const FlowSnapshot& f : index_.All()) {
+    FLOWD_ASSIGN_OR_RETURN(int64_t n, store_.engine().CountActive(f->account_id, f->flow_id));
+    line("flowd_active_enrollments{account=\"" + std::to_string(f->account_id) + "\",flow=\"" +
+             std::to_string(f->flow_id) + "\"}",
+         n);
+  }
+  metric("flowd_step_latency_ms", "histogram",
+         "From a job's due time to the commit of its step, in milliseconds.");
+  int64_t cumulative = 0;
+  for (size_t i = 0; i < std::size(EngineCounters::kBucketsMs); ++i) {
+    cumulative += counters_.latency_buckets[i];
+    line("flowd_step_latency_ms_bucket{le=\"" + std::to_string(EngineCounters::kBucketsMs[i]) +
+             "\"}",
+         cumulative);
+  }
+  cumulative += counters_.latency_buckets[std::size(EngineCounters::kBucketsMs)];
+  line("flowd_step_latency_ms_bucket{le=\"+Inf\"}", cumulative);
+  line("flowd_step_latency_ms_sum", counters_.latency_sum_ms);
+  line("flowd_step_latency_ms_count", cumulative);
+  return out;
+}
+
 }  // namespace flowd::engine

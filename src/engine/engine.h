@@ -111,6 +111,14 @@ class Engine final : public flows::FlowChangeSink {
   // has already ended.
   Status Unenroll(int64_t account_id, int64_t enrollment_id);
 
+  // What the engine recorded (the API's reads).
+  store::EngineStore& records() { return store_.engine(); }
+  // The live contact with this (lower-case) email, for HubSpot's v2 endpoints.
+  Result<std::optional<int64_t>> FindContactByEmail(int64_t account_id, const std::string& email);
+  // GET /metrics: Prometheus text format (queue depth, due jobs, steps, failures, enrollments by
+  // flow, step latency histogram).
+  Result<std::string> MetricsText();
+
   const EngineCounters& counters() const { return counters_; }
   FlowIndex& index() { return index_; }
   const EngineOptions& options() const { return options_; }

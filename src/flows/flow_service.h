@@ -75,6 +75,13 @@ class FlowService {
   Status Delete(int64_t account_id, int64_t flow_id, const std::vector<std::string>& scopes = {});
   // 403 unless the caller may read the flow's enrollment and performance data.
   Status CheckDataReadable(const store::FlowRecord& flow, const std::vector<std::string>& scopes);
+  // 403 unless the caller may change the flow or its enrollments (the sensitive-data write rule
+  // applied to what the stored flow references).
+  Status CheckDataWritable(const store::FlowRecord& flow, const std::vector<std::string>& scopes);
+  // The flow of a legacy workflow id; kNotFound when unknown in the account.
+  Result<int64_t> MapWorkflowId(int64_t account_id, int64_t workflow_id) {
+    return flows_.FlowIdForWorkflowId(account_id, workflow_id);
+  }
   // Ids that are not decimal ids are reported missing, like unknown ones. Duplicates read once.
   Result<BatchReadResult> BatchRead(int64_t account_id, const std::vector<std::string>& ids);
   Result<store::FlowRevision> GetRevision(int64_t account_id, int64_t flow_id, int64_t revision_id);
@@ -87,8 +94,6 @@ class FlowService {
  private:
   // The property names a stored flow references.
   Result<std::set<std::string>> StoredReferences(const store::FlowRecord& flow);
-  // The write rule applied to what a stored flow references (for replace and delete).
-  Status CheckDataWritable(const store::FlowRecord& flow, const std::vector<std::string>& scopes);
 
   store::FlowStore& flows_;
   const Clock& clock_;

@@ -236,6 +236,8 @@ class EngineStore {
   // The flow's ACTIVE enrollments of these records (goal and unenrollment checks).
   virtual Result<std::vector<EnrollmentRecord>> ActiveEnrollments(
       int64_t account_id, int64_t flow_id, const std::vector<int64_t>& object_ids) = 0;
+  // How many ACTIVE enrollments the flow has (metrics).
+  virtual Result<int64_t> CountActive(int64_t account_id, int64_t flow_id) = 0;
   // Steps of one enrollment in execution order (attempts in order).
   virtual Result<std::vector<StepRecord>> ListSteps(int64_t account_id,
                                                     int64_t enrollment_id) = 0;
