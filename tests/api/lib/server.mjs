@@ -66,7 +66,8 @@ function delay(ms) {
 }
 
 class FlowdServer {
-  constructor() {
+  constructor(serveArgs = []) {
+    this.serveArgs = serveArgs; // extra `flowd serve` arguments (--clock manual, --smtp …)
     this.dir = mkdtempSync(join(tmpdir(), 'flowd-api-'));
     this.dbUrl = `sqlite:${join(this.dir, 'flowd.db')}`;
     this.secrets = []; // every token handed out; none may appear in the logs
@@ -117,7 +118,7 @@ class FlowdServer {
       this.stderr = '';
       this.stdout = '';
       this.exit = null;
-      const proc = spawn(flowdBin(), ['serve', '--db', this.dbUrl, '--listen', `127.0.0.1:${this.port}`, '--threads', '2'],
+      const proc = spawn(flowdBin(), ['serve', '--db', this.dbUrl, '--listen', `127.0.0.1:${this.port}`, '--threads', '2', ...this.serveArgs],
         { stdio: ['ignore', 'pipe', 'pipe'] });
       this.proc = proc;
       running.add(proc);
@@ -207,8 +208,9 @@ class FlowdServer {
 }
 
 // Starts a server with one account "A" and one token with scope `automation`.
-export async function startServer({ accountName = 'A', scopes = ['automation'] } = {}) {
-  const srv = new FlowdServer();
+// `serveArgs`: extra arguments of `flowd serve` (e.g. ['--clock', 'manual']).
+export async function startServer({ accountName = 'A', scopes = ['automation'], serveArgs = [] } = {}) {
+  const srv = new FlowdServer(serveArgs);
   try {
     srv.migrate();
     srv.accountId = srv.createAccount(accountName);
