@@ -1,0 +1,107 @@
+#include "engine/flow_index.h"
+
+#include <gtest/gtest.h>
+
+namespace flowd::engine {
+namespace {
+
+store::FlowRecord Flow(int64_t account, int64_t id, bool enabled, std::string content,
+                       std::string type = "0-1") {
+  store::FlowRecord f;
+  f.account_id = account;
+  f.id = id;
+  f.revision_id = 1;
+  f.is_enabled = enabled;
+  f.object_type_id = std::move(type);
+  f.content_json = std::move(content);
+  return f;
+}
+
+const char* kFormFlow = R"({"startActionId":"1","enrollmentCriteria":{"type":"EVENT_BASED",
+  "shouldReEnroll":false,"eventFilterBranches":[{"filterBranchType":"UNIFIED_EVENTS",
+  "filterBranchOperator":"AND","eventTypeId":"4-1639801","operator":"HAS_COMPLETED",
+  "filterBranches":[],"filters":[]}],"listMembershipFilterBranches":[]}})";
+
+const char* kStageFlow = R"({"startActionId":"1","enrollmentCriteria":{"type":"LIST_BASED",
+  "shouldReEnroll":true,"unEnrollObjectsNotMeetingCriteria":true,"reEnrollmentTriggersFilterBranches":[],
+  "listFilterBranch":{"filterBranchType":"OR","filterBranchOperator":"OR","filters":[],
+  "filterBranches":[{"filterBranchType":"AND","filterBranchOperator":"AND","filterBranches":[],
+  "filters":[{"filterType":"PROPERTY","property":"dealstage","operation":{"operationType":
+  "ENUMERATION","operator":"IS_ANY_OF","values":["won"],"includeObjectsWithNoValueSet":false}}]}]}},
+  "goalFilterBranch":{"filterBranchType":"OR","filterBranchOperator":"OR","filters":[],
+  "filterBranches":[{"filterBranchType":"AND","filterBranchOperator":"AND","filterBranches":[],
+  "filters":[{"filterType":"PROPERTY","property":"amount","operation":{"operationType":
+  "NUMBER","operator":"IS_GREATER_THAN","value":10,"includeObjectsWithNoValueSet":false}}]}]}})";
+
+store::CrmEvent Event(int64_t account, std::string type, std::string object_type,
+                      std::string property = "") {
+  store::CrmEvent e;
+  e.account_id = account;
+  e.event_type_id = std::move(type);
+  e.object_type_id = std::move(object_type);
+  e.object_id = 1;
+  if (!property.empty()) e.properties["hs_name"] = property;
+  return e;
+}
+
+std::vector<int64_t> Ids(const std::vector<FlowSnapshot>& flows) {
+  std::vector<int64_t> ids;
+  for (const auto& f : flows) ids.push_back(f->flow_id);
+  return ids;
+}
+
+TEST(FlowIndex, EventFlowsAreFiledUnderTheirEventType) {
+  FlowIndex index;
+  index.Reset({Flow(1, 10, true, kFormFlow), Flow(1, 11, false, kFormFlow),
+               Flow(2, 12, true, kFormFlow)});
+  EXPECT_EQ(index.size(), 2u);
+  EXPECT_EQ(Ids(index.Candidates(Event(1, "4-1639801", "0-1"))), (std::vector<int64_t>{10}));
+  EXPECT_TRUE(index.Candidates(Event(1, "4-1463224", "0-1")).empty());
+  EXPECT_TRUE(index.Candidates(Event(1, "4-1639801", "0-3")).empty());  // other object type
+  EXPECT_EQ(Ids(index.Candidates(Event(2, "4-1639801", "0-1"))), (std::vector<int64_t>{12}));
+  auto f = index.Find(1, 10);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->criteria_type, "EVENT_BASED");
+  EXPECT_EQ(f->start_action_id, "1");
+  EXPECT_FALSE(f->should_re_enroll);
+}
+
+TEST(FlowIndex, ListFlowsAreFiledUnderWhatTheyRead) {
+  FlowIndex index;
+  index.Put(Flow(1, 20, true, kStageFlow, "0-3"));
+  auto changed = [&](std::string p) {
+    return Ids(index.Candidates(Event(1, "4-655002", "0-3", std::move(p))));
+  };
+  EXPECT_EQ(changed("dealstage"), (std::vector<int64_t>{20}));
+  EXPECT_EQ(changed("amount"), (std::vector<int64_t>{20}));  // the goal reads it
+  EXPECT_TRUE(changed("dealname").empty());
+  EXPECT_EQ(Ids(index.Candidates(Event(1, "4-1463224", "0-3"))), (std::vector<int64_t>{20}));
+  auto f = index.Find(1, 20);
+  ASSERT_TRUE(f && f->goal);
+  EXPECT_TRUE(f->should_re_enroll);
+  EXPECT_TRUE(f->unenroll_not_meeting);
+}
+
+TEST(FlowIndex, DisablingOrRemovingUnfiles) {
+  FlowIndex index;
+  index.Put(Flow(1, 20, true, kStageFlow, "0-3"));
+  index.Put(Flow(1, 20, false, kStageFlow, "0-3"));
+  EXPECT_EQ(index.size(), 0u);
+  EXPECT_TRUE(index.Candidates(Event(1, "4-655002", "0-3", "dealstage")).empty());
+  index.Put(Flow(1, 21, true, kFormFlow));
+  index.Remove(1, 21);
+  EXPECT_FALSE(index.Find(1, 21));
+  EXPECT_TRUE(index.Candidates(Event(1, "4-1639801", "0-1")).empty());
+}
+
+TEST(FlowIndex, MalformedContentIsIndexedWithoutTriggers) {
+  FlowIndex index;
+  index.Put(Flow(1, 30, true, "not json"));
+  index.Put(Flow(1, 31, true, R"({"enrollmentCriteria":{"type":"MANUAL","shouldReEnroll":true}})"));
+  EXPECT_EQ(index.size(), 2u);
+  EXPECT_EQ(index.Find(1, 31)->criteria_type, "MANUAL");
+  EXPECT_TRUE(index.Find(1, 30)->keys.empty());
+}
+
+}  // namespace
+}  // namespace flowd::engine
