@@ -161,6 +161,14 @@ class FlowdServer {
     throw new Error(`GET /healthz did not answer 200 within ${START_TIMEOUT_MS} ms`);
   }
 
+  // SIGKILL: the crash tests' fault. The next serve() starts the same database again.
+  async kill9() {
+    if (!this.proc || this.exit !== null) return;
+    this.proc.kill('SIGKILL');
+    await this.exited;
+    this.proc = null;
+  }
+
   // Parsed JSON lines from stderr (non-JSON lines are returned as {raw}).
   logLines() {
     return this.stderr.split('\n').filter((l) => l.trim()).map((l) => {
