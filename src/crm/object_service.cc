@@ -173,8 +173,7 @@ static bool IsLookupProperty(const store::PropertyRecord& p) {
          std::end(kIdentifiers);
 }
 
-store::ObjectWriteOptions ObjectService::WriteOptions(const Caller& c,
-                                                      const PropertySet& props) const {
+store::ObjectWriteOptions WriteOptionsFor(const PropertySet& props, store::ChangeSource source) {
   store::ObjectWriteOptions o;
   for (const auto& [name, p] : props.by_name) {
     if (p.has_unique_value) {
@@ -183,8 +182,13 @@ store::ObjectWriteOptions ObjectService::WriteOptions(const Caller& c,
       o.lookup_properties.push_back(name);
     }
   }
-  o.source = c.source;
+  o.source = std::move(source);
   return o;
+}
+
+store::ObjectWriteOptions ObjectService::WriteOptions(const Caller& c,
+                                                      const PropertySet& props) const {
+  return WriteOptionsFor(props, c.source);
 }
 
 Result<int64_t> ObjectService::ResolveRef(const ObjectTypeInfo& t, int64_t account_id,

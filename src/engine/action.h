@@ -41,6 +41,10 @@ struct ActionInput {
   const boost::json::object* data = nullptr;
   int64_t now_ms = 0;
   int64_t attempt = 0;  // 0 on the first try of this execution
+  // When attempt 0 of this execution ran (external effects' 3-day retry cap is measured from
+  // it). The executor keeps it (every RETRYING step's detail carries it as "firstAttemptAtMs").
+  // 0 = unknown: now_ms on attempt 0, else estimated from `attempt` (see RetryPolicy).
+  int64_t first_attempt_ms = 0;
   std::string idempotency_key;  // enrollmentId:actionId:executionIndex
   std::string portal_id;        // the account id as text (webhook signatures, custom code)
 };
@@ -59,8 +63,7 @@ class ActionEnv {
   // Ids of live records of `to_type` associated with the record (category "" / type_id <= 0: any).
   virtual Result<std::vector<int64_t>> Associated(const std::string& from_type, int64_t from_id,
                                                   const std::string& to_type,
-                                                  const std::string& category,
-                                                  int64_t type_id) = 0;
+                                                  const std::string& category, int64_t type_id) = 0;
   // The filter evaluator's view of the account (LIST_BRANCH), bound to the execution's time.
   virtual crm::filter::FilterContext& Filters() = 0;
   // The account's time zone id (time windows, time-of-day delays).
@@ -76,6 +79,9 @@ class ActionEnv {
   virtual WebhookResponse SendWebhook(const WebhookRequest& request) = 0;
   // Whether emails go out over SMTP; when false, emails are only recorded as messages (LOCAL).
   virtual bool HasSmtp() = 0;
+  // The From address of emails whose content names none (internal notifications; marketing
+  // emails without a replyTo).
+  virtual std::string SenderAddress() { return "flowd@localhost"; }
   virtual SendResult SendEmail(const Email& email) = 0;
   virtual Result<CodeExecution> RunCode(const CodeRequest& request) = 0;
 };
