@@ -21,6 +21,12 @@
 
 namespace flowd::crm {
 
+// The store options for writing records of a type with properties `props`: its unique
+// properties, the properties whose equality lookups are indexed, and the change's source. Every
+// writer of CRM records (the API's object service, the engine's actions) uses these, so that the
+// store indexes a property the same way whoever wrote it.
+store::ObjectWriteOptions WriteOptionsFor(const PropertySet& props, store::ChangeSource source);
+
 // The stored name of a requested property: HubSpot's `hs_createdate` / `hs_lastmodifieddate`
 // spellings (used on non-contact types) name `createdate` / `lastmodifieddate`.
 std::string StoredPropertyName(const std::string& name);

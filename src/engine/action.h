@@ -40,7 +40,11 @@ struct ActionInput {
   // {"eventProperties": {…}} with the properties of the event that enrolled it, when any.
   const boost::json::object* data = nullptr;
   int64_t now_ms = 0;
-  int64_t attempt = 0;          // 0 on the first try of this execution
+  int64_t attempt = 0;  // 0 on the first try of this execution
+  // When attempt 0 of this execution ran (external effects' 3-day retry cap is measured from
+  // it). The executor keeps it (every RETRYING step's detail carries it as "firstAttemptAtMs").
+  // 0 = unknown: now_ms on attempt 0, else estimated from `attempt` (see RetryPolicy).
+  int64_t first_attempt_ms = 0;
   std::string idempotency_key;  // enrollmentId:actionId:executionIndex
   std::string portal_id;        // the account id as text (webhook signatures, custom code)
 };
@@ -75,6 +79,9 @@ class ActionEnv {
   virtual WebhookResponse SendWebhook(const WebhookRequest& request) = 0;
   // Whether emails go out over SMTP; when false, emails are only recorded as messages (LOCAL).
   virtual bool HasSmtp() = 0;
+  // The From address of emails whose content names none (internal notifications; marketing
+  // emails without a replyTo).
+  virtual std::string SenderAddress() { return "flowd@localhost"; }
   virtual SendResult SendEmail(const Email& email) = 0;
   virtual Result<CodeExecution> RunCode(const CodeRequest& request) = 0;
 };

@@ -238,6 +238,19 @@ Result<store::StepCommit> Engine::Run(Execution& exec) {
   input.data = &exec.data;
   input.now_ms = now;
   input.attempt = exec.job.attempt;
+  input.first_attempt_ms = now;
+  if (exec.job.attempt > 0) {
+    // Retries are measured from the first attempt of this execution (the 3-day webhook cap).
+    input.first_attempt_ms = 0;
+    FLOWD_ASSIGN_OR_RETURN(auto steps,
+                           store_.engine().ListSteps(exec.enrollment.account_id, exec.enrollment.id));
+    for (const auto& s : steps) {
+      if (s.execution_index == exec.job.execution_index && s.attempt == 0) {
+        input.first_attempt_ms = s.started_at_ms;
+        break;
+      }
+    }
+  }
   input.idempotency_key = std::to_string(exec.enrollment.id) + ":" + exec.job.action_id + ":" +
                           std::to_string(exec.job.execution_index);
   input.portal_id = std::to_string(exec.enrollment.account_id);
