@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "store/association_store.h"
+#include "store/engine_store.h"
 #include "store/form_store.h"
 #include "store/list_store.h"
 #include "store/marketing_email_store.h"
@@ -196,6 +197,7 @@ class Store {
   virtual MarketingEmailStore& marketing_emails() = 0;
   virtual ListStore& lists() = 0;
   virtual SecretStore& secrets() = 0;
+  virtual EngineStore& engine() = 0;
 };
 
 }  // namespace flowd::store
