@@ -6,6 +6,7 @@
 
 #include "store/common/association_util.h"
 #include "store/common/record_util.h"
+#include "store/postgres/shared_writes.h"
 #include "store/postgres/stores.h"
 
 namespace flowd::store::postgres {
@@ -140,6 +141,11 @@ Result<AssociateOutcome> WriteOne(Connection& conn, int64_t account_id, const As
 }
 
 }  // namespace
+
+Result<AssociateOutcome> WriteAssociation(Connection& conn, int64_t account_id,
+                                          const AssociationWrite& write, int64_t now_ms) {
+  return WriteOne(conn, account_id, write, now_ms);
+}
 
 Result<std::vector<AssociateOutcome>> PgAssociationStore::Associate(
     int64_t account_id, const std::vector<AssociationWrite>& writes, int64_t now_ms) {

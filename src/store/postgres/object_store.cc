@@ -10,6 +10,7 @@
 #include "store/common/object_util.h"
 #include "store/common/object_writes.h"
 #include "store/common/record_util.h"
+#include "store/postgres/shared_writes.h"
 #include "store/postgres/stores.h"
 
 namespace flowd::store::postgres {
@@ -309,6 +310,10 @@ class PgObjectTxn final : public internal::ObjectTxn {
 };
 
 }  // namespace
+
+std::unique_ptr<internal::ObjectTxn> NewObjectTxn(Connection& conn) {
+  return std::make_unique<PgObjectTxn>(conn);
+}
 
 Result<std::vector<ObjectRecord>> PgObjectStore::CreateObjects(
     int64_t account_id, const std::string& type,

@@ -32,7 +32,8 @@ class PostgresStore final : public Store {
         forms_(*db_),
         marketing_emails_(*db_),
         lists_(*db_),
-        secrets_(*db_) {}
+        secrets_(*db_),
+        engine_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -48,6 +49,7 @@ class PostgresStore final : public Store {
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
   ListStore& lists() override { return lists_; }
   SecretStore& secrets() override { return secrets_; }
+  EngineStore& engine() override { return engine_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -63,6 +65,7 @@ class PostgresStore final : public Store {
   PgMarketingEmailStore marketing_emails_;
   PgListStore lists_;
   PgSecretStore secrets_;
+  PgEngineStore engine_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

@@ -4,6 +4,7 @@
 
 #include "store/common/association_util.h"
 #include "store/common/record_util.h"
+#include "store/sqlite/shared_writes.h"
 #include "store/sqlite/stores.h"
 
 namespace flowd::store::sqlite {
@@ -112,6 +113,11 @@ Result<AssociateOutcome> WriteOne(Connection& conn, int64_t account_id, const As
 }
 
 }  // namespace
+
+Result<AssociateOutcome> WriteAssociation(Connection& conn, int64_t account_id,
+                                          const AssociationWrite& write, int64_t now_ms) {
+  return WriteOne(conn, account_id, write, now_ms);
+}
 
 Result<std::vector<AssociateOutcome>> SqliteAssociationStore::Associate(
     int64_t account_id, const std::vector<AssociationWrite>& writes, int64_t now_ms) {

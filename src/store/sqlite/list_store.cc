@@ -9,6 +9,7 @@
 
 #include "store/common/list_util.h"
 #include "store/common/record_util.h"
+#include "store/sqlite/shared_writes.h"
 
 namespace flowd::store::sqlite {
 
@@ -319,12 +320,22 @@ Result<ListRecord> SqliteListStore::RestoreList(int64_t account_id, int64_t list
   });
 }
 
+Result<MembershipResult> ChangeListMembers(Connection& conn, int64_t account_id,
+                                           const MembershipDelta& delta, int64_t now_ms,
+                                           bool static_only) {
+  FLOWD_ASSIGN_OR_RETURN(ListRecord l, LoadLive(conn, account_id, delta.list_id));
+  if (static_only && l.processing_type != "MANUAL" && l.processing_type != "SNAPSHOT") {
+    return Error::Invalid("list " + std::to_string(l.id) + " is " + l.processing_type +
+                          ": only MANUAL and SNAPSHOT lists take explicit members");
+  }
+  return Change(conn, account_id, l.id, delta.add, delta.remove, now_ms);
+}
+
 Result<MembershipResult> SqliteListStore::ChangeMembers(int64_t account_id,
                                                         const MembershipDelta& delta,
                                                         int64_t now_ms) {
-  return db_.Write([&](Connection& conn) -> Result<MembershipResult> {
-    FLOWD_ASSIGN_OR_RETURN(ListRecord l, LoadLive(conn, account_id, delta.list_id));
-    return Change(conn, account_id, l.id, delta.add, delta.remove, now_ms);
+  return db_.Write([&](Connection& conn) {
+    return ChangeListMembers(conn, account_id, delta, now_ms, /*static_only=*/false);
   });
 }
 

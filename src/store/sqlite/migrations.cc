@@ -400,6 +400,110 @@ CREATE TABLE secrets (
   PRIMARY KEY (account_id, name)
 ) WITHOUT ROWID;
 )sql"},
+      {9, R"sql(
+-- The engine's state (docs/architecture.md, "Engine storage").
+CREATE TABLE engine_enrollments (
+  id             INTEGER PRIMARY KEY,
+  account_id     INTEGER NOT NULL,
+  flow_id        INTEGER NOT NULL,
+  revision_id    INTEGER NOT NULL,
+  object_type_id TEXT    NOT NULL,
+  object_id      INTEGER NOT NULL,
+  status         TEXT    NOT NULL,
+  source         TEXT    NOT NULL,
+  reason         TEXT    NOT NULL,
+  enrolled_at_ms INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  ended_at_ms    INTEGER,
+  data_json      TEXT    NOT NULL,
+  executions     INTEGER NOT NULL
+);
+CREATE INDEX engine_enrollments_by_flow ON engine_enrollments (account_id, flow_id, id);
+CREATE INDEX engine_enrollments_by_flow_object ON engine_enrollments (account_id, flow_id, object_id);
+-- At most one ACTIVE enrollment of a record in a flow.
+CREATE UNIQUE INDEX engine_enrollments_active ON engine_enrollments (account_id, flow_id, object_id)
+  WHERE status = 'ACTIVE';
+CREATE INDEX engine_enrollments_by_object ON engine_enrollments (account_id, object_type_id, object_id);
+-- Performance counts: range counts per bucket.
+CREATE INDEX engine_enrollments_by_enrolled_at ON engine_enrollments (account_id, flow_id, enrolled_at_ms);
+CREATE INDEX engine_enrollments_by_ended_at ON engine_enrollments (account_id, flow_id, status, ended_at_ms);
+
+-- The queue: one job per ACTIVE enrollment. due_at_ms = MAX(run_at_ms, lease_until_ms), the time
+-- it can next be claimed, so that claims and the scheduler's next wake-up are range reads of one
+-- partial index however many jobs wait.
+CREATE TABLE engine_jobs (
+  id              INTEGER PRIMARY KEY,
+  account_id      INTEGER NOT NULL,
+  enrollment_id   INTEGER NOT NULL UNIQUE,
+  flow_id         INTEGER NOT NULL,
+  action_id       TEXT    NOT NULL,
+  execution_index INTEGER NOT NULL,
+  run_at_ms       INTEGER NOT NULL,
+  attempt         INTEGER NOT NULL,
+  paused          INTEGER NOT NULL,
+  lease_owner     TEXT    NOT NULL,
+  lease_until_ms  INTEGER NOT NULL,
+  due_at_ms       INTEGER NOT NULL
+);
+CREATE INDEX engine_jobs_due ON engine_jobs (due_at_ms) WHERE paused = 0;
+CREATE INDEX engine_jobs_by_flow ON engine_jobs (account_id, flow_id);
+
+-- Every committed action execution.
+CREATE TABLE engine_steps (
+  id              INTEGER PRIMARY KEY,
+  account_id      INTEGER NOT NULL,
+  flow_id         INTEGER NOT NULL,
+  enrollment_id   INTEGER NOT NULL,
+  execution_index INTEGER NOT NULL,
+  attempt         INTEGER NOT NULL,
+  action_id       TEXT    NOT NULL,
+  action_type_id  TEXT    NOT NULL,
+  started_at_ms   INTEGER NOT NULL,
+  finished_at_ms  INTEGER NOT NULL,
+  outcome         TEXT    NOT NULL,
+  detail_json     TEXT    NOT NULL
+);
+CREATE INDEX engine_steps_by_enrollment ON engine_steps (enrollment_id, execution_index, attempt);
+CREATE INDEX engine_steps_by_flow ON engine_steps (account_id, flow_id, finished_at_ms);
+
+-- Delivery attempts of external effects.
+CREATE TABLE engine_deliveries (
+  id              INTEGER PRIMARY KEY,
+  account_id      INTEGER NOT NULL,
+  enrollment_id   INTEGER NOT NULL,
+  idempotency_key TEXT    NOT NULL,
+  kind            TEXT    NOT NULL,
+  attempt         INTEGER NOT NULL,
+  at_ms           INTEGER NOT NULL,
+  outcome         TEXT    NOT NULL,
+  detail          TEXT    NOT NULL
+);
+CREATE INDEX engine_deliveries_by_enrollment ON engine_deliveries (account_id, enrollment_id);
+
+-- Emails and notifications, recorded once per idempotency key.
+CREATE TABLE engine_messages (
+  id              INTEGER PRIMARY KEY,
+  account_id      INTEGER NOT NULL,
+  enrollment_id   INTEGER NOT NULL,
+  idempotency_key TEXT    NOT NULL,
+  channel         TEXT    NOT NULL,
+  to_addr         TEXT    NOT NULL,
+  from_addr       TEXT    NOT NULL,
+  subject         TEXT    NOT NULL,
+  body            TEXT    NOT NULL,
+  delivery        TEXT    NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  UNIQUE (account_id, idempotency_key)
+);
+CREATE INDEX engine_messages_by_channel ON engine_messages (account_id, channel, id);
+
+-- How far the trigger consumer has read the CRM event log (one row).
+CREATE TABLE engine_event_position (
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL
+);
+INSERT INTO engine_event_position (id, seq) VALUES (1, 0);
+)sql"},
   };
   return kMigrations;
 }

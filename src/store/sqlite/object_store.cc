@@ -10,6 +10,7 @@
 #include "store/common/object_util.h"
 #include "store/common/object_writes.h"
 #include "store/common/record_util.h"
+#include "store/sqlite/shared_writes.h"
 #include "store/sqlite/stores.h"
 
 namespace flowd::store::sqlite {
@@ -351,6 +352,10 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
 };
 
 }  // namespace
+
+std::unique_ptr<internal::ObjectTxn> NewObjectTxn(Connection& conn) {
+  return std::make_unique<SqliteObjectTxn>(conn);
+}
 
 Result<std::vector<ObjectRecord>> SqliteObjectStore::CreateObjects(
     int64_t account_id, const std::string& type,

@@ -25,7 +25,8 @@ class SqliteStore final : public Store {
         forms_(*db_),
         marketing_emails_(*db_),
         lists_(*db_),
-        secrets_(*db_) {}
+        secrets_(*db_),
+        engine_(*db_) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -41,6 +42,7 @@ class SqliteStore final : public Store {
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
   ListStore& lists() override { return lists_; }
   SecretStore& secrets() override { return secrets_; }
+  EngineStore& engine() override { return engine_; }
 
  private:
   std::unique_ptr<Database> db_;
@@ -55,6 +57,7 @@ class SqliteStore final : public Store {
   SqliteMarketingEmailStore marketing_emails_;
   SqliteListStore lists_;
   SqliteSecretStore secrets_;
+  SqliteEngineStore engine_;
 };
 
 Result<int> ReadSchemaVersion(Connection& conn) {

@@ -245,4 +245,53 @@ class SqliteSecretStore final : public SecretStore {
   Database& db_;
 };
 
+class SqliteEngineStore final : public EngineStore {
+ public:
+  explicit SqliteEngineStore(Database& db) : db_(db) {}
+  Result<std::vector<EnrollResult>> Enroll(const std::vector<NewEnrollment>& items,
+                                           std::optional<int64_t> event_seq,
+                                           int64_t now_ms) override;
+  Result<int64_t> EventSeq() override;
+  Status SetEventSeq(int64_t seq) override;
+  Result<EnrollmentRecord> GetEnrollment(int64_t account_id, int64_t enrollment_id) override;
+  Result<EnrollmentPage> ListEnrollments(int64_t account_id, int64_t flow_id,
+                                         const EnrollmentFilter& filter) override;
+  Result<std::vector<EnrollmentRecord>> EnrollmentsOfObject(int64_t account_id,
+                                                            const std::string& object_type_id,
+                                                            int64_t object_id) override;
+  Result<std::vector<EnrollmentRecord>> ActiveEnrollments(
+      int64_t account_id, int64_t flow_id, const std::vector<int64_t>& object_ids) override;
+  Result<std::vector<StepRecord>> ListSteps(int64_t account_id, int64_t enrollment_id) override;
+  Result<std::vector<int64_t>> EndEnrollments(int64_t account_id,
+                                              const std::vector<int64_t>& enrollment_ids,
+                                              const std::string& status, const std::string& reason,
+                                              int64_t now_ms) override;
+  Result<int64_t> EndFlowEnrollments(int64_t account_id, int64_t flow_id, const std::string& status,
+                                     const std::string& reason, int64_t now_ms) override;
+  Result<int64_t> EndObjectEnrollments(int64_t account_id, const std::string& object_type_id,
+                                       int64_t object_id, const std::string& status,
+                                       const std::string& reason, int64_t now_ms) override;
+  Result<int64_t> SetFlowPaused(int64_t account_id, int64_t flow_id, bool paused) override;
+  Result<std::vector<JobRecord>> ClaimJobs(const std::string& owner, int64_t now_ms,
+                                           int64_t lease_ms, size_t limit) override;
+  Result<std::vector<int64_t>> RenewLeases(const std::string& owner,
+                                           const std::vector<int64_t>& job_ids,
+                                           int64_t lease_until_ms) override;
+  Result<std::optional<int64_t>> NextDueAt() override;
+  Result<QueueDepth> Depth(int64_t now_ms) override;
+  Result<std::optional<JobRecord>> JobOfEnrollment(int64_t account_id,
+                                                   int64_t enrollment_id) override;
+  Result<std::vector<CommitResult>> CommitSteps(std::vector<StepCommit>& steps) override;
+  Result<std::vector<DeliveryRecord>> ListDeliveries(int64_t account_id,
+                                                     int64_t enrollment_id) override;
+  Result<std::vector<MessageRecord>> ListMessages(int64_t account_id, const std::string& channel,
+                                                  std::optional<int64_t> before_id,
+                                                  size_t limit) override;
+  Result<PerformanceCounts> Performance(int64_t account_id, int64_t flow_id,
+                                        const std::vector<int64_t>& edges) override;
+
+ private:
+  Database& db_;
+};
+
 }  // namespace flowd::store::sqlite

@@ -132,7 +132,7 @@ TEST(SqliteMigrations, AreNumberedFromOneInIncreasingOrder) {
 }
 
 // A database that has a higher version than a migration it lacks (a lower number merged later)
-// still gets that migration: here the secrets table (8) is missing below a recorded 9.
+// still gets that migration: here the secrets table (8) is missing below a recorded 99.
 TEST(SqliteMigrations, ApplyAVersionBelowTheHighestApplied) {
   TempDir tmp;
   const std::string file = (tmp.path() / "gap.db").string();
@@ -146,7 +146,7 @@ TEST(SqliteMigrations, ApplyAVersionBelowTheHighestApplied) {
   char* err = nullptr;
   EXPECT_EQ(sqlite3_exec(db,
                          "DROP TABLE secrets; DELETE FROM schema_migrations WHERE version = 8; "
-                         "INSERT INTO schema_migrations (version, applied_at_ms) VALUES (9, 0);",
+                         "INSERT INTO schema_migrations (version, applied_at_ms) VALUES (99, 0);",
                          nullptr, nullptr, &err),
             SQLITE_OK)
       << (err ? err : "");
@@ -158,7 +158,7 @@ TEST(SqliteMigrations, ApplyAVersionBelowTheHighestApplied) {
   ASSERT_TRUE((*store)->Migrate().ok());
   auto version = (*store)->SchemaVersion();
   ASSERT_TRUE(version.ok());
-  EXPECT_EQ(*version, 9);
+  EXPECT_EQ(*version, 99);
   auto account = (*store)->accounts().CreateAccount("A", 1);
   ASSERT_TRUE(account.ok());
   auto set = (*store)->secrets().SetSecret(account->id, "API_KEY", "v", 1);

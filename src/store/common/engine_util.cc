@@ -1,0 +1,60 @@
+#include "store/common/engine_util.h"
+
+#include <algorithm>
+
+namespace flowd::store::internal {
+
+Error EnrollmentNotFound(int64_t enrollment_id) {
+  return Error::NotFound("enrollment " + std::to_string(enrollment_id) + " not found");
+}
+
+Status ValidateStepCommit(const StepCommit& step, int64_t account_id) {
+  const int transitions = (step.next ? 1 : 0) + (step.end_status ? 1 : 0);
+  if (transitions > 1 || (transitions == 0 && !step.retry_at_ms)) {
+    return Error::Invalid("a step commit needs exactly one of next, end_status or retry_at_ms");
+  }
+  auto foreign = [&](int64_t effect_account) { return effect_account != account_id; };
+  bool bad = false;
+  for (const auto& u : step.updates) bad = bad || foreign(u.account_id);
+  for (const auto& c : step.creates) bad = bad || foreign(c.account_id);
+  for (const auto& m : step.memberships) bad = bad || foreign(m.account_id);
+  if (bad) return Error::Invalid("a step's effects must belong to the enrollment's account");
+  return Status::Ok();
+}
+
+bool IsStorageError(const Error& error) {
+  return error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable;
+}
+
+Error AssociationRefused(AssociateOutcome outcome, const AssociationWrite& write) {
+  switch (outcome) {
+    case AssociateOutcome::kFromMissing:
+      return Error::NotFound(write.from_type + " " + std::to_string(write.from_id) +
+                             " not found for association");
+    case AssociateOutcome::kToMissing:
+      return Error::NotFound(write.to_type + " " + std::to_string(write.to_id) +
+                             " not found for association");
+    case AssociateOutcome::kTypeMissing:
+      return Error::Invalid("association type not defined between " + write.from_type + " and " +
+                            write.to_type);
+    case AssociateOutcome::kDone:
+      break;
+  }
+  return Error::Internal("association refused without a reason");
+}
+
+Status ValidateEdges(const std::vector<int64_t>& edges) {
+  if (edges.size() < 2) return Error::Invalid("performance needs at least two bucket edges");
+  for (size_t i = 1; i < edges.size(); ++i) {
+    if (edges[i] <= edges[i - 1]) return Error::Invalid("bucket edges must ascend");
+  }
+  return Status::Ok();
+}
+
+void SortClaimed(std::vector<JobRecord>& jobs) {
+  std::sort(jobs.begin(), jobs.end(), [](const JobRecord& a, const JobRecord& b) {
+    return a.run_at_ms != b.run_at_ms ? a.run_at_ms < b.run_at_ms : a.id < b.id;
+  });
+}
+
+}  // namespace flowd::store::internal

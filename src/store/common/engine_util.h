@@ -1,0 +1,32 @@
+// What the two engine-store backends share: input checks and error texts. Internal to store/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/engine_store.h"
+
+namespace flowd::store::internal {
+
+Error EnrollmentNotFound(int64_t enrollment_id);
+
+// kInvalidArgument unless the commit names exactly one of next / end_status / retry_at_ms, and
+// every effect belongs to `account_id` (the job's account: a step writes its own account only).
+Status ValidateStepCommit(const StepCommit& step, int64_t account_id);
+
+// An effect error that is the storage's fault (kInternal, kUnavailable): the batch fails and is
+// retried, rather than the step being recorded as failed.
+bool IsStorageError(const Error& error);
+
+// The error for an association of a created record that could not be written.
+Error AssociationRefused(AssociateOutcome outcome, const AssociationWrite& write);
+
+// kInvalidArgument unless `edges` has at least two values, strictly ascending.
+Status ValidateEdges(const std::vector<int64_t>& edges);
+
+// Claimed jobs in run_at order (ties by id): RETURNING gives no order.
+void SortClaimed(std::vector<JobRecord>& jobs);
+
+}  // namespace flowd::store::internal

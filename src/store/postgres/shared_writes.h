@@ -1,0 +1,28 @@
+// Write steps one store performs inside another store's transaction (the engine store applies a
+// step's CRM effects with the object, association and list stores' own code). Internal to the
+// backend; each function runs on the caller's connection inside the caller's transaction.
+#pragma once
+
+#include <memory>
+
+#include "store/association_store.h"
+#include "store/common/object_writes.h"
+#include "store/list_store.h"
+#include "store/postgres/connection.h"
+
+namespace flowd::store::postgres {
+
+// The object store's statements for store/common/object_writes.h on `conn` (object_store.cc).
+std::unique_ptr<internal::ObjectTxn> NewObjectTxn(Connection& conn);
+
+// One association write as AssociationStore::Associate does it (association_store.cc).
+Result<AssociateOutcome> WriteAssociation(Connection& conn, int64_t account_id,
+                                          const AssociationWrite& write, int64_t now_ms);
+
+// ListStore::ChangeMembers on `conn` (list_store.cc). With `static_only`, a DYNAMIC list is
+// kInvalidArgument (only MANUAL and SNAPSHOT lists take explicit members).
+Result<MembershipResult> ChangeListMembers(Connection& conn, int64_t account_id,
+                                           const MembershipDelta& delta, int64_t now_ms,
+                                           bool static_only);
+
+}  // namespace flowd::store::postgres
