@@ -460,6 +460,16 @@ Result<std::vector<EnrollmentRecord>> PgEngineStore::ActiveEnrollments(
   });
 }
 
+Result<int64_t> PgEngineStore::CountActive(int64_t account_id, int64_t flow_id) {
+  return db_.Read(false, [&](Connection& conn) -> Result<int64_t> {
+    FLOWD_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT count(*) FROM engine_enrollments WHERE "
+                                                 "account_id = $1 AND flow_id = $2 AND status = "
+                                                 "'ACTIVE'",
+                                                 Params().Add(account_id).Add(flow_id)));
+    return rows.size() ? rows.Int(0, 0) : int64_t{0};
+  });
+}
+
 Result<std::vector<StepRecord>> PgEngineStore::ListSteps(int64_t account_id,
                                                          int64_t enrollment_id) {
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<StepRecord>> {

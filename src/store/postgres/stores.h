@@ -259,6 +259,7 @@ class PgEngineStore final : public EngineStore {
   Result<std::vector<EnrollmentRecord>> EnrollmentsOfObject(int64_t account_id,
                                                             const std::string& object_type_id,
                                                             int64_t object_id) override;
+  Result<int64_t> CountActive(int64_t account_id, int64_t flow_id) override;
   Result<std::vector<EnrollmentRecord>> ActiveEnrollments(
       int64_t account_id, int64_t flow_id, const std::vector<int64_t>& object_ids) override;
   Result<std::vector<StepRecord>> ListSteps(int64_t account_id, int64_t enrollment_id) override;

@@ -433,6 +433,17 @@ Result<std::vector<EnrollmentRecord>> SqliteEngineStore::ActiveEnrollments(
   });
 }
 
+Result<int64_t> SqliteEngineStore::CountActive(int64_t account_id, int64_t flow_id) {
+  return db_.Read(false, [&](Connection& conn) -> Result<int64_t> {
+    FLOWD_ASSIGN_OR_RETURN(Stmt sel, conn.Prepare("SELECT count(*) FROM engine_enrollments WHERE "
+                                                  "account_id = ?1 AND flow_id = ?2 AND status = "
+                                                  "'ACTIVE'"));
+    sel.Bind(1, account_id).Bind(2, flow_id);
+    FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
+    return row ? sel.Int(0) : int64_t{0};
+  });
+}
+
 Result<std::vector<StepRecord>> SqliteEngineStore::ListSteps(int64_t account_id,
                                                              int64_t enrollment_id) {
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<StepRecord>> {
