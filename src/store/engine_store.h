@@ -57,7 +57,7 @@ struct JobRecord {
   int64_t account_id = 0;
   int64_t enrollment_id = 0;
   int64_t flow_id = 0;
-  std::string action_id;     // the flow action to run
+  std::string action_id;        // the flow action to run
   int64_t execution_index = 0;  // 0 for the first action of an enrollment, +1 per step
   int64_t run_at_ms = 0;
   int64_t attempt = 0;  // 0 on the first try; +1 per retry of the same execution
@@ -102,7 +102,7 @@ struct MessageRecord {
   std::string to;               // email address, or owner/user id for notifications
   std::string from;
   std::string subject;
-  std::string body;  // HTML for emails, text for notifications
+  std::string body;      // HTML for emails, text for notifications
   std::string delivery;  // SMTP (sent by the worker) | LOCAL (kept here only)
   int64_t created_at_ms = 0;
 };
@@ -111,6 +111,7 @@ struct NewEnrollment {
   EnrollmentRecord enrollment;  // id, status, executions ignored (ACTIVE, 0)
   std::string first_action_id;  // the flow's startActionId; "" enrolls with nothing to run
                                 // (the enrollment is COMPLETED at once)
+  // enrollment.enrolled_at_ms 0 means now_ms; data_json "" means "{}".
   int64_t first_run_at_ms = 0;
   // At most one enrollment ever for (flow, object) — re-enrollment off.
   bool once = false;
@@ -118,8 +119,8 @@ struct NewEnrollment {
 
 enum class EnrollOutcome {
   kEnrolled,
-  kAlreadyActive,     // an ACTIVE enrollment of the record in the flow exists
-  kAlreadyEnrolled,   // `once` and an enrollment (of any status) exists
+  kAlreadyActive,    // an ACTIVE enrollment of the record in the flow exists
+  kAlreadyEnrolled,  // `once` and an enrollment (of any status) exists
 };
 
 struct EnrollResult {
@@ -160,10 +161,10 @@ struct StepCommit {
   std::vector<MessageRecord> messages;  // id, created_at ignored; duplicates (key) skipped
   std::vector<DeliveryRecord> deliveries;
   std::optional<std::string> data_json;  // the enrollment's new data
-  // What follows. Exactly one of: `next` (the job is replaced: same enrollment, its action,
-  // index and attempt as given), `end_status` (the enrollment ends, the job is deleted), or
-  // neither with `retry_at_ms` (the same job runs again: attempt+1, run_at = retry_at_ms,
-  // lease released).
+  // What follows. Exactly one of: `next` (the job is replaced by a new job, with a new id: same
+  // enrollment, paused as before, its action, index and attempt as given), `end_status` (the
+  // enrollment ends, the job is deleted), or neither with `retry_at_ms` (the same job runs again:
+  // attempt+1, run_at = retry_at_ms, lease released).
   struct Next {
     std::string action_id;
     int64_t execution_index = 0;
@@ -180,8 +181,9 @@ struct StepCommit {
 enum class CommitOutcome {
   kCommitted,
   kLeaseLost,  // the job is gone or leased to another worker: nothing was written
-  kFailed,     // an effect failed (e.g. the record is gone, a unique value taken): nothing of
-               // this step was written; `error` says why
+  kFailed,     // an effect failed (e.g. the record is gone, a unique value taken, the list is
+               // DYNAMIC, an effect names another account than the job's) or the commit names
+               // no transition or two: nothing of this step was written; `error` says why
 };
 
 struct CommitResult {
@@ -238,9 +240,9 @@ class EngineStore {
       int64_t account_id, int64_t flow_id, const std::vector<int64_t>& object_ids) = 0;
   // How many ACTIVE enrollments the flow has (metrics).
   virtual Result<int64_t> CountActive(int64_t account_id, int64_t flow_id) = 0;
-  // Steps of one enrollment in execution order (attempts in order).
-  virtual Result<std::vector<StepRecord>> ListSteps(int64_t account_id,
-                                                    int64_t enrollment_id) = 0;
+  // Steps of one enrollment in execution order (attempts in order); empty for an enrollment
+  // not in the account (as ListDeliveries).
+  virtual Result<std::vector<StepRecord>> ListSteps(int64_t account_id, int64_t enrollment_id) = 0;
 
   // Ends the ACTIVE ones among `enrollment_ids` (others are skipped) and deletes their jobs;
   // returns the ids ended.
@@ -252,12 +254,12 @@ class EngineStore {
   // Ends every ACTIVE enrollment of the flow (flow deleted), or of the record in every flow
   // (record archived); returns how many.
   virtual Result<int64_t> EndFlowEnrollments(int64_t account_id, int64_t flow_id,
-                                             const std::string& status,
-                                             const std::string& reason, int64_t now_ms) = 0;
+                                             const std::string& status, const std::string& reason,
+                                             int64_t now_ms) = 0;
   virtual Result<int64_t> EndObjectEnrollments(int64_t account_id,
-                                               const std::string& object_type_id,
-                                               int64_t object_id, const std::string& status,
-                                               const std::string& reason, int64_t now_ms) = 0;
+                                               const std::string& object_type_id, int64_t object_id,
+                                               const std::string& status, const std::string& reason,
+                                               int64_t now_ms) = 0;
 
   // ---- the queue
 
@@ -265,7 +267,8 @@ class EngineStore {
   // has passed runs at once. Returns how many jobs changed.
   virtual Result<int64_t> SetFlowPaused(int64_t account_id, int64_t flow_id, bool paused) = 0;
   // Up to `limit` unpaused jobs with run_at <= now and no live lease (lease_until <= now), in
-  // run_at order, leased to `owner` until now + lease_ms.
+  // run_at order, leased to `owner` until now + lease_ms. (Which due jobs a limited claim takes
+  // first goes by max(run_at, lease_until): expired leases come in lease_until order.)
   virtual Result<std::vector<JobRecord>> ClaimJobs(const std::string& owner, int64_t now_ms,
                                                    int64_t lease_ms, size_t limit) = 0;
   // Extends the leases of `owner`'s jobs (long external effects). Returns the ids still held.
@@ -285,7 +288,8 @@ class EngineStore {
                                                            int64_t enrollment_id) = 0;
 
   // Commits each step in its own savepoint (a failing one does not stop the others), all in one
-  // transaction when the backend allows; results in input order.
+  // transaction when the backend allows; results in input order. Storage failures (kInternal,
+  // kUnavailable) are not a step's kFailed: the call fails and nothing of the batch is written.
   virtual Result<std::vector<CommitResult>> CommitSteps(std::vector<StepCommit>& steps) = 0;
 
   // ---- reading what happened

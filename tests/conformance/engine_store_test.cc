@@ -284,6 +284,56 @@ TEST_P(EngineStoreTest, PausedJobsAreNotClaimed) {
   EXPECT_EQ(next, kT0 + 100 + kLease);
 }
 
+// Workers claiming at once (several processes on PostgreSQL) never get the same job.
+TEST_P(EngineStoreTest, ConcurrentClaimsNeverShareAJob) {
+  constexpr int kJobs = 60;
+  constexpr int kWorkers = 4;
+  std::vector<NewEnrollment> batch;
+  for (int i = 0; i < kJobs; ++i) batch.push_back(New(a_.id, kFlow, 1000 + i, kT0 + i));
+  ASSERT_OK(engine().Enroll(batch, std::nullopt, kT0));
+  std::vector<std::vector<JobRecord>> claimed(kWorkers);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWorkers; ++w) {
+    threads.emplace_back([&, w] {
+      while (true) {
+        auto r = engine().ClaimJobs("w" + std::to_string(w), kT0 + kJobs, kLease, 7);
+        if (!r.ok() || r->empty()) return;
+        claimed[w].insert(claimed[w].end(), r->begin(), r->end());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<int64_t> ids;
+  size_t total = 0;
+  for (int w = 0; w < kWorkers; ++w) {
+    for (const JobRecord& j : claimed[w]) {
+      EXPECT_EQ(j.lease_owner, "w" + std::to_string(w));
+      ids.insert(j.id);
+    }
+    total += claimed[w].size();
+  }
+  EXPECT_EQ(total, static_cast<size_t>(kJobs));
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kJobs));
+}
+
+// Enrolling one record from several threads at once enrolls it once.
+TEST_P(EngineStoreTest, ConcurrentEnrollmentsOfOneRecordEnrollOnce) {
+  constexpr int kThreads = 4;
+  std::atomic<int> enrolled{0};
+  std::atomic<int> blocked{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      auto r = engine().Enroll({New(a_.id, kFlow, 77, kT0, "1", /*once=*/true)}, std::nullopt, kT0);
+      if (!r.ok()) return;
+      ((*r)[0].outcome == EnrollOutcome::kEnrolled ? enrolled : blocked)++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(enrolled.load(), 1);
+  EXPECT_EQ(blocked.load(), kThreads - 1);
+}
+
 // ---------------------------------------------------------------- commits
 
 TEST_P(EngineStoreTest, CommitWithLostLeaseWritesNothing) {
