@@ -150,6 +150,74 @@ TEST_P(ObjectStoreTest, UniqueValuesAreClaimedAndReleased) {
   ASSERT_OK(CreateOne(a_.id, {{"email", "a2@x.io"}}, u));
 }
 
+// Batches larger than any one statement of a backend's (SQLite writes a create in chunks of up to
+// 128 rows): every value, event and claim is there, in input order, and a clash anywhere fails
+// the batch naming the first clash in input order.
+TEST_P(ObjectStoreTest, LargeBatchCreatesWriteEveryValueEventAndClaim) {
+  ObjectWriteOptions o = Unique({"email"});
+  o.lookup_properties = {"stage"};
+  ASSERT_OK_AND_ASSIGN(auto taken, CreateOne(a_.id, {{"email", "taken@x.io"}}, o));
+  const std::string odd = "q\" b\\ n\n t\t c\x01 \xc3\xa9 /";
+  std::vector<std::vector<PropertyWrite>> inputs;
+  for (int i = 0; i < 301; ++i) {
+    inputs.push_back({{"email", "m" + std::to_string(i) + "@x.io"},
+                      {"note", odd + std::to_string(i)},
+                      {"stage", i % 3 ? "lead" : "customer"},
+                      {"empty", ""},
+                      {"note", odd + std::to_string(i)}});
+  }
+  ASSERT_OK_AND_ASSIGN(auto first, objects().ReadEvents(0, 1000));
+  const int64_t start = first.empty() ? 0 : first.back().seq;
+  ASSERT_OK_AND_ASSIGN(auto created, objects().CreateObjects(a_.id, "0-1", inputs, o, kT0));
+  ASSERT_EQ(created.size(), inputs.size());
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < created.size(); ++i) {
+    if (i) {
+      EXPECT_LT(created[i - 1].id, created[i].id);
+    }
+    EXPECT_EQ(created[i].properties.at("email"), "m" + std::to_string(i) + "@x.io");
+    EXPECT_EQ(created[i].properties.count("empty"), 0u);
+    ids.push_back(created[i].id);
+  }
+  ASSERT_OK_AND_ASSIGN(auto got, objects().GetObjects(a_.id, "0-1", ids, false));
+  ASSERT_EQ(got.size(), created.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].properties, created[i].properties);
+  ASSERT_OK_AND_ASSIGN(auto customers,
+                       objects().FindByValues(a_.id, "0-1", "stage", {"customer"}, 1000));
+  EXPECT_EQ(customers.size(), 101u);
+  ASSERT_OK_AND_ASSIGN(auto by_email,
+                       objects().FindByValues(a_.id, "0-1", "email", {"m300@x.io"}, 10));
+  EXPECT_EQ(by_email, (std::vector<int64_t>{ids.back()}));
+  ASSERT_OK_AND_ASSIGN(auto feed, objects().ReadEvents(start, 1000));
+  ASSERT_EQ(feed.size(), created.size());
+  for (size_t i = 0; i < feed.size(); ++i) {
+    EXPECT_EQ(feed[i].event_type_id, kEventObjectCreated);
+    EXPECT_EQ(feed[i].object_id, ids[i]) << "events in input order";
+    EXPECT_EQ(feed[i].properties.at("note"), odd + std::to_string(i));
+    EXPECT_EQ(feed[i].properties.size(), 3u);
+  }
+
+  // A value held by a live record (input 150) comes before a repeat within the batch (170).
+  std::vector<std::vector<PropertyWrite>> clashing;
+  for (int i = 0; i < 200; ++i) clashing.push_back({{"email", "c" + std::to_string(i) + "@x.io"}});
+  clashing[150][0].value = "taken@x.io";
+  clashing[170][0].value = "c20@x.io";
+  auto clash = objects().CreateObjects(a_.id, "0-1", clashing, o, kT0);
+  ASSERT_FALSE(clash.ok());
+  EXPECT_EQ(clash.error().code, ErrorCode::kConflict);
+  EXPECT_NE(clash.error().message.find("taken@x.io"), std::string::npos);
+  EXPECT_NE(clash.error().message.find(std::to_string(taken.id)), std::string::npos);
+  // A repeat within the batch alone is a clash as well; nothing of either batch is kept.
+  clashing[150][0].value = "c150@x.io";
+  EXPECT_ERROR_CODE(objects().CreateObjects(a_.id, "0-1", clashing, o, kT0), ErrorCode::kConflict);
+  ASSERT_OK_AND_ASSIGN(auto none, objects().FindByValues(a_.id, "0-1", "email", {"c0@x.io"}, 10));
+  EXPECT_TRUE(none.empty());
+  // An archived holder does not hold its value any more.
+  ASSERT_OK(objects().ArchiveObjects(a_.id, "0-1", {taken.id}, kT0));
+  clashing[170][0].value = "taken@x.io";
+  ASSERT_OK(objects().CreateObjects(a_.id, "0-1", clashing, o, kT0));
+}
+
 TEST_P(ObjectStoreTest, ArchiveHidesSkipsUnknownAndCascadesAssociations) {
   ASSERT_OK_AND_ASSIGN(auto c, CreateOne(a_.id, {{"email", "c@x.io"}}));
   ASSERT_OK_AND_ASSIGN(auto co,

@@ -36,10 +36,66 @@ void AddMaintainedProperties(ObjectRecord& record) {
   record.properties["lastmodifieddate"] = FormatIso8601Ms(record.updated_at_ms);
 }
 
+namespace {
+
+// `s` as a JSON string, escaped as boost::json::serialize does (quote, backslash, control
+// characters; other bytes as they are).
+void AppendJsonString(std::string& out, const std::string& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (ch < 0x20) {
+          out += "\\u00";
+          out += kHex[ch >> 4];
+          out += kHex[ch & 0xf];
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
 std::string EventPropertiesJson(const std::map<std::string, std::string>& properties) {
-  boost::json::object o;
-  for (const auto& [k, v] : properties) o[k] = v;
-  return boost::json::serialize(o);
+  // Written directly: one per created record, and a boost::json::object allocates per member.
+  size_t size = 2;
+  for (const auto& [k, v] : properties) size += k.size() + v.size() + 6;
+  std::string out;
+  out.reserve(size);
+  out += '{';
+  for (const auto& [k, v] : properties) {
+    if (out.size() > 1) out += ',';
+    AppendJsonString(out, k);
+    out += ':';
+    AppendJsonString(out, v);
+  }
+  out += '}';
+  return out;
 }
 
 std::map<std::string, std::string> ParseEventProperties(const std::string& json) {

@@ -23,34 +23,82 @@ bool IsLookup(const ObjectWriteOptions& o, const std::string& name) {
 
 }  // namespace
 
+Result<std::vector<int64_t>> ObjectTxn::InsertObjects(int64_t account_id, const std::string& type,
+                                                      size_t count, int64_t now_ms,
+                                                      const ChangeSource& source) {
+  std::vector<int64_t> ids;
+  ids.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    FLOWD_ASSIGN_OR_RETURN(int64_t id, InsertObject(account_id, type, now_ms, source));
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+Status ObjectTxn::ClaimUniques(int64_t account_id, const std::string& type,
+                               std::span<const UniqueClaim> claims) {
+  for (const UniqueClaim& c : claims) {
+    FLOWD_TRY(ClaimUnique(account_id, type, c.write->name, c.write->value, c.object_id));
+  }
+  return Status::Ok();
+}
+
+Status ObjectTxn::PutNewValues(int64_t account_id, const std::string& type,
+                               std::span<const NewValue> values) {
+  for (const NewValue& v : values) {
+    FLOWD_TRY(PutValue(account_id, type, v.object_id, v.write->name, v.write->value, 1, v.lookup));
+  }
+  return Status::Ok();
+}
+
+Status ObjectTxn::InsertEvents(std::vector<CrmEvent>& events) {
+  for (CrmEvent& e : events) FLOWD_TRY(InsertEvent(e));
+  return Status::Ok();
+}
+
 Result<std::vector<ObjectRecord>> CreateObjectsIn(
     ObjectTxn& txn, int64_t account_id, const std::string& type,
     const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
     int64_t now_ms) {
-  std::vector<ObjectRecord> out;
-  out.reserve(inputs.size());
-  for (const auto& input : inputs) {
-    ObjectRecord r;
-    FLOWD_ASSIGN_OR_RETURN(r.id, txn.InsertObject(account_id, type, now_ms, options.source));
-    r.object_type_id = type;
-    r.created_at_ms = r.updated_at_ms = now_ms;
-    for (const PropertyWrite& w : LastWriteWins(input)) {
+  // In phases, each one batched call for all the records (a backend may do each in a few
+  // statements): rows, unique claims (all before any value, so a clash leaves nothing to undo
+  // but the transaction), values, events.
+  FLOWD_ASSIGN_OR_RETURN(
+      std::vector<int64_t> ids,
+      txn.InsertObjects(account_id, type, inputs.size(), now_ms, options.source));
+  std::vector<std::vector<PropertyWrite>> writes;
+  writes.reserve(inputs.size());
+  std::vector<UniqueClaim> claims;
+  std::vector<NewValue> values;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    writes.push_back(LastWriteWins(inputs[i]));
+    for (const PropertyWrite& w : writes.back()) {
       if (w.value.empty()) continue;
-      if (IsUnique(options, w.name)) {
-        FLOWD_TRY(txn.ClaimUnique(account_id, type, w.name, w.value, r.id));
-      }
+      if (IsUnique(options, w.name)) claims.push_back(UniqueClaim{ids[i], &w});
       // Version 1 of a created value has no history row until it is superseded: its time and
       // source are the record's (a create writes a third of the rows it did with one).
-      FLOWD_TRY(
-          txn.PutValue(account_id, type, r.id, w.name, w.value, 1, IsLookup(options, w.name)));
-      r.properties[w.name] = w.value;
+      values.push_back(NewValue{ids[i], &w, IsLookup(options, w.name)});
     }
-    CrmEvent created{0,      account_id,  std::string(kEventObjectCreated), type, r.id,
-                     now_ms, r.properties};
-    FLOWD_TRY(txn.InsertEvent(created));
-    AddMaintainedProperties(r);
-    out.push_back(std::move(r));
   }
+  if (!claims.empty()) FLOWD_TRY(txn.ClaimUniques(account_id, type, claims));
+  FLOWD_TRY(txn.PutNewValues(account_id, type, values));
+
+  std::vector<ObjectRecord> out(inputs.size());
+  std::vector<CrmEvent> events;
+  events.reserve(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    ObjectRecord& r = out[i];
+    r.id = ids[i];
+    r.object_type_id = type;
+    r.created_at_ms = r.updated_at_ms = now_ms;
+    for (PropertyWrite& w : writes[i]) {
+      if (!w.value.empty()) r.properties[w.name] = std::move(w.value);  // values are written
+    }
+    events.push_back(CrmEvent{0, account_id, std::string(kEventObjectCreated), type, r.id, now_ms,
+                              r.properties});
+    AddMaintainedProperties(r);
+  }
+  FLOWD_TRY(txn.InsertEvents(events));
   return out;
 }
 

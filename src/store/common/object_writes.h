@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,22 @@ struct LiveRecord {
   ChangeSource created_by;
 };
 
-// One statement (or a few) each, run on the transaction's connection.
+// A value a create writes (version 1 of the property on a new record).
+struct NewValue {
+  int64_t object_id = 0;
+  const PropertyWrite* write = nullptr;  // name and (non-empty) value; outlives the call
+  bool lookup = false;                   // as PutValue's
+};
+
+// A unique value a new record claims.
+struct UniqueClaim {
+  int64_t object_id = 0;
+  const PropertyWrite* write = nullptr;
+};
+
+// One statement (or a few) each, run on the transaction's connection. The batched methods are
+// what a create uses (CreateObjectsIn); their defaults loop over the per-row ones, and a backend
+// overrides them when it can do a batch in fewer statements.
 class ObjectTxn {
  public:
   virtual ~ObjectTxn() = default;
@@ -55,6 +71,22 @@ class ObjectTxn {
   virtual Status ReleaseUnique(int64_t account_id, const std::string& type, const std::string& name,
                                const std::string& value) = 0;
   virtual Status TouchObject(int64_t id, int64_t now_ms) = 0;
+
+  // `count` new crm_objects rows (InsertObject's); their ids, in creation order.
+  virtual Result<std::vector<int64_t>> InsertObjects(int64_t account_id, const std::string& type,
+                                                     size_t count, int64_t now_ms,
+                                                     const ChangeSource& source);
+  // The claims of new records, in input order, made before any of their values is written:
+  // kConflict (UniqueValueTaken) for the first claim whose value another live record holds or
+  // an earlier claim of the list makes (naming that claim's record).
+  virtual Status ClaimUniques(int64_t account_id, const std::string& type,
+                              std::span<const UniqueClaim> claims);
+  // The values of new records (PutValue's with version 1; none of them has a row yet).
+  virtual Status PutNewValues(int64_t account_id, const std::string& type,
+                              std::span<const NewValue> values);
+  // Appends the events in order (seqs assigned, not reported).
+  virtual Status InsertEvents(std::vector<CrmEvent>& events);
+
   // Marks the live ones among `ids` archived; the ids archived, ascending.
   virtual Result<std::vector<int64_t>> MarkArchived(int64_t account_id, const std::string& type,
                                                     const std::vector<int64_t>& ids,

@@ -3,13 +3,16 @@
 // (group-committed) transaction, so read-then-write sequences cannot race with another write.
 #include <algorithm>
 #include <iterator>
+#include <map>
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "store/common/object_util.h"
 #include "store/common/object_writes.h"
 #include "store/common/record_util.h"
+#include "store/sqlite/multi_row.h"
 #include "store/sqlite/shared_writes.h"
 #include "store/sqlite/stores.h"
 
@@ -306,6 +309,118 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
     FLOWD_ASSIGN_OR_RETURN(
         Stmt up, conn_.Prepare("UPDATE crm_objects SET updated_at_ms = ?2 WHERE id = ?1"));
     return up.Bind(1, id).Bind(2, now_ms).Run();
+  }
+
+  // A create's rows in a few statements each (multi_row.h).
+  Result<std::vector<int64_t>> InsertObjects(int64_t account_id, const std::string& type,
+                                             size_t count, int64_t now_ms,
+                                             const ChangeSource& source) override {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt ins, conn_.Prepare("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                                "WHERE i < ?6) INSERT INTO crm_objects (account_id, "
+                                "object_type_id, created_at_ms, updated_at_ms, "
+                                "created_source_type, created_source_id) SELECT ?1, ?2, ?3, ?3, "
+                                "?4, ?5 FROM n RETURNING id"));
+    ins.Bind(1, account_id)
+        .Bind(2, type)
+        .Bind(3, now_ms)
+        .Bind(4, source.type)
+        .Bind(5, source.id)
+        .Bind(6, static_cast<int64_t>(count));
+    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> ids, ins.Ids());
+    // RETURNING promises no order; ids grow (AUTOINCREMENT), so ascending is creation order.
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
+  Status ClaimUniques(int64_t account_id, const std::string& type,
+                      std::span<const internal::UniqueClaim> claims) override {
+    // The live holders of the claimed values, one IN list per property; then the claims in
+    // order against those holders and against the earlier claims (the new records have no
+    // values yet, so the query cannot see them).
+    static const MultiRowSql kHolders(
+        "SELECT v.value, v.object_id FROM crm_values v INDEXED BY crm_values_lookup JOIN "
+        "crm_objects o ON o.id = v.object_id WHERE v.account_id = ?1 AND v.object_type_id = ?2 "
+        "AND v.name = ?3 AND v.lookup = 1 AND o.archived_at_ms IS NULL AND v.value IN (",
+        "$0", ")", 3, 1);
+    std::map<std::pair<std::string_view, std::string_view>, int64_t> holder;  // (name, value)
+    std::vector<const std::string*> names;
+    for (const auto& c : claims) {
+      if (std::find_if(names.begin(), names.end(),
+                       [&](const std::string* n) { return *n == c.write->name; }) == names.end()) {
+        names.push_back(&c.write->name);
+      }
+    }
+    std::vector<const std::string*> values;
+    std::unordered_map<std::string_view, const std::string*> claimed;
+    for (const std::string* name : names) {
+      values.clear();
+      claimed.clear();
+      for (const auto& c : claims) {
+        if (c.write->name != *name) continue;
+        values.push_back(&c.write->value);
+        claimed.emplace(c.write->value, &c.write->value);
+      }
+      FLOWD_TRY(kHolders.Run(
+          conn_, values.size(),
+          [&](Stmt& s) { s.Bind(1, account_id).Bind(2, type).Bind(3, *name); },
+          [&](Stmt& s, int first, size_t i) { s.Bind(first, *values[i]); },
+          [&](Stmt& s) -> Status {
+            while (true) {
+              FLOWD_ASSIGN_OR_RETURN(bool row, s.Step());
+              if (!row) return Status::Ok();
+              // Keyed by the claim's own text, which outlives the row.
+              auto it = claimed.find(s.Text(0));
+              if (it == claimed.end()) continue;
+              holder.emplace(std::pair<std::string_view, std::string_view>(*name, *it->second),
+                             s.Int(1));
+            }
+          }));
+    }
+    for (const auto& c : claims) {
+      auto [it, fresh] = holder.emplace(
+          std::pair{std::string_view(c.write->name), std::string_view(c.write->value)},
+          c.object_id);
+      if (!fresh) return internal::UniqueValueTaken(c.write->name, c.write->value, it->second);
+    }
+    return Status::Ok();
+  }
+
+  Status PutNewValues(int64_t account_id, const std::string& type,
+                      std::span<const internal::NewValue> values) override {
+    static const MultiRowSql kInsert(
+        "INSERT INTO crm_values (object_id, name, value, version, account_id, object_type_id, "
+        "lookup) VALUES ",
+        "($0, $1, $2, 1, ?1, ?2, $3)", "", 2, 4);
+    return kInsert.Run(
+        conn_, values.size(), [&](Stmt& s) { s.Bind(1, account_id).Bind(2, type); },
+        [&](Stmt& s, int first, size_t i) {
+          const internal::NewValue& v = values[i];
+          s.Bind(first, v.object_id)
+              .Bind(first + 1, v.write->name)
+              .Bind(first + 2, v.write->value)
+              .Bind(first + 3, int64_t{v.lookup ? 1 : 0});
+        },
+        [](Stmt& s) { return s.Run(); });
+  }
+
+  Status InsertEvents(std::vector<CrmEvent>& events) override {
+    static const MultiRowSql kInsert(
+        "INSERT INTO crm_events (account_id, event_type_id, object_type_id, object_id, "
+        "occurred_at_ms, properties_json) VALUES ",
+        "($0, $1, $2, $3, $4, $5)", "", 0, 6);
+    return kInsert.Run(
+        conn_, events.size(), [](Stmt&) {},
+        [&](Stmt& s, int first, size_t i) {
+          const CrmEvent& e = events[i];
+          s.Bind(first, e.account_id)
+              .Bind(first + 1, e.event_type_id)
+              .Bind(first + 2, e.object_type_id)
+              .Bind(first + 3, e.object_id)
+              .Bind(first + 4, e.occurred_at_ms)
+              .Bind(first + 5, internal::EventPropertiesJson(e.properties));
+        },
+        [](Stmt& s) { return s.Run(); });
   }
 
   Result<std::vector<int64_t>> MarkArchived(int64_t account_id, const std::string& type,
