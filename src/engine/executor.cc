@@ -205,6 +205,14 @@ Result<store::StepCommit> Engine::Run(Execution& exec) {
     c.step.detail_json = json::serialize(detail);
     c.step.finished_at_ms = clock_.NowMs();
   };
+  if (exec.job.action_id.empty()) {
+    // The path ended in a delay: the enrollment completes when it is over.
+    c.step.action_type_id = "END";
+    finish("SUCCEEDED", json::object{{"reason", "the path's last delay is over"}});
+    c.end_status = std::string(store::kEnrollmentCompleted);
+    c.end_reason = "COMPLETED";
+    return c;
+  }
   if (!exec.action) {
     c.step.action_type_id = "";
     json::object detail{{"error", "action " + exec.job.action_id + " is not in revision " +
@@ -242,8 +250,8 @@ Result<store::StepCommit> Engine::Run(Execution& exec) {
   if (exec.job.attempt > 0) {
     // Retries are measured from the first attempt of this execution (the 3-day webhook cap).
     input.first_attempt_ms = 0;
-    FLOWD_ASSIGN_OR_RETURN(auto steps,
-                           store_.engine().ListSteps(exec.enrollment.account_id, exec.enrollment.id));
+    FLOWD_ASSIGN_OR_RETURN(
+        auto steps, store_.engine().ListSteps(exec.enrollment.account_id, exec.enrollment.id));
     for (const auto& s : steps) {
       if (s.execution_index == exec.job.execution_index && s.attempt == 0) {
         input.first_attempt_ms = s.started_at_ms;
@@ -307,6 +315,9 @@ Result<store::StepCommit> Engine::Run(Execution& exec) {
   } else if (r.next_action_id) {
     c.next = store::StepCommit::Next{*r.next_action_id, exec.job.execution_index + 1, 0,
                                      std::max(r.next_run_at_ms, now)};
+  } else if (r.next_run_at_ms > now) {
+    // A delay that ends the path: the enrollment stays ACTIVE until it is over ("" = the end).
+    c.next = store::StepCommit::Next{"", exec.job.execution_index + 1, 0, r.next_run_at_ms};
   } else {
     c.end_status = std::string(store::kEnrollmentCompleted);
     c.end_reason = "COMPLETED";

@@ -156,7 +156,8 @@ describe('engine scenarios', () => {
     const m = smtp.messages[0];
     assert.match(m.to[0], /ann@example\.com/);
     assert.match(m.headers.subject, /Thanks Ann/);
-    assert.ok(m.headers['message-id'].includes(`${e.id}:3:2`), `Message-ID carries the idempotency key: ${m.headers['message-id']}`);
+    // The idempotency key enrollmentId:actionId:executionIndex, with '.' for ':' (RFC 5322 msg-id).
+    assert.ok(m.headers['message-id'].startsWith(`<${e.id}.3.2@`), `Message-ID carries the idempotency key: ${m.headers['message-id']}`);
     assert.deepEqual(done.steps.map((s) => s.actionId), ['1', '2', '3']);
     assert.deepEqual(done.steps.map((s) => s.outcome), ['SUCCEEDED', 'DELAYED', 'SUCCEEDED']);
 
@@ -234,7 +235,7 @@ describe('engine scenarios', () => {
     assert.equal(await read(basic), 'lead');
   });
 
-  it('list-based deal flow with a time window and a goal; existing records enroll on enabling', async () => {
+  it('list-based deal flow: existing records enroll on enabling, records enroll when they start to match, unenroll when they stop', async () => {
     const deal = async (properties) => {
       const r = await api('POST', '/crm/v3/objects/deals', { body: { properties } });
       assert.equal(r.status, 201, r.text);
@@ -249,11 +250,10 @@ describe('engine scenarios', () => {
         single('2', '0-5', { property_name: 'description', value: { type: 'STATIC_VALUE', staticValue: 'followed up' } }),
       ],
       enrollmentCriteria: {
-        type: 'LIST_BASED', shouldReEnroll: false, unEnrollObjectsNotMeetingCriteria: false,
+        type: 'LIST_BASED', shouldReEnroll: false, unEnrollObjectsNotMeetingCriteria: true,
         listFilterBranch: propertyEq('dealstage', 'ENUMERATION', 'IS_ANY_OF', 'qualifiedtobuy'),
         reEnrollmentTriggersFilterBranches: [],
       },
-      goalFilterBranch: propertyEq('dealstage', 'ENUMERATION', 'IS_ANY_OF', 'closedwon'),
       timeWindows: [], blockedDates: [], customProperties: {}, dataSources: [],
     };
     const flow = await createFlow(body);
@@ -263,23 +263,84 @@ describe('engine scenarios', () => {
     const upd = await api('PATCH', `/crm/v3/objects/deals/${later}`, { body: { properties: { dealstage: 'qualifiedtobuy' } } });
     assert.equal(upd.status, 200, upd.text);
     const fresh = await eventually(async () => (await enrollments(flow.id)).find((e) => e.objectId === later), { label: 'deal enrolls when it starts to match' });
-    // The goal: closing the first deal takes it out before its delay is over.
-    await api('PATCH', `/crm/v3/objects/deals/${before}`, { body: { properties: { dealstage: 'closedwon' } } });
-    await eventually(async () => (await enrollment(flow.id, existing.id)).status === 'GOAL_MET', { label: 'goal met' });
+    // No longer meeting the criteria takes the first deal out before its delay is over.
+    const won = await api('PATCH', `/crm/v3/objects/deals/${before}`, { body: { properties: { dealstage: 'closedwon' } } });
+    assert.equal(won.status, 200, won.text);
+    const out = await eventually(async () => {
+      const e = await enrollment(flow.id, existing.id);
+      return e.status === 'UNENROLLED' ? e : null;
+    }, { label: 'unenrolled when it stops matching' });
+    assert.equal(out.reason, 'CRITERIA_NOT_MET');
     await advance(60 * 60_000);
     const done = await finished(flow.id, fresh.id);
     assert.equal(done.status, 'COMPLETED');
     const d = await api('GET', `/crm/v3/objects/deals/${later}?properties=description`);
     assert.equal(d.json.properties.description, 'followed up');
     const untouched = await api('GET', `/crm/v3/objects/deals/${before}?properties=description`);
-    assert.ok(!untouched.json.properties.description, 'the goal-met deal never reached the set-property action');
-    // Performance: two enrollments, one completed, one goal met.
+    assert.ok(!untouched.json.properties.description, 'the unenrolled deal never reached the set-property action');
+    // Performance: two enrollments, one completed, one unenrolled.
     const perf = await api('GET', `${V4}/flows/performance/${flow.id}?bucketType=DAY`);
     assert.equal(perf.status, 200, perf.text);
     const total = (series) => perf.json.results.filter((p) => p.series === series).reduce((a, p) => a + p.frequency, 0);
     assert.equal(total('ENROLLED'), 2);
     assert.equal(total('COMPLETED'), 1);
-    assert.equal(total('GOAL_MET'), 1);
+    assert.equal(total('UNENROLLED'), 1);
+    assert.equal(total('ACTIONS_EXECUTED') >= 3, true);
+  });
+
+  it('a goal ends the enrollment; suppression lists keep records out', async () => {
+    const list = await api('POST', '/crm/v3/lists', { body: { name: 'Do not contact', objectTypeId: '0-1', processingType: 'MANUAL' } });
+    assert.equal(list.status, 200, list.text);
+    const listId = list.json.list.listId;
+    const suppressed = await createContact({ email: 'suppressed@example.com' });
+    const add = await api('PUT', `/crm/v3/lists/${listId}/memberships/add`, { body: [suppressed] });
+    assert.equal(add.status, 200, add.text);
+    const flow = await createFlow(contactFlow('Goal', [
+      single('1', '0-1', { delta: '60', time_unit: 'MINUTES' }, '2'),
+      single('2', '0-5', { property_name: 'jobtitle', value: { type: 'STATIC_VALUE', staticValue: 'reached' } }),
+    ], manual, {
+      goalFilterBranch: propertyEq('lifecyclestage', 'ENUMERATION', 'IS_ANY_OF', 'customer'),
+      suppressionListIds: [Number(listId)],
+    }));
+    const id = await createContact({ email: 'goal@example.com' });
+    const r = await enroll(flow.id, [id, suppressed]);
+    assert.equal(r.status, 207, r.text);
+    assert.equal(r.json.errors[0].context.objectId[0], suppressed);
+    assert.match(r.json.errors[0].message, /suppress/);
+    const eid = r.json.results[0].id;
+    await api('PATCH', `/crm/v3/objects/contacts/${id}`, { body: { properties: { lifecyclestage: 'customer' } } });
+    const met = await eventually(async () => {
+      const e = await enrollment(flow.id, eid);
+      return e.status === 'GOAL_MET' ? e : null;
+    }, { label: 'goal met' });
+    assert.equal(met.reason, 'GOAL_MET');
+    await advance(2 * 60 * 60_000);
+    const c = await api('GET', `/crm/v3/objects/contacts/${id}?properties=jobtitle`);
+    assert.ok(!c.json.properties.jobtitle, 'the actions after the goal never ran');
+  });
+
+  it('event-based re-enrollment: each matching property change enrolls again once the last one ended', async () => {
+    const flow = await createFlow(contactFlow('Re-enroll', [
+      single('1', '0-5', { property_name: 'hs_lead_status', value: { type: 'STATIC_VALUE', staticValue: 'OPEN' } }),
+    ], {
+      type: 'EVENT_BASED', shouldReEnroll: true, listMembershipFilterBranches: [],
+      eventFilterBranches: [{
+        filterBranchType: 'UNIFIED_EVENTS', filterBranchOperator: 'AND', eventTypeId: '4-655002',
+        operator: 'HAS_COMPLETED', filterBranches: [],
+        filters: [{ filterType: 'PROPERTY', property: 'hs_name',
+          operation: { operationType: 'STRING', operator: 'IS_EQUAL_TO', value: 'jobtitle', includeObjectsWithNoValueSet: false } }],
+      }],
+    }));
+    const id = await createContact({ email: 'again@example.com' });
+    for (const title of ['a', 'b']) {
+      const u = await api('PATCH', `/crm/v3/objects/contacts/${id}`, { body: { properties: { jobtitle: title } } });
+      assert.equal(u.status, 200, u.text);
+      await eventually(async () => (await enrollments(flow.id, 'COMPLETED')).length === (title === 'a' ? 1 : 2), { label: `enrollment after ${title}` });
+    }
+    // A change of another property does not trigger.
+    await api('PATCH', `/crm/v3/objects/contacts/${id}`, { body: { properties: { firstname: 'X' } } });
+    await advance(0);
+    assert.equal((await enrollments(flow.id)).length, 2);
   });
 
   it('time windows hold an action until the window opens', async () => {
@@ -299,7 +360,10 @@ describe('engine scenarios', () => {
     }, { label: 'the step is held' });
     assert.equal(waiting.steps[0].outcome, 'DELAYED');
     assert.equal(waiting.status, 'ACTIVE');
-    await advance(3 * DAY);
+    const until = waiting.steps[0].detail.until;
+    const now = (await api('GET', '/flowd/v1/clock')).json.nowMs;
+    assert.ok(until > now && until - now < 3 * DAY, `held until the window: ${until - now} ms`);
+    await advance(until - now);
     const done = await finished(flow.id, eid);
     assert.equal(done.status, 'COMPLETED');
     const ran = done.steps.at(-1);
