@@ -303,7 +303,14 @@ HandlerResult FlowPerformance(const HandlerContext& c) {
   if (const std::string* d = c.request.QueryParam("firstDay")) q.first_day = *d;
   q.start_ms = epoch("start");
   q.end_ms = epoch("end");
-  if (!problems.empty()) return Error::InvalidList(std::move(problems));
+  if (!problems.empty()) {
+    // Every problem at once: the bucket type and first day are checked too.
+    auto rest = engine::MakeBuckets(q, c.services.clock.NowMs());
+    if (!rest.ok()) {
+      for (const auto& d : rest.error().details) problems.push_back(d);
+    }
+    return Error::InvalidList(std::move(problems));
+  }
   FLOWD_ASSIGN_OR_RETURN(auto points, engine::Series(eng->records(), c.principal.account_id,
                                                      flow_id, q, c.services.clock.NowMs()));
   json::array results;

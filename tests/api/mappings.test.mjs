@@ -70,11 +70,23 @@ describe('performance', () => {
   let api;
   useServer({ onStart: (ctx) => ({ api } = ctx) });
 
-  it('answers 501 with a HubSpot error body (engine not yet available)', async () => {
+  it('answers the histogram: one data point per bucket and series, zero for a new flow', async () => {
     const f = await createFlow(api, V4, fullContactFlow('perf'));
-    const r = await api('GET', `${V4}/flows/performance/${f.id}?bucketType=DAY`);
-    assert.equal(r.status, 501, r.text);
-    assert.equal(typeof r.json.category, 'string');
+    const now = Date.now();
+    const r = await api('GET', `${V4}/flows/performance/${f.id}?bucketType=DAY&start=${now - 2 * 86_400_000}&end=${now}`);
+    assert.equal(r.status, 200, r.text);
+    const series = new Set(r.json.results.map((p) => p.series));
+    assert.deepEqual([...series].sort(), ['ACTIONS_EXECUTED', 'COMPLETED', 'ENROLLED', 'FAILED', 'GOAL_MET', 'UNENROLLED']);
+    assert.equal(r.json.results.length, 6 * 3);
+    assert.ok(r.json.results.every((p) => p.frequency === 0 && /^\d{4}-\d{2}-\d{2}$/.test(p.bucket)));
+  });
+
+  it('lists every problem of a bad query with 400', async () => {
+    const f = await createFlow(api, V4, fullContactFlow('perf-bad'));
+    const r = await api('GET', `${V4}/flows/performance/${f.id}?bucketType=HOUR&firstDay=FUNDAY&start=x`);
+    assertError(r, 400, 'VALIDATION_ERROR');
+    assert.ok(r.json.errors.length >= 3, r.text);
+    assertError(await api('GET', `${V4}/flows/performance/${f.id}?start=0&end=${Date.now()}`), 400, 'VALIDATION_ERROR', /buckets/);
   });
 
   it('answers 404 for an unknown flow and 400 for a malformed id', async () => {
