@@ -39,6 +39,10 @@ Engine::~Engine() { Stop(); }
 Status Engine::Load() {
   FLOWD_ASSIGN_OR_RETURN(std::vector<store::FlowRecord> flows, store_.flows().EnabledFlows());
   index_.Reset(flows);
+  FLOWD_ASSIGN_OR_RETURN(int64_t released, store_.engine().RecoverLeases(clock_.NowMs()));
+  if (released > 0) {
+    log::Write(log::Level::kInfo, "jobs of the previous run released", {{"jobs", released}});
+  }
   return Status::Ok();
 }
 

@@ -271,6 +271,11 @@ class EngineStore {
   // first goes by max(run_at, lease_until): expired leases come in lease_until order.)
   virtual Result<std::vector<JobRecord>> ClaimJobs(const std::string& owner, int64_t now_ms,
                                                    int64_t lease_ms, size_t limit) = 0;
+  // At start-up. Where one process owns the queue (SQLite), every live lease is released: the
+  // process that held it is gone, and its jobs are due again at once (at least once, with the
+  // same idempotency keys). Where live processes share the queue (PostgreSQL), leases are left
+  // to expire. Returns how many were released.
+  virtual Result<int64_t> RecoverLeases(int64_t now_ms) = 0;
   // Extends the leases of `owner`'s jobs (long external effects). Returns the ids still held.
   virtual Result<std::vector<int64_t>> RenewLeases(const std::string& owner,
                                                    const std::vector<int64_t>& job_ids,

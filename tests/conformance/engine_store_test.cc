@@ -209,6 +209,20 @@ TEST_P(EngineStoreTest, ListEnrollmentsPagesAndFilters) {
 
 // ---------------------------------------------------------------- the queue
 
+TEST_P(EngineStoreTest, CountActiveCountsTheFlowsActiveEnrollments) {
+  MustEnroll(New(a_.id, kFlow, 1, kT0));
+  const int64_t two = MustEnroll(New(a_.id, kFlow, 2, kT0)).id;
+  MustEnroll(New(a_.id, kFlow + 1, 3, kT0));
+  MustEnroll(New(b_.id, kFlow, 4, kT0));
+  ASSERT_OK(engine().EndEnrollments(a_.id, {two}, "UNENROLLED", "MANUAL", kT0 + 1).status());
+  ASSERT_OK_AND_ASSIGN(int64_t n, engine().CountActive(a_.id, kFlow));
+  EXPECT_EQ(n, 1);
+  ASSERT_OK_AND_ASSIGN(n, engine().CountActive(b_.id, kFlow));
+  EXPECT_EQ(n, 1);
+  ASSERT_OK_AND_ASSIGN(n, engine().CountActive(a_.id, 999));
+  EXPECT_EQ(n, 0);
+}
+
 TEST_P(EngineStoreTest, ClaimsLeaseDueJobsInRunAtOrder) {
   const int64_t late = MustEnroll(New(a_.id, kFlow, 1, kT0 + 20)).id;
   const int64_t first = MustEnroll(New(a_.id, kFlow, 2, kT0)).id;
@@ -252,6 +266,22 @@ TEST_P(EngineStoreTest, ClaimsLeaseDueJobsInRunAtOrder) {
   EXPECT_EQ(jobs[0].lease_owner, "w2");
   EXPECT_EQ(jobs[1].enrollment_id, late);
   (void)future;
+}
+
+TEST_P(EngineStoreTest, RecoverLeasesReleasesAllOrNothing) {
+  const int64_t id = MustEnroll(New(a_.id, kFlow, 1, kT0)).id;
+  ASSERT_EQ(Claim("dead", kT0).size(), 1u);
+  ASSERT_OK_AND_ASSIGN(int64_t released, engine().RecoverLeases(kT0 + 1));
+  // SQLite (one process owns the queue) gives the lease up; PostgreSQL leaves it to expire.
+  ASSERT_TRUE(released == 0 || released == 1) << released;
+  std::vector<JobRecord> jobs = Claim("alive", kT0 + 1);
+  EXPECT_EQ(jobs.size(), static_cast<size_t>(released));
+  if (!jobs.empty()) {
+    EXPECT_EQ(jobs[0].enrollment_id, id);
+    EXPECT_EQ(jobs[0].lease_owner, "alive");
+  }
+  ASSERT_OK_AND_ASSIGN(released, engine().RecoverLeases(kT0 + 1 + kLease));
+  EXPECT_EQ(released, 0) << "an expired lease is not live";
 }
 
 TEST_P(EngineStoreTest, PausedJobsAreNotClaimed) {

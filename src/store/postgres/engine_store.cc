@@ -555,6 +555,9 @@ Result<int64_t> PgEngineStore::SetFlowPaused(int64_t account_id, int64_t flow_id
   });
 }
 
+// Several live processes share this queue: a lease is only ever given up by expiry.
+Result<int64_t> PgEngineStore::RecoverLeases(int64_t) { return int64_t{0}; }
+
 Result<std::vector<JobRecord>> PgEngineStore::ClaimJobs(const std::string& owner, int64_t now_ms,
                                                         int64_t lease_ms, size_t limit) {
   if (limit == 0) return std::vector<JobRecord>{};

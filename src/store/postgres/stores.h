@@ -273,6 +273,7 @@ class PgEngineStore final : public EngineStore {
                                        int64_t object_id, const std::string& status,
                                        const std::string& reason, int64_t now_ms) override;
   Result<int64_t> SetFlowPaused(int64_t account_id, int64_t flow_id, bool paused) override;
+  Result<int64_t> RecoverLeases(int64_t now_ms) override;
   Result<std::vector<JobRecord>> ClaimJobs(const std::string& owner, int64_t now_ms,
                                            int64_t lease_ms, size_t limit) override;
   Result<std::vector<int64_t>> RenewLeases(const std::string& owner,
