@@ -200,6 +200,8 @@ Result<std::vector<ManualEnrollResult>> Engine::EnrollObjects(
       auto found, store_.objects().GetObjects(account_id, flow->object_type_id, object_ids, false));
   std::set<int64_t> live;
   for (const auto& r : found) live.insert(r.id);
+  auto ctx = FilterContextOf(account_id);
+  ctx->Prefetch(flow->object_type_id, found, object_ids);
   std::vector<ManualEnrollResult> out(object_ids.size());
   std::vector<store::NewEnrollment> items;
   std::vector<size_t> item_of;
@@ -210,7 +212,7 @@ Result<std::vector<ManualEnrollResult>> Engine::EnrollObjects(
                                      std::to_string(object_ids[i]));
       continue;
     }
-    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, object_ids[i]));
+    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, object_ids[i], *ctx));
     if (suppressed) {
       out[i].error = Error::Invalid("record " + std::to_string(object_ids[i]) +
                                     " is suppressed from this flow (suppression list or filter)");

@@ -31,6 +31,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "crm/list_context.h"
 #include "crm/property_value.h"
 #include "engine/code_runner.h"
 #include "engine/flow_index.h"
@@ -139,9 +140,12 @@ class Engine final : public flows::FlowChangeSink {
   // Triggers (triggers.cc).
   Status HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out);
   Result<bool> RunBackfills();
+  // `ctx` is the account's view of the CRM (one per batch of evaluations, so reads are shared).
   Result<bool> MatchesEnrollment(const IndexedFlow& flow, const store::CrmEvent* event,
-                                 int64_t object_id);
-  Result<bool> Suppressed(const IndexedFlow& flow, int64_t object_id);
+                                 int64_t object_id, crm::filter::FilterContext& ctx);
+  Result<bool> Suppressed(const IndexedFlow& flow, int64_t object_id,
+                          crm::filter::FilterContext& ctx);
+  std::unique_ptr<crm::StoreFilterContext> FilterContextOf(int64_t account_id);
   Status UnenrollElsewhere(const IndexedFlow& flow, const std::vector<int64_t>& object_ids);
   store::NewEnrollment MakeEnrollment(const IndexedFlow& flow, int64_t object_id,
                                       const std::string& source, const std::string& reason,

@@ -99,8 +99,8 @@ Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewE
   }
   std::vector<FlowSnapshot> flows = index_.Candidates(event);
   if (flows.empty()) return Status::Ok();
-  crm::StoreFilterContext ctx(event.account_id, store_.objects(), store_.lists(),
-                              &store_.associations(), properties_, clock_);
+  auto owned = FilterContextOf(event.account_id);
+  crm::StoreFilterContext& ctx = *owned;
   const RecordRef record{event.object_type_id, event.object_id};
   for (const FlowSnapshot& flow : flows) {
     FLOWD_ASSIGN_OR_RETURN(auto active, store_.engine().ActiveEnrollments(
@@ -120,7 +120,8 @@ Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewE
         }
       }
       if (flow->criteria_type == "LIST_BASED" && flow->unenroll_not_meeting) {
-        FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, &event, event.object_id));
+        FLOWD_ASSIGN_OR_RETURN(bool matches,
+                               MatchesEnrollment(*flow, &event, event.object_id, ctx));
         if (!matches) {
           FLOWD_TRY(store_.engine()
                         .EndEnrollments(event.account_id, ids,
@@ -132,9 +133,9 @@ Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewE
       continue;
     }
     if (flow->criteria_type != "EVENT_BASED" && flow->criteria_type != "LIST_BASED") continue;
-    FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, &event, event.object_id));
+    FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, &event, event.object_id, ctx));
     if (!matches) continue;
-    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, event.object_id));
+    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, event.object_id, ctx));
     if (suppressed) continue;
     // Re-enrollment: EVENT_BASED flows re-enroll on every matching event when allowed;
     // LIST_BASED ones only when a re-enrollment trigger holds as well.
@@ -160,10 +161,13 @@ Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewE
   return Status::Ok();
 }
 
+std::unique_ptr<crm::StoreFilterContext> Engine::FilterContextOf(int64_t account_id) {
+  return std::make_unique<crm::StoreFilterContext>(account_id, store_.objects(), store_.lists(),
+                                                   &store_.associations(), properties_, clock_);
+}
+
 Result<bool> Engine::MatchesEnrollment(const IndexedFlow& flow, const store::CrmEvent* event,
-                                       int64_t object_id) {
-  crm::StoreFilterContext ctx(flow.account_id, store_.objects(), store_.lists(),
-                              &store_.associations(), properties_, clock_);
+                                       int64_t object_id, crm::filter::FilterContext& ctx) {
   const RecordRef record{flow.object_type_id, object_id};
   if (flow.criteria_type == "LIST_BASED") {
     const json::value* branch = Member(flow.criteria, "listFilterBranch");
@@ -191,9 +195,8 @@ Result<bool> Engine::MatchesEnrollment(const IndexedFlow& flow, const store::Crm
   return true;
 }
 
-Result<bool> Engine::Suppressed(const IndexedFlow& flow, int64_t object_id) {
-  crm::StoreFilterContext ctx(flow.account_id, store_.objects(), store_.lists(),
-                              &store_.associations(), properties_, clock_);
+Result<bool> Engine::Suppressed(const IndexedFlow& flow, int64_t object_id,
+                                crm::filter::FilterContext& ctx) {
   const RecordRef record{flow.object_type_id, object_id};
   for (int64_t list_id : flow.suppression_list_ids) {
     FLOWD_ASSIGN_OR_RETURN(bool member, ctx.IsMember(std::to_string(list_id), record));
@@ -310,11 +313,16 @@ Result<bool> Engine::RunBackfills() {
   FLOWD_ASSIGN_OR_RETURN(store::ObjectPage page,
                          store_.objects().ListObjects(flow->account_id, flow->object_type_id,
                                                       b.after, options_.backfill_batch, false));
+  // One view for the page, holding the values the listing already read.
+  auto ctx = FilterContextOf(flow->account_id);
+  std::vector<int64_t> ids;
+  for (const auto& record : page.objects) ids.push_back(record.id);
+  ctx->Prefetch(flow->object_type_id, page.objects, ids);
   std::vector<store::NewEnrollment> items;
   for (const auto& record : page.objects) {
-    FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, nullptr, record.id));
+    FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, nullptr, record.id, *ctx));
     if (!matches) continue;
-    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, record.id));
+    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, record.id, *ctx));
     if (suppressed) continue;
     // Existing records enroll once: a record that was enrolled before is not enrolled again by
     // re-enabling the flow.
