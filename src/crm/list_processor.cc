@@ -219,7 +219,14 @@ Status ListProcessor::ProcessEvents(bool* more) {
   }
   for (auto& [account, w] : work) FLOWD_TRY(Evaluate(account, std::move(w)));
   FLOWD_TRY(lists_.SetProcessedSeq(events.back().seq));
-  if (events.size() >= options_.event_batch) *more = true;
+  if (events.size() >= options_.event_batch) {
+    *more = true;
+  } else {
+    // The membership changes just applied are in the log too (kEventListMembership): more to
+    // read, though nothing for the processor itself, so that idle means "nothing unread".
+    FLOWD_ASSIGN_OR_RETURN(auto unread, objects_.ReadEvents(events.back().seq, 1));
+    if (!unread.empty()) *more = true;
+  }
   return Status::Ok();
 }
 

@@ -28,7 +28,11 @@ std::string PropertyKey(std::string_view property) {
   return std::string(store::kEventPropertyChanged) + ":" + std::string(property);
 }
 
-// Files the keys of what `branch` reads (its properties and event types).
+std::string MembershipKey(std::string_view list_id) {
+  return std::string(store::kEventListMembership) + ":" + std::string(list_id);
+}
+
+// Files the keys of what `branch` reads (its properties, event types and list memberships).
 void AddDependencies(const json::value* branch, const std::string& object_type_id,
                      std::set<std::string>& keys) {
   if (!branch || !branch->is_object()) return;
@@ -36,6 +40,7 @@ void AddDependencies(const json::value* branch, const std::string& object_type_i
   if (!deps.ok()) return;
   for (const auto& p : deps->properties) keys.insert(PropertyKey(p));
   for (const auto& e : deps->event_type_ids) keys.insert(e);
+  for (const auto& l : deps->list_ids) keys.insert(MembershipKey(l));
 }
 
 }  // namespace
@@ -80,8 +85,20 @@ FlowSnapshot IndexFlow(const store::FlowRecord& flow) {
         for (const auto& b : branches->as_array()) {
           if (b.is_object()) {
             std::string type = StringOf(b.as_object(), "eventTypeId");
-            if (!type.empty()) f->keys.insert(type);
+            // flowd's internal events trigger only through their own criteria.
+            if (!type.empty() && !store::IsInternalEventType(type)) f->keys.insert(type);
           }
+        }
+      }
+      // Added to / removed from a list: the lists a branch reads are what can fire it.
+      if (const json::value* branches = Member(crit, "listMembershipFilterBranches");
+          branches && branches->is_array()) {
+        for (const auto& b : branches->as_array()) {
+          if (!b.is_object()) continue;
+          auto deps = crm::filter::DependenciesOf(b, flow.object_type_id);
+          if (!deps.ok() || deps->list_ids.empty()) continue;
+          for (const auto& l : deps->list_ids) f->keys.insert(MembershipKey(l));
+          f->membership_branches.push_back(MembershipBranch{&b, deps->list_ids});
         }
       }
       // A refinement read at event time needs no key of its own.
@@ -143,6 +160,9 @@ std::vector<FlowSnapshot> FlowIndex::Candidates(const store::CrmEvent& event) co
   if (event.event_type_id == store::kEventPropertyChanged) {
     auto name = event.properties.find("hs_name");
     if (name != event.properties.end()) keys.push_back(PropertyKey(name->second));
+  } else if (event.event_type_id == store::kEventListMembership) {
+    auto list = event.properties.find(std::string(store::kListIdProperty));
+    if (list != event.properties.end()) keys.push_back(MembershipKey(list->second));
   }
   std::set<int64_t> ids;
   std::lock_guard<std::mutex> lock(mu_);

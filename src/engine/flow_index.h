@@ -7,7 +7,10 @@
 //     eventFilterBranches name it, and LIST_BASED flows whose filters read such events;
 //   * "4-655002:<property>": flows whose enrollment (LIST_BASED), goal, suppression or
 //     re-enrollment filters read the property, and EVENT_BASED flows triggered by 4-655002;
-//   * "4-1463224" also for every LIST_BASED flow (a new record may match at once).
+//   * "4-1463224" also for every LIST_BASED flow (a new record may match at once);
+//   * "flowd.list_membership_changed:<listId>": EVENT_BASED flows whose
+//     listMembershipFilterBranches read the list's membership (IN_LIST), and flows whose
+//     enrollment (LIST_BASED), goal or re-enrollment filters read it.
 // Lookups return snapshots (shared_ptr to immutable entries): a flow changed meanwhile is seen in
 // its old form until the next lookup.
 //
@@ -30,6 +33,13 @@
 
 namespace flowd::engine {
 
+// One of an EVENT_BASED flow's listMembershipFilterBranches and the lists whose membership it
+// reads: a change of one of those lists' members is what can fire it.
+struct MembershipBranch {
+  const boost::json::value* branch = nullptr;  // inside the flow's content
+  std::set<std::string> list_ids;
+};
+
 struct IndexedFlow {
   int64_t account_id = 0;
   int64_t flow_id = 0;
@@ -43,6 +53,7 @@ struct IndexedFlow {
   const boost::json::value* goal = nullptr;         // goalFilterBranch, when set
   const boost::json::value* suppression = nullptr;  // suppressionFilterBranch, when set
   std::vector<int64_t> suppression_list_ids;
+  std::vector<MembershipBranch> membership_branches;  // EVENT_BASED only
   std::string start_action_id;
   std::set<std::string> keys;  // the index keys it is filed under
 };

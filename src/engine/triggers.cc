@@ -22,11 +22,19 @@ const json::value* Member(const json::value* o, std::string_view key) {
 
 // The store's view, except that the record's events are only the one being matched: a trigger
 // branch (UNIFIED_EVENTS, HAS_COMPLETED, filters on the event's properties) then asks "does this
-// event match", through the same evaluator lists use.
+// event match", through the same evaluator lists use. For a list membership change, the record's
+// events are the stored ones and its membership of the changed list is the one AssumeMember
+// sets (the change's outcome, or the state before it).
 class OneEventContext final : public crm::filter::FilterContext {
  public:
   OneEventContext(crm::filter::FilterContext& inner, const store::CrmEvent& event)
-      : inner_(inner), event_(event) {}
+      : inner_(inner), event_(event) {
+    if (event.event_type_id == store::kEventListMembership) {
+      auto list = event.properties.find(std::string(store::kListIdProperty));
+      if (list != event.properties.end()) list_id_ = list->second;
+    }
+  }
+  void AssumeMember(bool member) { member_ = member; }
   int64_t NowMs() override { return inner_.NowMs(); }
   std::string TimeZoneId() override { return inner_.TimeZoneId(); }
   Result<std::shared_ptr<const crm::PropertySet>> Properties(const std::string& type) override {
@@ -40,6 +48,7 @@ class OneEventContext final : public crm::filter::FilterContext {
     return inner_.History(r, p);
   }
   Result<bool> IsMember(const std::string& list_id, const RecordRef& r) override {
+    if (list_id_ && list_id == *list_id_ && IsEventRecord(r)) return member_;
     return inner_.IsMember(list_id, r);
   }
   Result<std::optional<std::string>> ListObjectType(const std::string& list_id) override {
@@ -51,16 +60,22 @@ class OneEventContext final : public crm::filter::FilterContext {
   }
   Result<std::vector<store::CrmEvent>> Events(const RecordRef& r,
                                               const std::string& type) override {
-    if (r.object_type_id == event_.object_type_id && r.id == event_.object_id &&
-        type == event_.event_type_id) {
+    if (list_id_) return inner_.Events(r, type);
+    if (IsEventRecord(r) && type == event_.event_type_id) {
       return std::vector<store::CrmEvent>{event_};
     }
     return std::vector<store::CrmEvent>{};
   }
 
  private:
+  bool IsEventRecord(const RecordRef& r) const {
+    return r.object_type_id == event_.object_type_id && r.id == event_.object_id;
+  }
+
   crm::filter::FilterContext& inner_;
   const store::CrmEvent& event_;
+  std::optional<std::string> list_id_;  // a list membership change's list
+  bool member_ = false;
 };
 
 // A filter the evaluator refuses (a type whose data flowd does not hold) matches nothing; the
@@ -70,6 +85,29 @@ Result<bool> Accepts(const json::value& branch, const RecordRef& record,
   auto r = crm::filter::Evaluate(branch, record, ctx);
   if (!r.ok() && r.error().code == ErrorCode::kInvalidArgument) return false;
   return r;
+}
+
+// A list membership change fires a listMembershipFilterBranch that reads the list when the
+// change made the branch accept the record: it accepts with the membership the change left and
+// rejects with the one before (so IN_LIST fires on an addition, NOT_IN_LIST on a removal, and a
+// branch that holds either way does not fire).
+Result<bool> MembershipFired(const IndexedFlow& flow, const store::CrmEvent& event,
+                             OneEventContext& ctx) {
+  auto list = event.properties.find(std::string(store::kListIdProperty));
+  auto change = event.properties.find(std::string(store::kMembershipChangeProperty));
+  if (list == event.properties.end() || change == event.properties.end()) return false;
+  const bool added = change->second == store::kMembershipAdded;
+  const RecordRef record{flow.object_type_id, event.object_id};
+  for (const MembershipBranch& b : flow.membership_branches) {
+    if (!b.list_ids.count(list->second)) continue;
+    ctx.AssumeMember(added);
+    FLOWD_ASSIGN_OR_RETURN(bool after, Accepts(*b.branch, record, ctx));
+    if (!after) continue;
+    ctx.AssumeMember(!added);
+    FLOWD_ASSIGN_OR_RETURN(bool before, Accepts(*b.branch, record, ctx));
+    if (!before) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -175,17 +213,20 @@ Result<bool> Engine::MatchesEnrollment(const IndexedFlow& flow, const store::Crm
     return Accepts(*branch, record, ctx);
   }
   if (flow.criteria_type != "EVENT_BASED" || !event) return false;
-  const json::value* branches = Member(flow.criteria, "eventFilterBranches");
-  if (!branches || !branches->is_array()) return false;
   OneEventContext one(ctx, *event);
   bool any = false;
-  for (const auto& b : branches->as_array()) {
-    const json::value* type = Member(&b, "eventTypeId");
-    if (!type || !type->is_string() || type->as_string() != event->event_type_id) continue;
-    FLOWD_ASSIGN_OR_RETURN(bool hit, Accepts(b, record, one));
-    if (hit) {
-      any = true;
-      break;
+  if (event->event_type_id == store::kEventListMembership) {
+    FLOWD_ASSIGN_OR_RETURN(any, MembershipFired(flow, *event, one));
+  } else if (const json::value* branches = Member(flow.criteria, "eventFilterBranches");
+             branches && branches->is_array()) {
+    for (const auto& b : branches->as_array()) {
+      const json::value* type = Member(&b, "eventTypeId");
+      if (!type || !type->is_string() || type->as_string() != event->event_type_id) continue;
+      FLOWD_ASSIGN_OR_RETURN(bool hit, Accepts(b, record, one));
+      if (hit) {
+        any = true;
+        break;
+      }
     }
   }
   if (!any) return false;

@@ -7,6 +7,8 @@
 #include <unordered_set>
 
 #include "common/time_format.h"
+#include "crm/filter/filter_eval.h"
+#include "store/object_store.h"
 
 namespace flowd::flows {
 
@@ -37,24 +39,74 @@ store::FlowWrite ToWrite(const model::DecodedFlow& decoded, const boost::json::o
   return w;
 }
 
-// flowd holds no datasets, so a DATASET-enrolled flow could never enroll anything: saving one as
-// a draft is allowed (a GET body round-trips), enabling it is refused.
+ErrorDetail Problem(std::string message, std::string in, std::string code) {
+  ErrorDetail d;
+  d.message = std::move(message);
+  d.in = std::move(in);
+  d.code = std::move(code);
+  return d;
+}
+
+// EVENT_BASED triggers that could never fire: a list membership branch must read the membership
+// of a list (an IN_LIST filter) and compile; flowd's internal event types are not triggers.
+void CheckEventTriggers(const boost::json::object& c, const std::string& object_type_id,
+                        std::vector<ErrorDetail>& problems) {
+  if (const auto* events = c.if_contains("eventFilterBranches"); events && events->is_array()) {
+    for (size_t i = 0; i < events->as_array().size(); ++i) {
+      const auto& b = events->as_array()[i];
+      const auto* id = b.is_object() ? b.as_object().if_contains("eventTypeId") : nullptr;
+      if (id && id->is_string() && store::IsInternalEventType(id->as_string())) {
+        problems.push_back(
+            Problem("Event type " + std::string(id->as_string()).substr(0, 100) +
+                        " is flowd's internal bookkeeping, not an event: use "
+                        "listMembershipFilterBranches for list membership changes",
+                    "enrollmentCriteria.eventFilterBranches[" + std::to_string(i) + "].eventTypeId",
+                    "UNSUPPORTED_EVENT_TYPE"));
+      }
+    }
+  }
+  const auto* lists = c.if_contains("listMembershipFilterBranches");
+  if (!lists || !lists->is_array()) return;
+  for (size_t i = 0; i < lists->as_array().size(); ++i) {
+    const std::string at =
+        "enrollmentCriteria.listMembershipFilterBranches[" + std::to_string(i) + "]";
+    auto deps = crm::filter::DependenciesOf(lists->as_array()[i], object_type_id);
+    if (!deps.ok()) {
+      if (deps.error().details.empty()) {
+        problems.push_back(Problem(deps.error().message, at, "INVALID_FILTER"));
+      }
+      for (const ErrorDetail& d : deps.error().details) {
+        problems.push_back(Problem(d.message, d.in.empty() ? at : at + "." + d.in, d.code));
+      }
+    } else if (deps->list_ids.empty()) {
+      problems.push_back(
+          Problem("A list membership branch must read a list's membership (an IN_LIST filter "
+                  "with the list's listId): this one could never fire",
+                  at, "INVALID_LIST_MEMBERSHIP_BRANCH"));
+    }
+  }
+}
+
+// What an enabled flow needs to be able to run; a draft (disabled) may lack it, so a GET body
+// round-trips. flowd holds no datasets, so a DATASET-enrolled flow could never enroll anything.
 Status CheckRunnable(const model::DecodedFlow& decoded) {
   if (!decoded.is_enabled) return Status::Ok();
   auto criteria = decoded.content.find("enrollmentCriteria");
   if (criteria == decoded.content.end() || !criteria->value().is_object()) return Status::Ok();
   const auto& c = criteria->value().as_object();
   auto type = c.find("type");
-  if (type == c.end() || !type->value().is_string() || type->value().as_string() != "DATASET") {
-    return Status::Ok();
+  if (type == c.end() || !type->value().is_string()) return Status::Ok();
+  std::vector<ErrorDetail> problems;
+  if (type->value().as_string() == "DATASET") {
+    problems.push_back(Problem(
+        "DATASET enrollment criteria are not supported: flowd holds no datasets, so the flow can "
+        "be saved disabled but not enabled",
+        "enrollmentCriteria.type", "UNSUPPORTED_ENROLLMENT_CRITERIA"));
+  } else if (type->value().as_string() == "EVENT_BASED") {
+    CheckEventTriggers(c, decoded.object_type_id, problems);
   }
-  ErrorDetail d;
-  d.message =
-      "DATASET enrollment criteria are not supported: flowd holds no datasets, so the flow can be "
-      "saved disabled but not enabled";
-  d.in = "enrollmentCriteria.type";
-  d.code = "UNSUPPORTED_ENROLLMENT_CRITERIA";
-  return Error::InvalidList({d});
+  if (problems.empty()) return Status::Ok();
+  return Error::InvalidList(std::move(problems));
 }
 
 }  // namespace

@@ -15,7 +15,8 @@
 // every value that changes appends one `4-655002` (property value changed) event with the old and
 // new value. They are written in the transaction of the change and numbered by a global,
 // strictly increasing `seq`, so a consumer that remembers the last seq it processed sees every
-// change exactly once, in commit order per record.
+// change exactly once, in commit order per record. The list store appends list membership changes
+// to the same log (kEventListMembership).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,21 @@ inline constexpr std::string_view kEventFormSubmitted = "4-1639801";
 // flowd's own: a record was archived (HubSpot publishes no event type id for it). The engine uses
 // it to unenroll the record.
 inline constexpr std::string_view kEventObjectArchived = "flowd.object_archived";
+// flowd's own: a record joined or left a list (HubSpot publishes no event type id for it either).
+// Written by the list store in the transaction of the membership change, one per record and
+// change, with `hs_list_id` (the list id) and `hs_membership_change` (ADDED | REMOVED). Records
+// leaving their lists because they were archived write none (kEventObjectArchived covers them).
+// The engine matches them against listMembershipFilterBranches.
+inline constexpr std::string_view kEventListMembership = "flowd.list_membership_changed";
+inline constexpr std::string_view kListIdProperty = "hs_list_id";
+inline constexpr std::string_view kMembershipChangeProperty = "hs_membership_change";
+inline constexpr std::string_view kMembershipAdded = "ADDED";
+inline constexpr std::string_view kMembershipRemoved = "REMOVED";
+// Event types flowd writes for itself: never shown as HubSpot events, never readable by filters,
+// never sendable through the events API.
+inline bool IsInternalEventType(std::string_view event_type_id) {
+  return event_type_id.substr(0, 6) == "flowd.";
+}
 
 struct ObjectRecord {
   int64_t id = 0;

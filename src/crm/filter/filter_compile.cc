@@ -7,6 +7,7 @@
 
 #include "crm/filter/compile_internal.h"
 #include "crm/object_types.h"
+#include "store/object_store.h"
 
 namespace flowd::crm::filter {
 namespace internal {
@@ -499,6 +500,12 @@ void Compiler::CompileEventFilter(const boost::json::object& o, const std::strin
 bool Compiler::CheckEventType(const std::string& id, const std::string& path) {
   if (id.empty() || id.size() > kMaxIdLength) {
     Add(path, "An event type id must be 1 to 200 characters", kValue);
+    return false;
+  }
+  if (store::IsInternalEventType(id)) {
+    // flowd's own bookkeeping (archives, list membership changes): HubSpot shows no such events.
+    Add(path, "Event type " + id.substr(0, 100) + " is flowd's internal bookkeeping, not an event",
+        kUnsupportedEvent);
     return false;
   }
   if (id.rfind("4-", 0) == 0 && id != "4-1463224" && id != "4-655002" && id != "4-1639801") {

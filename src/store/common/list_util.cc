@@ -40,4 +40,27 @@ std::vector<int64_t> RemovalsOf(const std::vector<int64_t>& add,
   return out;
 }
 
+std::vector<CrmEvent> MembershipEvents(const ListRecord& list, const MembershipResult& change,
+                                       int64_t now_ms) {
+  std::vector<CrmEvent> out;
+  out.reserve(change.removed.size() + change.added.size());
+  const std::string list_id = std::to_string(list.id);
+  auto add = [&](const std::vector<int64_t>& ids, std::string_view what) {
+    for (int64_t id : ids) {
+      CrmEvent e;
+      e.account_id = list.account_id;
+      e.event_type_id = std::string(kEventListMembership);
+      e.object_type_id = list.object_type_id;
+      e.object_id = id;
+      e.occurred_at_ms = now_ms;
+      e.properties[std::string(kListIdProperty)] = list_id;
+      e.properties[std::string(kMembershipChangeProperty)] = std::string(what);
+      out.push_back(std::move(e));
+    }
+  };
+  add(change.removed, kMembershipRemoved);
+  add(change.added, kMembershipAdded);
+  return out;
+}
+
 }  // namespace flowd::store::internal

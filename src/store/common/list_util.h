@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "store/list_store.h"
+#include "store/object_store.h"
 
 namespace flowd::store::internal {
 
@@ -30,5 +31,10 @@ std::vector<int64_t> RemovalsOf(const std::vector<int64_t>& add,
                                 const std::vector<int64_t>& remove);
 // `ids` de-duplicated, order kept.
 std::vector<int64_t> Unique(const std::vector<int64_t>& ids);
+
+// The kEventListMembership events of one change of `list`'s members: removals first, then
+// additions, each in id order.
+std::vector<CrmEvent> MembershipEvents(const ListRecord& list, const MembershipResult& change,
+                                       int64_t now_ms);
 
 }  // namespace flowd::store::internal

@@ -98,9 +98,21 @@ Result<T> NameClash(Result<T> r, const std::string& name) {
   return r;
 }
 
-Result<MembershipResult> Change(Connection& conn, int64_t account_id, int64_t list_id,
+// Appends the change's membership events to the CRM event log, in the change's transaction
+// (which took the event log lock before it locked the list row).
+Status LogMembershipChange(Connection& conn, const ListRecord& l, const MembershipResult& r,
+                           int64_t now_ms) {
+  std::vector<CrmEvent> events = internal::MembershipEvents(l, r, now_ms);
+  if (events.empty()) return Status::Ok();
+  return NewObjectTxn(conn)->InsertEvents(events);
+}
+
+// Adds and removes members of a live list, keeps its counters and logs the change.
+Result<MembershipResult> Change(Connection& conn, const ListRecord& l,
                                 const std::vector<int64_t>& add, const std::vector<int64_t>& remove,
                                 int64_t now_ms) {
+  const int64_t account_id = l.account_id;
+  const int64_t list_id = l.id;
   MembershipResult r;
   const std::vector<int64_t> removals = internal::RemovalsOf(add, remove);
   if (!removals.empty()) {
@@ -133,6 +145,7 @@ Result<MembershipResult> Change(Connection& conn, int64_t account_id, int64_t li
                      .Add(static_cast<int64_t>(r.removed.size()))
                      .Add(now_ms)
                      .Add(list_id)));
+  FLOWD_TRY(LogMembershipChange(conn, l, r, now_ms));
   return r;
 }
 
@@ -302,12 +315,13 @@ Result<ListRecord> PgListStore::RestoreList(int64_t account_id, int64_t list_id,
 Result<MembershipResult> ChangeListMembers(Connection& conn, int64_t account_id,
                                            const MembershipDelta& delta, int64_t now_ms,
                                            bool static_only) {
+  FLOWD_TRY(LockEventLog(conn));
   FLOWD_ASSIGN_OR_RETURN(ListRecord l, LoadLive(conn, account_id, delta.list_id, /*lock=*/true));
   if (static_only && l.processing_type != "MANUAL" && l.processing_type != "SNAPSHOT") {
     return Error::Invalid("list " + std::to_string(l.id) + " is " + l.processing_type +
                           ": only MANUAL and SNAPSHOT lists take explicit members");
   }
-  return Change(conn, account_id, l.id, delta.add, delta.remove, now_ms);
+  return Change(conn, l, delta.add, delta.remove, now_ms);
 }
 
 Result<MembershipResult> PgListStore::ChangeMembers(int64_t account_id,
@@ -319,16 +333,21 @@ Result<MembershipResult> PgListStore::ChangeMembers(int64_t account_id,
 
 Result<int64_t> PgListStore::ClearMembers(int64_t account_id, int64_t list_id, int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<int64_t> {
+    FLOWD_TRY(LockEventLog(conn));
     FLOWD_ASSIGN_OR_RETURN(ListRecord l, LoadLive(conn, account_id, list_id, true));
-    FLOWD_ASSIGN_OR_RETURN(Rows del, conn.Query("DELETE FROM crm_list_members WHERE list_id = $1",
-                                                Params().Add(list_id)));
-    const int64_t removed = del.affected();
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows del, conn.Query("DELETE FROM crm_list_members WHERE list_id = $1 RETURNING object_id",
+                             Params().Add(list_id)));
+    MembershipResult r;
+    r.removed = Ids(del);
+    std::sort(r.removed.begin(), r.removed.end());
+    const auto removed = static_cast<int64_t>(r.removed.size());
     if (removed > 0) {
       FLOWD_ASSIGN_OR_RETURN(Rows up, conn.Query("UPDATE crm_lists SET size = 0, "
                                                  "last_removed_at_ms = $1 WHERE id = $2",
                                                  Params().Add(now_ms).Add(list_id)));
     }
-    (void)l;
+    FLOWD_TRY(LogMembershipChange(conn, l, r, now_ms));
     return removed;
   });
 }
@@ -458,14 +477,14 @@ Result<std::vector<MembershipResult>> PgListStore::ApplyEvaluations(
     int64_t account_id, const std::vector<Evaluation>& evaluations, int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<MembershipResult>> {
     std::vector<MembershipResult> out;
+    if (!evaluations.empty()) FLOWD_TRY(LockEventLog(conn));
     for (const Evaluation& e : evaluations) {
       FLOWD_ASSIGN_OR_RETURN(auto l, LoadList(conn, account_id, e.list_id, true));
       if (!l || l->deleted_at_ms || l->list_version != e.list_version) {
         out.emplace_back();
         continue;
       }
-      FLOWD_ASSIGN_OR_RETURN(MembershipResult r,
-                             Change(conn, account_id, e.list_id, e.add, e.remove, now_ms));
+      FLOWD_ASSIGN_OR_RETURN(MembershipResult r, Change(conn, *l, e.add, e.remove, now_ms));
       out.push_back(std::move(r));
       if (!e.backfill) continue;
       if (e.backfill_after) {

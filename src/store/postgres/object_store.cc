@@ -17,11 +17,17 @@ namespace flowd::store::postgres {
 
 using internal::IdList;
 
-namespace {
-
 // Serialises the writers of crm_events until they commit: an identity value is taken before its
 // transaction commits, so without it a reader could see seq 11 before seq 10 commits and skip 10.
 constexpr int64_t kEventLogLock = 0x666c6f7764657631;  // "flowdev1"
+
+Status LockEventLog(Connection& conn) {
+  FLOWD_ASSIGN_OR_RETURN(
+      Rows ignored, conn.Query("SELECT pg_advisory_xact_lock($1)", Params().Add(kEventLogLock)));
+  return Status::Ok();
+}
+
+namespace {
 
 std::string IntArray(const std::vector<int64_t>& ids) { return IdList(ids, '{', '}'); }
 
@@ -51,8 +57,7 @@ Status InsertHistory(Connection& conn, int64_t object_id, const std::string& nam
 // commit).
 Status InsertEvent(Connection& conn, CrmEvent& e, bool& locked) {
   if (!locked) {
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows ignored, conn.Query("SELECT pg_advisory_xact_lock($1)", Params().Add(kEventLogLock)));
+    FLOWD_TRY(LockEventLog(conn));
     locked = true;
   }
   FLOWD_ASSIGN_OR_RETURN(

@@ -15,6 +15,11 @@ namespace flowd::store::postgres {
 // The object store's statements for store/common/object_writes.h on `conn` (object_store.cc).
 std::unique_ptr<internal::ObjectTxn> NewObjectTxn(Connection& conn);
 
+// Takes the event log's transaction-scoped lock (object_store.cc), which every writer of
+// crm_events holds until it commits. A transaction that also locks list rows takes it first, so
+// that the two are always taken in the same order.
+Status LockEventLog(Connection& conn);
+
 // One association write as AssociationStore::Associate does it (association_store.cc).
 Result<AssociateOutcome> WriteAssociation(Connection& conn, int64_t account_id,
                                           const AssociationWrite& write, int64_t now_ms);

@@ -94,10 +94,20 @@ Status CheckName(Connection& conn, int64_t account_id, const std::string& name, 
   return Status::Ok();
 }
 
-// Adds and removes members of a live list and keeps its counters.
-Result<MembershipResult> Change(Connection& conn, int64_t account_id, int64_t list_id,
+// Appends the change's membership events to the CRM event log, in the change's transaction.
+Status LogMembershipChange(Connection& conn, const ListRecord& l, const MembershipResult& r,
+                           int64_t now_ms) {
+  std::vector<CrmEvent> events = internal::MembershipEvents(l, r, now_ms);
+  if (events.empty()) return Status::Ok();
+  return NewObjectTxn(conn)->InsertEvents(events);
+}
+
+// Adds and removes members of a live list, keeps its counters and logs the change.
+Result<MembershipResult> Change(Connection& conn, const ListRecord& l,
                                 const std::vector<int64_t>& add, const std::vector<int64_t>& remove,
                                 int64_t now_ms) {
+  const int64_t account_id = l.account_id;
+  const int64_t list_id = l.id;
   MembershipResult r;
   const std::vector<int64_t> removals = internal::RemovalsOf(add, remove);
   if (!removals.empty()) {
@@ -129,6 +139,7 @@ Result<MembershipResult> Change(Connection& conn, int64_t account_id, int64_t li
                 .Bind(3, now_ms)
                 .Bind(4, list_id)
                 .Run());
+  FLOWD_TRY(LogMembershipChange(conn, l, r, now_ms));
   return r;
 }
 
@@ -328,7 +339,7 @@ Result<MembershipResult> ChangeListMembers(Connection& conn, int64_t account_id,
     return Error::Invalid("list " + std::to_string(l.id) + " is " + l.processing_type +
                           ": only MANUAL and SNAPSHOT lists take explicit members");
   }
-  return Change(conn, account_id, l.id, delta.add, delta.remove, now_ms);
+  return Change(conn, l, delta.add, delta.remove, now_ms);
 }
 
 Result<MembershipResult> SqliteListStore::ChangeMembers(int64_t account_id,
@@ -342,16 +353,20 @@ Result<MembershipResult> SqliteListStore::ChangeMembers(int64_t account_id,
 Result<int64_t> SqliteListStore::ClearMembers(int64_t account_id, int64_t list_id, int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<int64_t> {
     FLOWD_ASSIGN_OR_RETURN(ListRecord l, LoadLive(conn, account_id, list_id));
-    FLOWD_ASSIGN_OR_RETURN(Stmt del,
-                           conn.Prepare("DELETE FROM crm_list_members WHERE list_id = ?1"));
-    FLOWD_TRY(del.Bind(1, list_id).Run());
-    const int64_t removed = conn.Changes();
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt del,
+        conn.Prepare("DELETE FROM crm_list_members WHERE list_id = ?1 RETURNING object_id"));
+    del.Bind(1, list_id);
+    MembershipResult r;
+    FLOWD_ASSIGN_OR_RETURN(r.removed, del.Ids());
+    std::sort(r.removed.begin(), r.removed.end());
+    const auto removed = static_cast<int64_t>(r.removed.size());
     if (removed > 0) {
       FLOWD_ASSIGN_OR_RETURN(Stmt up, conn.Prepare("UPDATE crm_lists SET size = 0, "
                                                    "last_removed_at_ms = ?1 WHERE id = ?2"));
       FLOWD_TRY(up.Bind(1, now_ms).Bind(2, list_id).Run());
     }
-    (void)l;
+    FLOWD_TRY(LogMembershipChange(conn, l, r, now_ms));
     return removed;
   });
 }
@@ -496,8 +511,7 @@ Result<std::vector<MembershipResult>> SqliteListStore::ApplyEvaluations(
         out.emplace_back();
         continue;
       }
-      FLOWD_ASSIGN_OR_RETURN(MembershipResult r,
-                             Change(conn, account_id, e.list_id, e.add, e.remove, now_ms));
+      FLOWD_ASSIGN_OR_RETURN(MembershipResult r, Change(conn, *l, e.add, e.remove, now_ms));
       out.push_back(std::move(r));
       if (!e.backfill) continue;
       if (e.backfill_after) {
