@@ -165,6 +165,65 @@ TEST_P(ListStoreTest, MembersAddRemoveAndCounters) {
   EXPECT_EQ(after.size, 0);
 }
 
+// Every membership change is one kEventListMembership event in the CRM event log, written with
+// the change: removals then additions, in id order; no-op changes write none.
+TEST_P(ListStoreTest, MembershipChangesAreLoggedAsEvents) {
+  ASSERT_OK_AND_ASSIGN(auto before, store_->objects().ReadEvents(0, 1000));
+  const int64_t start = before.empty() ? 0 : before.back().seq;
+  ASSERT_OK_AND_ASSIGN(ListRecord l, Create(a_.id, "Logged"));
+  ListRecord in = List("Dyn", "DYNAMIC", "0-2");
+  in.filter_json = "{}";
+  ASSERT_OK_AND_ASSIGN(ListRecord d, lists().CreateList(a_.id, in, kT0));
+  ASSERT_OK(lists().ChangeMembers(a_.id, {l.id, {20, 10}, {}}, kT0 + 1));
+  ASSERT_OK(lists().ChangeMembers(a_.id, {l.id, {10, 30}, {20, 99}}, kT0 + 2));
+  ASSERT_OK(lists().ChangeMembers(a_.id, {l.id, {10}, {99}}, kT0 + 3));  // no change
+  ASSERT_OK(lists().ApplyEvaluations(a_.id, {{d.id, 1, {5}, {}, false, std::nullopt}}, kT0 + 4));
+  ASSERT_OK(lists().ApplyEvaluations(a_.id, {{d.id, 9, {6}, {}, false, std::nullopt}}, kT0 + 4));
+  ASSERT_OK_AND_ASSIGN(int64_t cleared, lists().ClearMembers(a_.id, l.id, kT0 + 5));
+  EXPECT_EQ(cleared, 2);
+  // Archival removes a record from its lists without membership events (the archive event
+  // stands for them).
+  ASSERT_OK(lists().ChangeMembers(a_.id, {l.id, {77}, {}}, kT0 + 6));
+  ASSERT_OK(lists().RemoveFromAllLists(a_.id, 77, kT0 + 7));
+
+  ASSERT_OK_AND_ASSIGN(auto feed, store_->objects().ReadEvents(start, 1000));
+  struct Seen {
+    int64_t list_id;
+    std::string type;
+    int64_t object_id;
+    std::string change;
+    int64_t at;
+    bool operator==(const Seen&) const = default;
+  };
+  std::vector<Seen> seen;
+  int64_t last = start;
+  for (const CrmEvent& e : feed) {
+    EXPECT_GT(e.seq, last);
+    last = e.seq;
+    EXPECT_EQ(e.event_type_id, kEventListMembership);
+    EXPECT_EQ(e.account_id, a_.id);
+    EXPECT_TRUE(IsInternalEventType(e.event_type_id));
+    seen.push_back({std::stoll(e.properties.at(std::string(kListIdProperty))), e.object_type_id,
+                    e.object_id, e.properties.at(std::string(kMembershipChangeProperty)),
+                    e.occurred_at_ms});
+  }
+  const std::vector<Seen> want = {
+      {l.id, "0-1", 10, "ADDED", kT0 + 1},   {l.id, "0-1", 20, "ADDED", kT0 + 1},
+      {l.id, "0-1", 20, "REMOVED", kT0 + 2}, {l.id, "0-1", 30, "ADDED", kT0 + 2},
+      {d.id, "0-2", 5, "ADDED", kT0 + 4},    {l.id, "0-1", 10, "REMOVED", kT0 + 5},
+      {l.id, "0-1", 30, "REMOVED", kT0 + 5}, {l.id, "0-1", 77, "ADDED", kT0 + 6},
+  };
+  ASSERT_EQ(seen.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_TRUE(seen[i] == want[i]) << "event " << i << ": list " << seen[i].list_id << " object "
+                                    << seen[i].object_id << " " << seen[i].change;
+  }
+  // A record's own events include them (the feed filters read by type never name them).
+  ASSERT_OK_AND_ASSIGN(auto mine,
+                       store_->objects().ObjectEvents(a_.id, "0-1", 20, kEventListMembership));
+  EXPECT_EQ(mine.size(), 2u);
+}
+
 TEST_P(ListStoreTest, MemberPagingByIdAndJoinTime) {
   ASSERT_OK_AND_ASSIGN(ListRecord l, Create(a_.id, "P"));
   ASSERT_OK(lists().ChangeMembers(a_.id, {l.id, {50, 40}, {}}, kT0 + 1));
@@ -323,6 +382,19 @@ TEST_P(ListStoreTest, ConcurrentMembershipChangesKeepTheSizeExact) {
                        lists().ListMembers(a_.id, l.id, MemberOrder::kById, {}, {}, 1000));
   EXPECT_EQ(after.size, static_cast<int64_t>(all.members.size()));
   EXPECT_EQ(after.size, 50);
+  // Each change logged once, in seq order: one addition event per member (nothing is removed:
+  // the removed ids were never members).
+  ASSERT_OK_AND_ASSIGN(auto feed, store_->objects().ReadEvents(0, 1000));
+  std::set<int64_t> added;
+  int64_t last = 0;
+  for (const CrmEvent& e : feed) {
+    EXPECT_GT(e.seq, last);
+    last = e.seq;
+    if (e.event_type_id != kEventListMembership) continue;
+    EXPECT_EQ(e.properties.at(std::string(kMembershipChangeProperty)), kMembershipAdded);
+    EXPECT_TRUE(added.insert(e.object_id).second) << "object " << e.object_id << " added twice";
+  }
+  EXPECT_EQ(added.size(), 50u);
 }
 
 FLOWD_INSTANTIATE_CONFORMANCE(ListStoreTest);

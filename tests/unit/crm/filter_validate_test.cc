@@ -77,6 +77,16 @@ TEST_F(ValidateTest, RefusesRestrictedBranchesAndEventTypesFlowdDoesNotRecord) {
   EXPECT_EQ(e.code, "UNSUPPORTED_EVENT_TYPE");
   EXPECT_NE(e.message.find("4-666440"), std::string::npos);
   EXPECT_EQ(e.in, "filterBranch.filterBranches[0].eventTypeId");
+  // flowd's internal bookkeeping events (archives, list membership changes) are not events a
+  // filter can read.
+  for (const char* internal : {"flowd.list_membership_changed", "flowd.object_archived"}) {
+    e = One(
+        R"({"filterBranchType":"AND","filters":[],"filterBranches":[{"filterBranchType":"UNIFIED_EVENTS","filterBranchOperator":"AND","eventTypeId":")" +
+        std::string(internal) +
+        R"(","operator":"HAS_COMPLETED","filters":[],"filterBranches":[]}]})");
+    EXPECT_EQ(e.code, "UNSUPPORTED_EVENT_TYPE") << internal;
+    EXPECT_NE(e.message.find("internal"), std::string::npos) << e.message;
+  }
   e = One(Root(
       R"({"filterType":"IN_LIST","listId":"3","operator":"IN_LIST","metadata":{"id":"9","inListType":"WORKFLOWS_ENROLLMENT"}})"));
   EXPECT_EQ(e.code, "UNSUPPORTED_FILTER");

@@ -52,8 +52,8 @@ std::vector<int64_t> Ids(const std::vector<FlowSnapshot>& flows) {
 
 TEST(FlowIndex, EventFlowsAreFiledUnderTheirEventType) {
   FlowIndex index;
-  index.Reset({Flow(1, 10, true, kFormFlow), Flow(1, 11, false, kFormFlow),
-               Flow(2, 12, true, kFormFlow)});
+  index.Reset(
+      {Flow(1, 10, true, kFormFlow), Flow(1, 11, false, kFormFlow), Flow(2, 12, true, kFormFlow)});
   EXPECT_EQ(index.size(), 2u);
   EXPECT_EQ(Ids(index.Candidates(Event(1, "4-1639801", "0-1"))), (std::vector<int64_t>{10}));
   EXPECT_TRUE(index.Candidates(Event(1, "4-1463224", "0-1")).empty());
@@ -80,6 +80,60 @@ TEST(FlowIndex, ListFlowsAreFiledUnderWhatTheyRead) {
   ASSERT_TRUE(f && f->goal);
   EXPECT_TRUE(f->should_re_enroll);
   EXPECT_TRUE(f->unenroll_not_meeting);
+}
+
+// Added to list 7, or removed from list 8 while in list 9; an event branch naming flowd's
+// internal event type (which the flows API refuses to enable) and a branch that reads no list.
+const char* kMembershipFlow = R"({"startActionId":"1","enrollmentCriteria":{"type":"EVENT_BASED",
+  "shouldReEnroll":false,"eventFilterBranches":[{"filterBranchType":"UNIFIED_EVENTS",
+  "filterBranchOperator":"AND","eventTypeId":"flowd.list_membership_changed",
+  "operator":"HAS_COMPLETED","filterBranches":[],"filters":[]}],
+  "listMembershipFilterBranches":[
+   {"filterBranchType":"AND","filterBranchOperator":"AND","filterBranches":[],
+    "filters":[{"filterType":"IN_LIST","listId":"7","operator":"IN_LIST"}]},
+   {"filterBranchType":"AND","filterBranchOperator":"AND","filterBranches":[],
+    "filters":[{"filterType":"IN_LIST","listId":"8","operator":"NOT_IN_LIST"},
+               {"filterType":"IN_LIST","listId":"9","operator":"IN_LIST"}]},
+   {"filterBranchType":"AND","filterBranchOperator":"AND","filterBranches":[],"filters":[]}]}})";
+
+store::CrmEvent MembershipEvent(int64_t account, std::string list_id) {
+  store::CrmEvent e = Event(account, std::string(store::kEventListMembership), "0-1");
+  e.properties[std::string(store::kListIdProperty)] = std::move(list_id);
+  e.properties[std::string(store::kMembershipChangeProperty)] = "ADDED";
+  return e;
+}
+
+TEST(FlowIndex, MembershipFlowsAreFiledUnderTheListsTheyRead) {
+  FlowIndex index;
+  index.Put(Flow(1, 30, true, kMembershipFlow));
+  EXPECT_EQ(Ids(index.Candidates(MembershipEvent(1, "7"))), (std::vector<int64_t>{30}));
+  EXPECT_EQ(Ids(index.Candidates(MembershipEvent(1, "8"))), (std::vector<int64_t>{30}));
+  EXPECT_EQ(Ids(index.Candidates(MembershipEvent(1, "9"))), (std::vector<int64_t>{30}));
+  EXPECT_TRUE(index.Candidates(MembershipEvent(1, "10")).empty());
+  EXPECT_TRUE(index.Candidates(MembershipEvent(2, "7")).empty());  // other account
+  store::CrmEvent no_list = MembershipEvent(1, "7");
+  no_list.properties.clear();
+  EXPECT_TRUE(index.Candidates(no_list).empty()) << "not filed under the bare internal type";
+  auto f = index.Find(1, 30);
+  ASSERT_TRUE(f);
+  ASSERT_EQ(f->membership_branches.size(), 2u) << "the branch reading no list is left out";
+  EXPECT_EQ(f->membership_branches[0].list_ids, (std::set<std::string>{"7"}));
+  EXPECT_EQ(f->membership_branches[1].list_ids, (std::set<std::string>{"8", "9"}));
+  EXPECT_EQ(f->keys.count(std::string(store::kEventListMembership)), 0u);
+}
+
+TEST(FlowIndex, ListFiltersReadingMembershipAreFiledUnderTheList) {
+  const char* flow = R"({"startActionId":"1","enrollmentCriteria":{"type":"LIST_BASED",
+    "shouldReEnroll":false,"unEnrollObjectsNotMeetingCriteria":true,
+    "reEnrollmentTriggersFilterBranches":[],
+    "listFilterBranch":{"filterBranchType":"OR","filterBranchOperator":"OR","filters":[],
+    "filterBranches":[{"filterBranchType":"AND","filterBranchOperator":"AND","filterBranches":[],
+    "filters":[{"filterType":"IN_LIST","listId":"5","operator":"IN_LIST"}]}]}}})";
+  FlowIndex index;
+  index.Put(Flow(1, 40, true, flow));
+  EXPECT_EQ(Ids(index.Candidates(MembershipEvent(1, "5"))), (std::vector<int64_t>{40}));
+  EXPECT_TRUE(index.Candidates(MembershipEvent(1, "6")).empty());
+  EXPECT_TRUE(index.Find(1, 40)->membership_branches.empty());
 }
 
 TEST(FlowIndex, DisablingOrRemovingUnfiles) {
