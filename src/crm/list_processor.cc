@@ -192,6 +192,9 @@ Status ListProcessor::ProcessEvents(bool* more) {
   if (events.empty()) return Status::Ok();
   std::map<int64_t, Work> work;
   for (const store::CrmEvent& e : events) {
+    // Membership changes (this processor's own among them) reach dependent lists through
+    // Dependents, not through the log.
+    if (e.event_type_id == store::kEventListMembership) continue;
     Work& w = work[e.account_id];
     if (e.event_type_id == store::kEventObjectArchived) {
       FLOWD_ASSIGN_OR_RETURN(auto left,

@@ -40,8 +40,8 @@ std::vector<int64_t> RemovalsOf(const std::vector<int64_t>& add,
   return out;
 }
 
-std::vector<CrmEvent> MembershipEvents(const ListRecord& list, const MembershipResult& change,
-                                       int64_t now_ms) {
+Status LogMembershipChange(ObjectTxn& txn, const ListRecord& list, const MembershipResult& change,
+                           int64_t now_ms) {
   std::vector<CrmEvent> out;
   out.reserve(change.removed.size() + change.added.size());
   const std::string list_id = std::to_string(list.id);
@@ -60,7 +60,8 @@ std::vector<CrmEvent> MembershipEvents(const ListRecord& list, const MembershipR
   };
   add(change.removed, kMembershipRemoved);
   add(change.added, kMembershipAdded);
-  return out;
+  if (out.empty()) return Status::Ok();
+  return txn.InsertEvents(out);
 }
 
 }  // namespace flowd::store::internal

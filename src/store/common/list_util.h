@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/common/object_writes.h"
 #include "store/list_store.h"
 #include "store/object_store.h"
 
@@ -32,9 +33,9 @@ std::vector<int64_t> RemovalsOf(const std::vector<int64_t>& add,
 // `ids` de-duplicated, order kept.
 std::vector<int64_t> Unique(const std::vector<int64_t>& ids);
 
-// The kEventListMembership events of one change of `list`'s members: removals first, then
-// additions, each in id order.
-std::vector<CrmEvent> MembershipEvents(const ListRecord& list, const MembershipResult& change,
-                                       int64_t now_ms);
+// Appends the kEventListMembership events of one change of `list`'s members to the CRM event
+// log through `txn` (the change's transaction): removals first, then additions, each in id order.
+Status LogMembershipChange(ObjectTxn& txn, const ListRecord& list, const MembershipResult& change,
+                           int64_t now_ms);
 
 }  // namespace flowd::store::internal

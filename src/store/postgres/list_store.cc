@@ -98,16 +98,8 @@ Result<T> NameClash(Result<T> r, const std::string& name) {
   return r;
 }
 
-// Appends the change's membership events to the CRM event log, in the change's transaction
-// (which took the event log lock before it locked the list row).
-Status LogMembershipChange(Connection& conn, const ListRecord& l, const MembershipResult& r,
-                           int64_t now_ms) {
-  std::vector<CrmEvent> events = internal::MembershipEvents(l, r, now_ms);
-  if (events.empty()) return Status::Ok();
-  return NewObjectTxn(conn)->InsertEvents(events);
-}
-
-// Adds and removes members of a live list, keeps its counters and logs the change.
+// Adds and removes members of a live list, keeps its counters and logs the change (the caller
+// took the event log lock before it locked the list row).
 Result<MembershipResult> Change(Connection& conn, const ListRecord& l,
                                 const std::vector<int64_t>& add, const std::vector<int64_t>& remove,
                                 int64_t now_ms) {
@@ -145,7 +137,7 @@ Result<MembershipResult> Change(Connection& conn, const ListRecord& l,
                      .Add(static_cast<int64_t>(r.removed.size()))
                      .Add(now_ms)
                      .Add(list_id)));
-  FLOWD_TRY(LogMembershipChange(conn, l, r, now_ms));
+  FLOWD_TRY(internal::LogMembershipChange(*NewObjectTxn(conn), l, r, now_ms));
   return r;
 }
 
@@ -347,7 +339,7 @@ Result<int64_t> PgListStore::ClearMembers(int64_t account_id, int64_t list_id, i
                                                  "last_removed_at_ms = $1 WHERE id = $2",
                                                  Params().Add(now_ms).Add(list_id)));
     }
-    FLOWD_TRY(LogMembershipChange(conn, l, r, now_ms));
+    FLOWD_TRY(internal::LogMembershipChange(*NewObjectTxn(conn), l, r, now_ms));
     return removed;
   });
 }

@@ -94,14 +94,6 @@ Status CheckName(Connection& conn, int64_t account_id, const std::string& name, 
   return Status::Ok();
 }
 
-// Appends the change's membership events to the CRM event log, in the change's transaction.
-Status LogMembershipChange(Connection& conn, const ListRecord& l, const MembershipResult& r,
-                           int64_t now_ms) {
-  std::vector<CrmEvent> events = internal::MembershipEvents(l, r, now_ms);
-  if (events.empty()) return Status::Ok();
-  return NewObjectTxn(conn)->InsertEvents(events);
-}
-
 // Adds and removes members of a live list, keeps its counters and logs the change.
 Result<MembershipResult> Change(Connection& conn, const ListRecord& l,
                                 const std::vector<int64_t>& add, const std::vector<int64_t>& remove,
@@ -139,7 +131,7 @@ Result<MembershipResult> Change(Connection& conn, const ListRecord& l,
                 .Bind(3, now_ms)
                 .Bind(4, list_id)
                 .Run());
-  FLOWD_TRY(LogMembershipChange(conn, l, r, now_ms));
+  FLOWD_TRY(internal::LogMembershipChange(*NewObjectTxn(conn), l, r, now_ms));
   return r;
 }
 
@@ -366,7 +358,7 @@ Result<int64_t> SqliteListStore::ClearMembers(int64_t account_id, int64_t list_i
                                                    "last_removed_at_ms = ?1 WHERE id = ?2"));
       FLOWD_TRY(up.Bind(1, now_ms).Bind(2, list_id).Run());
     }
-    FLOWD_TRY(LogMembershipChange(conn, l, r, now_ms));
+    FLOWD_TRY(internal::LogMembershipChange(*NewObjectTxn(conn), l, r, now_ms));
     return removed;
   });
 }
