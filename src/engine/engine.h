@@ -130,6 +130,7 @@ class Engine final : public flows::FlowChangeSink {
 
  private:
   struct Execution;
+  struct BatchView;
   class Env;
   struct Backfill {
     int64_t account_id = 0;
@@ -154,7 +155,13 @@ class Engine final : public flows::FlowChangeSink {
 
   // Execution (executor.cc).
   Result<std::optional<Execution>> Prepare(const store::JobRecord& job);
-  Result<store::StepCommit> Run(Execution& exec);
+  Result<std::optional<Execution>> Prepare(const store::JobRecord& job,
+                                           store::EnrollmentRecord enrollment);
+  // Reads the records of the batch's enrolled records into `view` (one query per type).
+  Status ReadRecords(const std::vector<Execution>& execs, BatchView& view);
+  // `view` (null for a step run alone) shares reads across a batch; `*conflict` is set when
+  // the step read a record an uncommitted step writes (the returned commit is then void).
+  Result<store::StepCommit> Run(Execution& exec, BatchView* view, bool* conflict);
   void RunExternal(store::JobRecord job);
   Status Commit(std::vector<store::StepCommit>& commits, const std::vector<int64_t>& run_at);
   Result<std::shared_ptr<const boost::json::object>> Revision(int64_t account_id, int64_t flow_id,

@@ -1,7 +1,10 @@
 // Execution: due jobs claimed under a lease, each action run (engine/actions/), and the step, its
 // internal effects and what follows committed in one transaction per step (engine.h).
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <set>
+#include <tuple>
 
 #include "common/log.h"
 #include "crm/list_context.h"
@@ -58,21 +61,48 @@ struct Engine::Execution {
   bool external = false;
 };
 
+// What one executor pass knows of the records its steps read: values read once for the whole
+// claimed batch, and the records that steps run in this pass but not yet committed will write.
+// A step must not read such a record (it would see the value before that write: an INCREMENT
+// would be lost), so the pass commits what it holds first (ExecuteDue).
+struct Engine::BatchView {
+  using Key = std::tuple<int64_t, std::string, int64_t>;  // account, object type, id
+  std::map<Key, std::optional<std::map<std::string, std::string>>> values;
+  std::set<Key> dirty;
+};
+
 // ActionEnv over the store and the delivery clients, for one execution.
 class Engine::Env final : public ActionEnv {
  public:
-  Env(Engine& engine, int64_t account_id)
+  Env(Engine& engine, int64_t account_id, BatchView* view)
       : e_(engine),
         account_id_(account_id),
+        view_(view),
         filters_(account_id, engine.store_.objects(), engine.store_.lists(),
                  &engine.store_.associations(), engine.properties_, engine.clock_) {}
 
+  // Set when the step asked for a record that an uncommitted step of the pass writes: the
+  // step's result is void, and it runs again once the pass has committed.
+  bool conflict() const { return conflict_; }
+
   Result<std::optional<std::map<std::string, std::string>>> Values(const std::string& type,
                                                                    int64_t id) override {
+    using Found = std::optional<std::map<std::string, std::string>>;
+    if (view_) {
+      BatchView::Key key{account_id_, type, id};
+      if (view_->dirty.count(key)) {
+        conflict_ = true;
+        return Error::Unavailable("record " + type + "/" + std::to_string(id) +
+                                  " has an uncommitted write");
+      }
+      auto it = view_->values.find(key);
+      if (it != view_->values.end()) return it->second;
+    }
     FLOWD_ASSIGN_OR_RETURN(auto found, e_.store_.objects().GetObjects(account_id_, type, {id},
                                                                       /*archived=*/false));
-    if (found.empty()) return std::optional<std::map<std::string, std::string>>{};
-    return std::optional<std::map<std::string, std::string>>(std::move(found[0].properties));
+    Found values = found.empty() ? Found{} : Found(std::move(found[0].properties));
+    if (view_) view_->values[BatchView::Key{account_id_, type, id}] = values;
+    return values;
   }
   Result<std::shared_ptr<const crm::PropertySet>> Properties(const std::string& type) override {
     return e_.properties_.PropertiesOf(account_id_, type);
@@ -135,6 +165,8 @@ class Engine::Env final : public ActionEnv {
 
   Engine& e_;
   const int64_t account_id_;
+  BatchView* view_;  // null outside a batch (external steps)
+  bool conflict_ = false;
   crm::StoreFilterContext filters_;
 };
 
@@ -162,15 +194,23 @@ Result<std::shared_ptr<const json::object>> Engine::Revision(int64_t account_id,
 }
 
 Result<std::optional<Engine::Execution>> Engine::Prepare(const store::JobRecord& job) {
-  Execution exec;
-  exec.job = job;
   auto enrollment = store_.engine().GetEnrollment(job.account_id, job.enrollment_id);
   if (!enrollment.ok()) {
     if (enrollment.error().code == ErrorCode::kNotFound) return std::optional<Execution>{};
     return std::move(enrollment).error();
   }
-  exec.enrollment = std::move(enrollment).value();
-  if (exec.enrollment.status != store::kEnrollmentActive) return std::optional<Execution>{};
+  return Prepare(job, std::move(enrollment).value());
+}
+
+Result<std::optional<Engine::Execution>> Engine::Prepare(const store::JobRecord& job,
+                                                         store::EnrollmentRecord enrollment) {
+  Execution exec;
+  exec.job = job;
+  exec.enrollment = std::move(enrollment);
+  if (exec.enrollment.status != store::kEnrollmentActive ||
+      exec.enrollment.account_id != job.account_id) {
+    return std::optional<Execution>{};
+  }
   FLOWD_ASSIGN_OR_RETURN(
       exec.flow, Revision(job.account_id, exec.enrollment.flow_id, exec.enrollment.revision_id));
   auto actions = exec.flow->find("actions");
@@ -182,14 +222,16 @@ Result<std::optional<Engine::Execution>> Engine::Prepare(const store::JobRecord&
       }
     }
   }
-  boost::system::error_code ec;
-  json::value data = json::parse(exec.enrollment.data_json, ec);
-  if (!ec && data.is_object()) exec.data = std::move(data.as_object());
+  if (exec.enrollment.data_json.size() > 2) {  // "{}" is the common case
+    boost::system::error_code ec;
+    json::value data = json::parse(exec.enrollment.data_json, ec);
+    if (!ec && data.is_object()) exec.data = std::move(data.as_object());
+  }
   exec.external = exec.action && IsExternal(*exec.action, clients_.mailer != nullptr);
   return std::optional<Execution>(std::move(exec));
 }
 
-Result<store::StepCommit> Engine::Run(Execution& exec) {
+Result<store::StepCommit> Engine::Run(Execution& exec, BatchView* view, bool* conflict) {
   const int64_t now = clock_.NowMs();
   store::StepCommit c;
   c.job_id = exec.job.id;
@@ -224,7 +266,7 @@ Result<store::StepCommit> Engine::Run(Execution& exec) {
   }
   const json::object& action = *exec.action;
   c.step.action_type_id = ActionTypeId(action);
-  Env env(*this, exec.enrollment.account_id);
+  Env env(*this, exec.enrollment.account_id, view);
 
   if (FollowsTimeWindows(action)) {
     FLOWD_ASSIGN_OR_RETURN(int64_t allowed, NextAllowedMoment(*exec.flow, now, env.TimeZoneId()));
@@ -263,6 +305,10 @@ Result<store::StepCommit> Engine::Run(Execution& exec) {
                           std::to_string(exec.job.execution_index);
   input.portal_id = std::to_string(exec.enrollment.account_id);
   Result<ActionResult> ran = RunAction(input, env);
+  if (env.conflict()) {
+    *conflict = true;
+    return c;
+  }
   if (!ran.ok()) {
     // The environment failed, not the flow: the same execution is tried again, a few times.
     json::object detail{{"error", ran.error().message}};
@@ -385,17 +431,43 @@ Result<bool> Engine::ExecuteDue() {
   FLOWD_ASSIGN_OR_RETURN(
       std::vector<store::JobRecord> jobs,
       store_.engine().ClaimJobs(options_.worker_id, now, options_.lease_ms, options_.claim_batch));
+  if (jobs.empty()) return false;
+  // One read for the batch's enrollments and one per (account, object type) for their records.
+  std::vector<int64_t> enrollment_ids;
+  enrollment_ids.reserve(jobs.size());
+  for (const auto& job : jobs) enrollment_ids.push_back(job.enrollment_id);
+  FLOWD_ASSIGN_OR_RETURN(std::vector<store::EnrollmentRecord> enrollments,
+                         store_.engine().EnrollmentsById(enrollment_ids));
+  std::map<int64_t, store::EnrollmentRecord*> by_id;
+  for (auto& e : enrollments) by_id[e.id] = &e;
+  std::vector<Execution> execs;
+  execs.reserve(jobs.size());
+  for (const auto& job : jobs) {
+    auto it = by_id.find(job.enrollment_id);
+    if (it == by_id.end()) continue;  // ended meanwhile: the store dropped its job
+    FLOWD_ASSIGN_OR_RETURN(std::optional<Execution> exec, Prepare(job, *it->second));
+    if (exec) execs.push_back(std::move(*exec));
+  }
+  BatchView view;
+  FLOWD_TRY(ReadRecords(execs, view));
+
   std::vector<store::StepCommit> commits;
   std::vector<int64_t> run_at;
-  for (const auto& job : jobs) {
-    FLOWD_ASSIGN_OR_RETURN(std::optional<Execution> exec, Prepare(job));
-    if (!exec) continue;  // ended meanwhile: the store dropped or will drop its job
-    if (exec->external) {
+  auto flush = [&]() -> Status {
+    FLOWD_TRY(Commit(commits, run_at));
+    commits.clear();
+    run_at.clear();
+    for (const auto& key : view.dirty) view.values.erase(key);
+    view.dirty.clear();
+    return Status::Ok();
+  };
+  for (Execution& exec : execs) {
+    if (exec.external) {
       bool pooled = false;
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (!threads_.empty()) {
-          external_queue_.push_back(job);
+          external_queue_.push_back(exec.job);
           ++external_running_;
           pooled = true;
         }
@@ -404,13 +476,46 @@ Result<bool> Engine::ExecuteDue() {
         external_cv_.notify_one();
         continue;
       }
+      // Run here: it sees only committed state, and never runs twice for a conflict.
+      FLOWD_TRY(flush());
     }
-    FLOWD_ASSIGN_OR_RETURN(store::StepCommit c, Run(*exec));
+    const BatchView::Key enrolled{exec.enrollment.account_id, exec.enrollment.object_type_id,
+                                  exec.enrollment.object_id};
+    if (view.dirty.count(enrolled)) FLOWD_TRY(flush());
+    bool conflict = false;
+    FLOWD_ASSIGN_OR_RETURN(store::StepCommit c, Run(exec, &view, &conflict));
+    if (conflict) {
+      FLOWD_TRY(flush());
+      FLOWD_ASSIGN_OR_RETURN(c, Run(exec, &view, &conflict));
+      if (conflict) return Error::Internal("a step conflicted with an empty batch");
+    }
+    for (const auto& u : c.updates) {
+      for (const auto& w : u.updates) view.dirty.insert({u.account_id, u.object_type_id, w.id});
+    }
     commits.push_back(std::move(c));
-    run_at.push_back(job.run_at_ms);
+    run_at.push_back(exec.job.run_at_ms);
   }
-  FLOWD_TRY(Commit(commits, run_at));
+  FLOWD_TRY(flush());
   return jobs.size() == options_.claim_batch;
+}
+
+Status Engine::ReadRecords(const std::vector<Execution>& execs, BatchView& view) {
+  std::map<std::pair<int64_t, std::string>, std::vector<int64_t>> wanted;
+  for (const Execution& e : execs) {
+    if (!e.external) {
+      wanted[{e.enrollment.account_id, e.enrollment.object_type_id}].push_back(
+          e.enrollment.object_id);
+    }
+  }
+  for (auto& [key, ids] : wanted) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    FLOWD_ASSIGN_OR_RETURN(auto found, store_.objects().GetObjects(key.first, key.second, ids,
+                                                                   /*archived=*/false));
+    for (int64_t id : ids) view.values[{key.first, key.second, id}] = std::nullopt;  // gone
+    for (auto& r : found) view.values[{key.first, key.second, r.id}] = std::move(r.properties);
+  }
+  return Status::Ok();
 }
 
 void Engine::RunExternal(store::JobRecord job) {
@@ -419,7 +524,8 @@ void Engine::RunExternal(store::JobRecord job) {
   if (!exec.ok()) {
     st = std::move(exec).error();
   } else if (*exec) {
-    auto c = Run(**exec);
+    bool conflict = false;  // no batch view: never set
+    auto c = Run(**exec, nullptr, &conflict);
     if (!c.ok()) {
       st = std::move(c).error();
     } else {

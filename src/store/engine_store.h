@@ -230,6 +230,11 @@ class EngineStore {
   virtual Status SetEventSeq(int64_t seq) = 0;
 
   virtual Result<EnrollmentRecord> GetEnrollment(int64_t account_id, int64_t enrollment_id) = 0;
+  // The executor's batch read: the enrollments with these ids, of any account (the queue's jobs
+  // span accounts), in id order; unknown ids are left out. The caller checks each record's
+  // account against the job that named it.
+  virtual Result<std::vector<EnrollmentRecord>> EnrollmentsById(
+      const std::vector<int64_t>& enrollment_ids) = 0;
   virtual Result<EnrollmentPage> ListEnrollments(int64_t account_id, int64_t flow_id,
                                                  const EnrollmentFilter& filter) = 0;
   // A record's enrollments in every flow (all statuses), newest first.

@@ -131,6 +131,17 @@ TEST_P(EngineStoreTest, EnrollOutcomes) {
   EXPECT_EQ(got.data_json, "{}");
   EXPECT_EQ(got.executions, 0);
 
+  // The executor's batch read: any account, id order, unknown ids left out.
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<EnrollmentRecord> by_id,
+      engine().EnrollmentsById({r[2].enrollment.id, 999'999'999, r[0].enrollment.id}));
+  ASSERT_EQ(by_id.size(), 2u);
+  EXPECT_EQ(by_id[0].id, std::min(r[0].enrollment.id, r[2].enrollment.id));
+  EXPECT_EQ(by_id[1].id, std::max(r[0].enrollment.id, r[2].enrollment.id));
+  for (const auto& e : by_id) EXPECT_EQ(e.account_id, a_.id);
+  ASSERT_OK_AND_ASSIGN(by_id, engine().EnrollmentsById({}));
+  EXPECT_TRUE(by_id.empty());
+
   // Once ended: re-enrollment allowed, unless `once`.
   ASSERT_OK(engine().EndEnrollments(a_.id, {got.id}, std::string(kEnrollmentUnenrolled), "test",
                                     kT0 + 5));

@@ -409,6 +409,18 @@ Result<EnrollmentRecord> PgEngineStore::GetEnrollment(int64_t account_id, int64_
   });
 }
 
+Result<std::vector<EnrollmentRecord>> PgEngineStore::EnrollmentsById(
+    const std::vector<int64_t>& enrollment_ids) {
+  if (enrollment_ids.empty()) return std::vector<EnrollmentRecord>{};
+  return db_.Read(false, [&](Connection& conn) -> Result<std::vector<EnrollmentRecord>> {
+    FLOWD_ASSIGN_OR_RETURN(Rows rows,
+                           conn.Query("SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments "
+                                      "WHERE id = ANY($1::bigint[]) ORDER BY id",
+                                      Params().Add(IntArray(enrollment_ids))));
+    return ReadEnrollments(rows);
+  });
+}
+
 Result<EnrollmentPage> PgEngineStore::ListEnrollments(int64_t account_id, int64_t flow_id,
                                                       const EnrollmentFilter& filter) {
   const size_t limit = std::min(filter.limit, internal::kMaxPage);

@@ -383,6 +383,19 @@ Result<EnrollmentRecord> SqliteEngineStore::GetEnrollment(int64_t account_id,
   });
 }
 
+Result<std::vector<EnrollmentRecord>> SqliteEngineStore::EnrollmentsById(
+    const std::vector<int64_t>& enrollment_ids) {
+  if (enrollment_ids.empty()) return std::vector<EnrollmentRecord>{};
+  return db_.Read(false, [&](Connection& conn) -> Result<std::vector<EnrollmentRecord>> {
+    FLOWD_ASSIGN_OR_RETURN(Stmt sel,
+                           conn.Prepare("SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments "
+                                        "WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY "
+                                        "id"));
+    sel.Bind(1, JsonIds(enrollment_ids));
+    return ReadEnrollments(sel);
+  });
+}
+
 Result<EnrollmentPage> SqliteEngineStore::ListEnrollments(int64_t account_id, int64_t flow_id,
                                                           const EnrollmentFilter& filter) {
   const size_t limit = std::min(filter.limit, internal::kMaxPage);

@@ -254,6 +254,8 @@ class SqliteEngineStore final : public EngineStore {
   Result<int64_t> EventSeq() override;
   Status SetEventSeq(int64_t seq) override;
   Result<EnrollmentRecord> GetEnrollment(int64_t account_id, int64_t enrollment_id) override;
+  Result<std::vector<EnrollmentRecord>> EnrollmentsById(
+      const std::vector<int64_t>& enrollment_ids) override;
   Result<EnrollmentPage> ListEnrollments(int64_t account_id, int64_t flow_id,
                                          const EnrollmentFilter& filter) override;
   Result<std::vector<EnrollmentRecord>> EnrollmentsOfObject(int64_t account_id,
