@@ -17,10 +17,11 @@
 //       serve`; time from the write's commit to the commit of the flow's first step (both seen
 //       through the store's change notices). One trigger at a time; p50/p99.
 //   flowd_engine_bench lateness [--db URL] [--due 10000] [--window-ms 10000] [--pending 0]
-//       timer lateness: `due` delays expiring evenly over the window (starting 2 s after they
-//       are written), next to `pending` delays a day away, written through EngineStore::Enroll
-//       (first_run_at_ms). Per job: its step's commit time − run_at, p50/p99; RSS after Load and
-//       the peak while the due jobs run.
+//       timer lateness: `due` delays expiring evenly over the window (starting 5 s after they
+//       are written; the store is then closed and opened again, as after a restart), next to
+//       `pending` delays a day away, written through EngineStore::Enroll (first_run_at_ms). Per
+//       job: its step's commit time − run_at, p50/p99; RSS after Load and the peak while the due
+//       jobs run.
 //
 // Prints one JSON line per measurement. The database is created if missing; use a fresh path
 // per run for comparable figures.
@@ -33,6 +34,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -62,20 +64,25 @@ struct Options {
   size_t due = 10000;
   int64_t window_ms = 10000;
   size_t pending = 0;
+  int64_t poll_ms = 0;  // > 0: no wake-ups, the workers poll this often (the engine before them)
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-long RssKb() {
+// A field of /proc/self/status in kB: VmRSS (all), RssAnon (the heap: what the process holds),
+// RssFile (pages of mapped files: SQLite's mmap of the database, shared and reclaimable).
+long StatusKb(const char* field = "VmRSS:") {
   std::ifstream f("/proc/self/status");
   std::string line;
+  const size_t n = std::strlen(field);
   while (std::getline(f, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.compare(0, n, field) == 0) return std::stol(line.substr(n));
   }
   return 0;
 }
+long RssKb() { return StatusKb(); }
 
 double CpuSeconds() {
   rusage ru{};
@@ -96,9 +103,10 @@ double Percentile(std::vector<double> v, double p) {
 // committed changes), noting when each commit that appended CRM events was reported.
 class CommitWatch final : public store::ChangeListener {
  public:
-  explicit CommitWatch(engine::Engine& engine) : engine_(engine) {}
+  // `forward`: whether the engine is told (false: it polls).
+  CommitWatch(engine::Engine& engine, bool forward) : engine_(engine), forward_(forward) {}
   void Changed(uint32_t kinds) override {
-    engine_.Changed(kinds);
+    if (forward_) engine_.Changed(kinds);
     if (!(kinds & store::kEventsAppended)) return;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -121,6 +129,7 @@ class CommitWatch final : public store::ChangeListener {
 
  private:
   engine::Engine& engine_;
+  const bool forward_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::chrono::steady_clock::time_point> times_;
@@ -226,6 +235,7 @@ Result<World> Open(const Options& o) {
   w.properties = std::make_unique<crm::PropertyService>(w.store->properties(), clock);
   w.flows = std::make_unique<flows::FlowService>(w.store->flows(), clock);
   engine::EngineOptions eo;
+  if (o.poll_ms > 0) eo.idle_ms = o.poll_ms;
   w.engine =
       std::make_unique<engine::Engine>(*w.store, *w.properties, clock, engine::EngineClients{}, eo);
   FLOWD_TRY(w.engine->Load());
@@ -410,7 +420,7 @@ int Latency(const Options& o) {
   if (!flow.ok()) return Die(flow.error());
   BENCH_TRY(w->engine->RunUntilIdle(60'000));
 
-  CommitWatch watch(*w->engine);
+  CommitWatch watch(*w->engine, o.poll_ms == 0);
   w->store->SetChangeListener(&watch);
   w->engine->Start();
   std::vector<double> ms;
@@ -495,7 +505,7 @@ int Lateness(const Options& o) {
       [&](size_t i) { return kPendingIds + static_cast<int64_t>(i); },
       [&](size_t) { return far; }));
   const double write_secs = Seconds(write0);
-  const int64_t start = SystemClock::Instance().NowMs() + 2000;
+  const int64_t start = SystemClock::Instance().NowMs() + 5000;
   const auto due_at = [&](size_t i) {
     return start + static_cast<int64_t>(i) * o.window_ms / static_cast<int64_t>(o.due);
   };
@@ -514,17 +524,20 @@ int Lateness(const Options& o) {
   if (!r.ok()) return Die(r.error());
   const double load_secs = Seconds(load0);
   const long rss_loaded = RssKb();
-  CommitWatch watch(*r->engine);
+  const long anon_loaded = StatusKb("RssAnon:");
+  CommitWatch watch(*r->engine, o.poll_ms == 0);
   r->store->SetChangeListener(&watch);
   const double cpu0 = CpuSeconds();
   r->engine->Start();
   long rss_peak = rss_loaded;
+  long anon_peak = anon_loaded;
   const int64_t want = static_cast<int64_t>(o.due);
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(o.window_ms + 120'000);
   while (r->engine->counters().steps < want && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     rss_peak = std::max(rss_peak, RssKb());
+    anon_peak = std::max(anon_peak, StatusKb("RssAnon:"));
   }
   const double cpu = CpuSeconds() - cpu0;
   r->engine->Stop();
@@ -555,6 +568,8 @@ int Lateness(const Options& o) {
                                                    {"load_s", load_secs},
                                                    {"rss_after_load_mb", rss_loaded / 1024.0},
                                                    {"rss_peak_running_mb", rss_peak / 1024.0},
+                                                   {"anon_after_load_mb", anon_loaded / 1024.0},
+                                                   {"anon_peak_running_mb", anon_peak / 1024.0},
                                                    {"p50_ms", Percentile(late, 50)},
                                                    {"p99_ms", Percentile(late, 99)},
                                                    {"max_ms", Percentile(late, 100)},
@@ -587,11 +602,14 @@ int main(int argc, char** argv) {
   auto* restart = add("restart", "open + load + first claim on an existing database");
   auto* latency = add("latency", "trigger → first action, p50/p99");
   latency->add_option("--triggers", o.triggers)->capture_default_str();
+  latency->add_option("--poll-ms", o.poll_ms,
+                      "no wake-ups: the workers poll this often (25: the engine before them)");
   auto* lateness = add("lateness", "timer lateness p50/p99 and RSS with pending delays");
   lateness->add_option("--due", o.due)->capture_default_str();
   lateness->add_option("--window-ms", o.window_ms)->capture_default_str();
   lateness->add_option("--pending", o.pending, "delays a day away next to the due ones")
       ->capture_default_str();
+  lateness->add_option("--poll-ms", o.poll_ms, "no wake-ups: the workers poll this often");
   CLI11_PARSE(app, argc, argv);
   if (*steps) return Steps(o);
   if (*bulk) return Bulk(o);

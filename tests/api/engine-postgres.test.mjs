@@ -102,6 +102,7 @@ describe('two processes on one PostgreSQL database', { skip: PG ? false : 'FLOWD
     await eventually(() => hook.requests.length >= 10, { ms: 20_000, label: 'webhooks in flight' });
     const killedAt = Date.now();
     await b.kill9();
+    assert.ok(hook.requests.length < CONTACTS, 'B was killed while webhooks were still to be delivered');
 
     await eventually(async () => {
       const r = await api('GET', `${V4}/flows/${flow.json.id}/enrollments?status=ACTIVE&limit=1`);

@@ -542,8 +542,10 @@ Result<int64_t> SqliteEngineStore::SetFlowPaused(int64_t account_id, int64_t flo
 Result<int64_t> SqliteEngineStore::RecoverLeases(int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<int64_t> {
     FLOWD_ASSIGN_OR_RETURN(
+        // `lease_until_ms > 0` names the partial index engine_jobs_leased (migration 11).
         Stmt up, conn.Prepare("UPDATE engine_jobs SET lease_owner = '', lease_until_ms = 0, "
-                              "due_at_ms = run_at_ms WHERE lease_until_ms > ?1"));
+                              "due_at_ms = run_at_ms WHERE lease_until_ms > ?1 AND "
+                              "lease_until_ms > 0"));
     FLOWD_TRY(up.Bind(1, now_ms).Run());
     return static_cast<int64_t>(conn.Changes());
   });
