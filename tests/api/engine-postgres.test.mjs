@@ -36,10 +36,12 @@ async function stepsOf(srv) {
 }
 
 describe('two processes on one PostgreSQL database', { skip: PG ? false : 'FLOWD_TEST_POSTGRES_URL is not set' }, () => {
-  let a; let b; let hook;
+  let a; let b; let hook; let slowHook;
   before(async () => {
     // A slow receiver keeps webhook steps in flight when a process is killed.
     hook = await startHttpReceiver(() => ({ status: 200, delayMs: 150 }));
+    // One slower than the lease: only renewal keeps the other process from taking the job over.
+    slowHook = await startHttpReceiver(() => ({ status: 200, delayMs: 2.5 * LEASE_MS }));
     const schema = `mp_${process.pid}_${Date.now()}`;
     const dbUrl = `${PG}${PG.includes('?') ? '&' : '?'}schema=${schema}`;
     a = await startServer({ scopes: SCOPES, dbUrl, serveArgs: ['--lease-ms', String(LEASE_MS)] });
@@ -49,6 +51,32 @@ describe('two processes on one PostgreSQL database', { skip: PG ? false : 'FLOWD
     await b?.kill9();
     await a?.stop();
     await hook?.close();
+    await slowHook?.close();
+  });
+
+  it('renew the leases of webhooks slower than the lease, so none is delivered twice', { timeout: 60_000 }, async () => {
+    const api = client(a);
+    const flow = await api('POST', `${V4}/flows`, { body: {
+      type: 'CONTACT_FLOW', objectTypeId: '0-1', flowType: 'WORKFLOW', isEnabled: true, name: 'Slow webhook',
+      startActionId: '1',
+      actions: [{ type: 'WEBHOOK', actionId: '1', webhookUrl: `${slowHook.url}/slow`, method: 'POST', queryParams: [] }],
+      enrollmentCriteria: { type: 'MANUAL', shouldReEnroll: false },
+      timeWindows: [], blockedDates: [], customProperties: {}, dataSources: [], suppressionListIds: [], canEnrollFromSalesforce: false,
+    } });
+    assert.equal(flow.status, 201, flow.text);
+    const inputs = [];
+    for (let j = 0; j < 6; j++) inputs.push({ properties: { email: `slow${j}@example.com` } });
+    const made = await api('POST', '/crm/v3/objects/contacts/batch/create', { body: { inputs } });
+    assert.equal(made.status, 201, made.text);
+    const r = await api('POST', `${V4}/flows/${flow.json.id}/enrollments`, { body: { objectIds: made.json.results.map((c) => c.id) } });
+    assert.equal(r.status, 200, r.text);
+    await eventually(async () => {
+      const t = await api('GET', `${V4}/flows/${flow.json.id}/enrollments?status=ACTIVE&limit=1`);
+      return t.status === 200 && t.json.results.length === 0;
+    }, { ms: 30_000, label: 'the slow webhooks to complete' });
+    const keys = slowHook.requests.map((q) => q.headers['idempotency-key']);
+    assert.equal(keys.length, 6, `deliveries: ${keys.join(', ')}`);
+    assert.equal(new Set(keys).size, 6);
   });
 
   it('share the queue, run internal effects once, and survive the loss of one', { timeout: 120_000 }, async () => {
