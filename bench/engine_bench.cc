@@ -219,6 +219,8 @@ json::object Flow(json::array actions, json::object criteria) {
                       {"canEnrollFromSalesforce", false}};
 }
 
+json::object Manual() { return json::object{{"type", "MANUAL"}, {"shouldReEnroll", false}}; }
+
 struct World {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<crm::PropertyService> properties;
@@ -287,9 +289,7 @@ int Steps(const Options& o) {
   if (!w.ok()) return Die(w.error());
   json::array actions;
   for (size_t i = 1; i <= o.chain; ++i) actions.push_back(SetProperty(i, i == o.chain));
-  auto flow = w->flows->Create(
-      w->account,
-      Flow(std::move(actions), json::object{{"type", "MANUAL"}, {"shouldReEnroll", false}}));
+  auto flow = w->flows->Create(w->account, Flow(std::move(actions), Manual()));
   if (!flow.ok()) return Die(flow.error());
   auto ids = Contacts(*w, o.enrollments);
   if (!ids.ok()) return Die(ids.error());
@@ -362,9 +362,7 @@ int Delays(const Options& o) {
                    {"fields", json::object{{"delta", "1440"}, {"time_unit", "MINUTES"}}},
                    {"connection", json::object{{"edgeType", "STANDARD"}, {"nextActionId", "2"}}}},
       SetProperty(2, true)};
-  auto flow = w->flows->Create(
-      w->account,
-      Flow(std::move(actions), json::object{{"type", "MANUAL"}, {"shouldReEnroll", false}}));
+  auto flow = w->flows->Create(w->account, Flow(std::move(actions), Manual()));
   if (!flow.ok()) return Die(flow.error());
   auto ids = Contacts(*w, o.enrollments);
   if (!ids.ok()) return Die(ids.error());
@@ -490,9 +488,7 @@ int Lateness(const Options& o) {
   auto w = Open(o);
   if (!w.ok()) return Die(w.error());
   json::array actions{SetFirstname("late")};
-  auto flow = w->flows->Create(
-      w->account,
-      Flow(std::move(actions), json::object{{"type", "MANUAL"}, {"shouldReEnroll", false}}));
+  auto flow = w->flows->Create(w->account, Flow(std::move(actions), Manual()));
   if (!flow.ok()) return Die(flow.error());
   auto ids = Contacts(*w, o.due);
   if (!ids.ok()) return Die(ids.error());

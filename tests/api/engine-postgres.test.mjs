@@ -28,6 +28,31 @@ function increment(actionId, property, next) {
   return single(actionId, '0-5', { property_name: property, value: { type: 'INCREMENT', incrementAmount: 1 } }, next);
 }
 
+async function createManualFlow(api, name, actions) {
+  const flow = await api('POST', `${V4}/flows`, { body: {
+    type: 'CONTACT_FLOW', objectTypeId: '0-1', flowType: 'WORKFLOW', isEnabled: true, name, startActionId: '1', actions,
+    enrollmentCriteria: { type: 'MANUAL', shouldReEnroll: false },
+    timeWindows: [], blockedDates: [], customProperties: {}, dataSources: [], suppressionListIds: [], canEnrollFromSalesforce: false,
+  } });
+  assert.equal(flow.status, 201, flow.text);
+  return flow.json;
+}
+
+async function contacts(api, prefix, n) {
+  const inputs = [];
+  for (let j = 0; j < n; j++) inputs.push({ properties: { email: `${prefix}${j}@example.com` } });
+  const made = await api('POST', '/crm/v3/objects/contacts/batch/create', { body: { inputs } });
+  assert.equal(made.status, 201, made.text);
+  return made.json.results.map((c) => c.id);
+}
+
+async function noneActive(api, flowId, ms, label) {
+  await eventually(async () => {
+    const r = await api('GET', `${V4}/flows/${flowId}/enrollments?status=ACTIVE&limit=1`);
+    return r.status === 200 && r.json.results.length === 0;
+  }, { ms, label });
+}
+
 async function stepsOf(srv) {
   const r = await fetch(`${srv.baseUrl}/metrics`, { headers: { authorization: `Bearer ${srv.token}` } });
   assert.equal(r.status, 200);
@@ -56,24 +81,12 @@ describe('two processes on one PostgreSQL database', { skip: PG ? false : 'FLOWD
 
   it('renew the leases of webhooks slower than the lease, so none is delivered twice', { timeout: 60_000 }, async () => {
     const api = client(a);
-    const flow = await api('POST', `${V4}/flows`, { body: {
-      type: 'CONTACT_FLOW', objectTypeId: '0-1', flowType: 'WORKFLOW', isEnabled: true, name: 'Slow webhook',
-      startActionId: '1',
-      actions: [{ type: 'WEBHOOK', actionId: '1', webhookUrl: `${slowHook.url}/slow`, method: 'POST', queryParams: [] }],
-      enrollmentCriteria: { type: 'MANUAL', shouldReEnroll: false },
-      timeWindows: [], blockedDates: [], customProperties: {}, dataSources: [], suppressionListIds: [], canEnrollFromSalesforce: false,
-    } });
-    assert.equal(flow.status, 201, flow.text);
-    const inputs = [];
-    for (let j = 0; j < 6; j++) inputs.push({ properties: { email: `slow${j}@example.com` } });
-    const made = await api('POST', '/crm/v3/objects/contacts/batch/create', { body: { inputs } });
-    assert.equal(made.status, 201, made.text);
-    const r = await api('POST', `${V4}/flows/${flow.json.id}/enrollments`, { body: { objectIds: made.json.results.map((c) => c.id) } });
+    const flow = await createManualFlow(api, 'Slow webhook',
+      [{ type: 'WEBHOOK', actionId: '1', webhookUrl: `${slowHook.url}/slow`, method: 'POST', queryParams: [] }]);
+    const ids = await contacts(api, 'slow', 6);
+    const r = await api('POST', `${V4}/flows/${flow.id}/enrollments`, { body: { objectIds: ids } });
     assert.equal(r.status, 200, r.text);
-    await eventually(async () => {
-      const t = await api('GET', `${V4}/flows/${flow.json.id}/enrollments?status=ACTIVE&limit=1`);
-      return t.status === 200 && t.json.results.length === 0;
-    }, { ms: 30_000, label: 'the slow webhooks to complete' });
+    await noneActive(api, flow.id, 30_000, 'the slow webhooks to complete');
     const keys = slowHook.requests.map((q) => q.headers['idempotency-key']);
     assert.equal(keys.length, 6, `deliveries: ${keys.join(', ')}`);
     assert.equal(new Set(keys).size, 6);
@@ -88,25 +101,13 @@ describe('two processes on one PostgreSQL database', { skip: PG ? false : 'FLOWD
       } });
       assert.equal(prop.status, 201, prop.text);
     }
-    const flow = await api('POST', `${V4}/flows`, { body: {
-      type: 'CONTACT_FLOW', objectTypeId: '0-1', flowType: 'WORKFLOW', isEnabled: true, name: 'Two processes',
-      startActionId: '1',
-      actions: [
-        increment('1', 'mp_first', '2'),
-        { type: 'WEBHOOK', actionId: '2', webhookUrl: `${hook.url}/mp`, method: 'POST', queryParams: [],
-          connection: { edgeType: 'STANDARD', nextActionId: '3' } },
-        increment('3', 'mp_last'),
-      ],
-      enrollmentCriteria: { type: 'MANUAL', shouldReEnroll: false },
-      timeWindows: [], blockedDates: [], customProperties: {}, dataSources: [], suppressionListIds: [], canEnrollFromSalesforce: false,
-    } });
-    assert.equal(flow.status, 201, flow.text);
-    const ids = [];
-    const inputs = [];
-    for (let j = 0; j < CONTACTS; j++) inputs.push({ properties: { email: `mp${j}@example.com` } });
-    const made = await api('POST', '/crm/v3/objects/contacts/batch/create', { body: { inputs } });
-    assert.equal(made.status, 201, made.text);
-    ids.push(...made.json.results.map((c) => c.id));
+    const flow = await createManualFlow(api, 'Two processes', [
+      increment('1', 'mp_first', '2'),
+      { type: 'WEBHOOK', actionId: '2', webhookUrl: `${hook.url}/mp`, method: 'POST', queryParams: [],
+        connection: { edgeType: 'STANDARD', nextActionId: '3' } },
+      increment('3', 'mp_last'),
+    ]);
+    const ids = await contacts(api, 'mp', CONTACTS);
 
     // Enroll in small batches through both processes alternately.
     const enrolled = new Map(); // contact id → enrollment id
@@ -116,7 +117,7 @@ describe('two processes on one PostgreSQL database', { skip: PG ? false : 'FLOWD
       // B learns of the flow A created through PostgreSQL (NOTIFY, then a reload of its trigger
       // index); until then it answers that the flow is not enabled (400).
       const r = await eventually(async () => {
-        const t = await via('POST', `${V4}/flows/${flow.json.id}/enrollments`, body);
+        const t = await via('POST', `${V4}/flows/${flow.id}/enrollments`, body);
         return t.status === 400 ? null : t;
       }, { label: 'enrolling through both processes' });
       assert.equal(r.status, 200, r.text);
@@ -132,16 +133,13 @@ describe('two processes on one PostgreSQL database', { skip: PG ? false : 'FLOWD
     await b.kill9();
     assert.ok(hook.requests.length < CONTACTS, 'B was killed while webhooks were still to be delivered');
 
-    await eventually(async () => {
-      const r = await api('GET', `${V4}/flows/${flow.json.id}/enrollments?status=ACTIVE&limit=1`);
-      return r.status === 200 && r.json.results.length === 0;
-    }, { ms: 60_000, label: 'every enrollment to finish on the surviving process' });
+    await noneActive(api, flow.id, 60_000, 'every enrollment to finish on the surviving process');
     const finishedIn = Date.now() - killedAt;
 
     const byContact = new Map();
     let after;
     do {
-      const r = await api('GET', `${V4}/flows/${flow.json.id}/enrollments?limit=1000${after ? `&after=${after}` : ''}`);
+      const r = await api('GET', `${V4}/flows/${flow.id}/enrollments?limit=1000${after ? `&after=${after}` : ''}`);
       for (const e of r.json.results) byContact.set(e.objectId, e);
       after = r.json.paging?.next?.after;
     } while (after);
