@@ -214,7 +214,7 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
 
   std::atomic<bool> reload_flows_{false};  // another process changed flows
   std::mutex trigger_mu_;                  // one trigger pass at a time
-  std::mutex executor_mu_;  // one executor pass at a time
+  std::mutex executor_mu_;                 // one executor pass at a time
 
   std::vector<std::thread> threads_;
 };
