@@ -32,7 +32,7 @@ test: test-release test-asan
 # conformance suite and the CLI smoke test also cover the postgres:// backend.
 test-release: build
 	scripts/with-postgres.sh ctest --test-dir $(RELEASE) --output-on-failure -j$(JOBS) --timeout 300
-	FLOWD_BIN=$(RELEASE)/flowd scripts/run-api-tests.sh
+	FLOWD_BIN=$(RELEASE)/flowd scripts/with-postgres.sh scripts/run-api-tests.sh
 
 test-unit: build
 	ctest --test-dir $(RELEASE) --output-on-failure -j$(JOBS) --timeout 300

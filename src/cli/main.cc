@@ -65,6 +65,7 @@ struct ServeOptions {
   std::string clock = "real";  // real | manual
   std::string smtp;            // smtp://host:port; empty: emails stay in the local outbox
   bool engine = true;
+  int64_t lease_ms = engine::EngineOptions{}.lease_ms;
 };
 
 Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& text) {
@@ -136,13 +137,23 @@ int Serve(const ServeOptions& o) {
   std::unique_ptr<engine::Mailer> mailer;
   if (!o.smtp.empty()) mailer = engine::NewSmtpMailer({o.smtp}, clock);
   engine::CodeRunner code(clock);
-  engine::Engine flow_engine(**store, properties, clock, {webhooks.get(), mailer.get(), &code});
+  engine::EngineOptions engine_options;
+  engine_options.lease_ms = o.lease_ms;
+  engine::Engine flow_engine(**store, properties, clock, {webhooks.get(), mailer.get(), &code},
+                             engine_options);
+  // Unsets the store's listener before the engine goes, on every way out.
+  struct ListenerReset {
+    store::Store& store;
+    ~ListenerReset() { store.SetChangeListener(nullptr); }
+  } listener_reset{**store};
   if (o.engine) {
     if (Status st = flow_engine.Load(); !st.ok()) return Fail(st.error());
     flow_service.set_change_sink(&flow_engine);
     services.engine = &flow_engine;
-    // Under the manual clock, due work runs when the clock moves (POST /flowd/v1/clock) and
-    // enrollments run at once; the workers still poll for new events and due jobs.
+    // Committed CRM events and enrollments (this process's, and on PostgreSQL every process's)
+    // wake the workers. Under the manual clock, due work runs when the clock moves (POST
+    // /flowd/v1/clock) and enrollments run at once.
+    (*store)->SetChangeListener(&flow_engine);
     flow_engine.Start();
   }
   services.manual_clock = manual_clock.get();
@@ -352,6 +363,13 @@ int Run(int argc, char** argv) {
                         "in the local outbox (GET /flowd/v1/emails, flowd emails list)");
   serve_cmd->add_flag("--no-engine{false}", serve.engine,
                       "Serve the API only: no enrollment, no execution");
+  serve_cmd
+      ->add_option("--lease-ms", serve.lease_ms,
+                   "How long a claimed job stays with this process; external steps in flight "
+                   "are renewed every third of it. Another process takes over the jobs of a "
+                   "dead one after this")
+      ->check(CLI::Range(int64_t{300}, int64_t{3'600'000}))
+      ->capture_default_str();
 
   std::string db = kDefaultDb;
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations");

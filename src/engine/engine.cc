@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -36,9 +37,14 @@ Engine::Engine(store::Store& store, crm::PropertyCatalog& properties, const Cloc
 
 Engine::~Engine() { Stop(); }
 
-Status Engine::Load() {
+Status Engine::ReloadFlows() {
   FLOWD_ASSIGN_OR_RETURN(std::vector<store::FlowRecord> flows, store_.flows().EnabledFlows());
   index_.Reset(flows);
+  return Status::Ok();
+}
+
+Status Engine::Load() {
+  FLOWD_TRY(ReloadFlows());
   FLOWD_ASSIGN_OR_RETURN(int64_t released, store_.engine().RecoverLeases(clock_.NowMs()));
   if (released > 0) {
     log::Write(log::Level::kInfo, "jobs of the previous run released", {{"jobs", released}});
@@ -74,47 +80,94 @@ void Engine::Stop() {
 }
 
 void Engine::Wake() {
+  WakeWorker(kTrigger);
+  WakeWorker(kExecutor);
+}
+
+void Engine::Changed(uint32_t kinds) {
+  if (kinds & store::kFlowsChanged) reload_flows_ = true;
+  if (kinds & (store::kEventsAppended | store::kFlowsChanged)) WakeWorker(kTrigger);
+  if (kinds & store::kJobsQueued) WakeWorker(kExecutor);
+}
+
+void Engine::WakeWorker(Worker w) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ++wake_seq_;
+    ++wake_seq_[w];
   }
   wake_cv_.notify_all();
 }
 
-bool Engine::Sleep(int64_t ms, uint64_t seen) {
+std::optional<uint64_t> Engine::WakeSeq(Worker w) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_) return std::nullopt;
+  return wake_seq_[w];
+}
+
+bool Engine::Sleep(Worker w, int64_t ms, uint64_t seen) {
   std::unique_lock<std::mutex> lock(mu_);
   wake_cv_.wait_for(lock, std::chrono::milliseconds(ms),
-                    [&] { return stopping_ || wake_seq_ != seen; });
+                    [&] { return stopping_ || wake_seq_[w] != seen; });
   return !stopping_;
 }
 
 void Engine::TriggerLoop() {
-  while (true) {
-    uint64_t seen;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
-      seen = wake_seq_;
+  while (std::optional<uint64_t> seen = WakeSeq(kTrigger)) {
+    if (reload_flows_.exchange(false)) {
+      Status reloaded = ReloadFlows();
+      LogFailure("reloading the flows another process changed failed", reloaded);
+      if (!reloaded.ok()) reload_flows_ = true;
     }
     auto more = ConsumeEvents();
     LogFailure("trigger pass failed", more.status());
     if (more.ok() && *more) continue;
-    if (!Sleep(more.ok() ? options_.poll_ms : 1000, seen)) return;
+    if (!Sleep(kTrigger, more.ok() ? options_.idle_ms : 1000, *seen)) return;
   }
 }
 
+int64_t Engine::ExecutorSleepMs() {
+  int64_t ms = options_.idle_ms;
+  auto next = store_.engine().NextDueAt();
+  LogFailure("reading the next due job failed", next.status());
+  // A due job this pass did not take (another process holds its row) is looked at again soon,
+  // without spinning.
+  if (next.ok() && *next) ms = std::clamp<int64_t>(**next - clock_.NowMs(), 1, ms);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (external_running_ > 0)
+    ms = std::min<int64_t>(ms, std::max<int64_t>(options_.lease_ms / 3, 1));
+  return ms;
+}
+
 void Engine::ExecutorLoop() {
-  while (true) {
-    uint64_t seen;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
-      seen = wake_seq_;
+  auto next_renewal = std::chrono::steady_clock::now();
+  const auto renewal_every = std::chrono::milliseconds(std::max<int64_t>(options_.lease_ms / 3, 1));
+  while (std::optional<uint64_t> seen = WakeSeq(kExecutor)) {
+    if (std::chrono::steady_clock::now() >= next_renewal) {
+      RenewExternalLeases();
+      next_renewal = std::chrono::steady_clock::now() + renewal_every;
     }
     auto more = ExecuteDue();
     LogFailure("executor pass failed", more.status());
     if (more.ok() && *more) continue;
-    if (!Sleep(more.ok() ? options_.poll_ms : 1000, seen)) return;
+    if (!Sleep(kExecutor, more.ok() ? ExecutorSleepMs() : 1000, *seen)) return;
+  }
+}
+
+void Engine::RenewExternalLeases() {
+  std::vector<int64_t> ids;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const store::JobRecord& j : external_queue_) ids.push_back(j.id);
+    ids.insert(ids.end(), external_active_.begin(), external_active_.end());
+  }
+  if (ids.empty()) return;
+  auto held =
+      store_.engine().RenewLeases(options_.worker_id, ids, clock_.NowMs() + options_.lease_ms);
+  LogFailure("renewing the leases of external steps failed", held.status());
+  if (held.ok() && held->size() < ids.size()) {
+    // Finished meanwhile, or taken over after a lease ran out (its commit will find it lost).
+    log::Write(log::Level::kDebug, "external steps no longer leased",
+               {{"jobs", static_cast<int64_t>(ids.size() - held->size())}});
   }
 }
 
@@ -127,10 +180,12 @@ void Engine::ExternalLoop() {
       if (stopping_) return;
       job = external_queue_.front();
       external_queue_.pop_front();
+      external_active_.insert(job.id);
     }
     RunExternal(job);
     {
       std::lock_guard<std::mutex> lock(mu_);
+      external_active_.erase(job.id);
       --external_running_;
     }
     external_cv_.notify_all();

@@ -6,8 +6,14 @@
 //                 commit step + internal effects + next job in one transaction (EngineStore).
 //
 // Two worker threads run them (Start/Stop); tests and the manual clock drive them through
-// RunUntilIdle instead. External actions (webhook, custom code, SMTP email) run on a small pool
-// so that a slow receiver never stalls the internal steps.
+// RunUntilIdle instead. The threads do not poll: the trigger thread sleeps until the store
+// reports appended CRM events (store::ChangeListener, connected by the composition root; on
+// PostgreSQL also other processes' commits, through NOTIFY), the executor until the earliest
+// due job (EngineStore::NextDueAt) or an enrollment; both wake at least every `idle_ms` as a
+// safety net. The executor also renews the leases of the external steps in flight every
+// lease_ms / 3, so that the lease can be short and a dead process's jobs are taken over soon.
+// External actions (webhook, custom code, SMTP email) run on a small pool so that a slow receiver
+// never stalls the internal steps.
 //
 // Enabling a LIST_BASED flow enrolls the records that already match ("enroll existing records",
 // HubSpot's default) in batches on the trigger thread; its progress is kept in memory, so a
@@ -25,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,8 +53,13 @@ struct EngineOptions {
   size_t event_batch = 500;     // CRM events read per trigger pass
   size_t claim_batch = 256;     // jobs claimed per executor pass
   size_t backfill_batch = 500;  // records per pass when enrolling existing records
-  int64_t lease_ms = 120'000;   // longer than any external call (webhook 30 s, code 20 s)
-  int64_t poll_ms = 25;         // idle workers look for new events / due jobs this often
+  // How long a claimed job stays with this worker. External steps in flight (webhook 30 s,
+  // code 20 s) are renewed every lease_ms / 3, so the lease only bounds how long a dead
+  // process's jobs wait before another process takes them over.
+  int64_t lease_ms = 30'000;
+  // The longest an idle worker sleeps without a wake-up (a safety net: changes and enrollments
+  // wake the workers, and the executor sleeps until its earliest due job).
+  int64_t idle_ms = 1'000;
   size_t external_threads = 4;  // concurrent external actions
   int64_t max_env_retries = 8;  // store/env failures of one step before the enrollment fails
   std::string worker_id;        // lease owner; "" = host:pid
@@ -79,7 +91,7 @@ struct EngineCounters {
   std::atomic<int64_t> latency_sum_ms{0};
 };
 
-class Engine final : public flows::FlowChangeSink {
+class Engine final : public flows::FlowChangeSink, public store::ChangeListener {
  public:
   Engine(store::Store& store, crm::PropertyCatalog& properties, const Clock& clock,
          EngineClients clients, EngineOptions options = {});
@@ -93,6 +105,9 @@ class Engine final : public flows::FlowChangeSink {
   void Stop();
   // Wakes the workers (new events, a clock move).
   void Wake();
+  // store::ChangeListener: committed CRM events wake the trigger thread, queued jobs the
+  // executor; another process's flow changes reload the trigger index (on the trigger thread).
+  void Changed(uint32_t kinds) override;
 
   // Runs trigger and executor passes on the calling thread until no event is unread, no job is
   // due and no external action is running, or until `deadline_ms` of monotonic time passes
@@ -168,11 +183,21 @@ class Engine final : public flows::FlowChangeSink {
                                                               int64_t revision_id);
   void RecordLatency(int64_t ms);
 
+  // Replaces the trigger index with the store's enabled flows.
+  Status ReloadFlows();
   void TriggerLoop();
   void ExecutorLoop();
   void ExternalLoop();
-  // Sleeps until woken, `ms` passes, or Stop; false when stopping.
-  bool Sleep(int64_t ms, uint64_t seen);
+  enum Worker { kTrigger = 0, kExecutor = 1 };
+  void WakeWorker(Worker w);
+  // The worker's wake-up count, or nullopt when stopping.
+  std::optional<uint64_t> WakeSeq(Worker w);
+  // Sleeps until the worker is woken (after `seen`), `ms` passes, or Stop; false when stopping.
+  bool Sleep(Worker w, int64_t ms, uint64_t seen);
+  // How long the idle executor may sleep: until the earliest due job, at most idle_ms.
+  int64_t ExecutorSleepMs();
+  // Extends the leases of the external steps queued or running on the pool.
+  void RenewExternalLeases();
 
   store::Store& store_;
   crm::PropertyCatalog& properties_;
@@ -184,17 +209,19 @@ class Engine final : public flows::FlowChangeSink {
 
   std::mutex mu_;  // guards what follows
   std::condition_variable wake_cv_;
-  uint64_t wake_seq_ = 0;
+  uint64_t wake_seq_[2] = {0, 0};  // per Worker
   bool stopping_ = false;
   std::deque<Backfill> backfills_;
   std::map<std::tuple<int64_t, int64_t, int64_t>, std::shared_ptr<const boost::json::object>>
       revisions_;  // (account, flow, revision) → content
   std::deque<store::JobRecord> external_queue_;
-  int64_t external_running_ = 0;  // queued or running
+  int64_t external_running_ = 0;       // queued or running
+  std::set<int64_t> external_active_;  // ids of the jobs running on the pool
   std::condition_variable external_cv_;
 
-  std::mutex trigger_mu_;   // one trigger pass at a time
-  std::mutex executor_mu_;  // one executor pass at a time
+  std::atomic<bool> reload_flows_{false};  // another process changed flows
+  std::mutex trigger_mu_;                  // one trigger pass at a time
+  std::mutex executor_mu_;                 // one executor pass at a time
 
   std::vector<std::thread> threads_;
 };

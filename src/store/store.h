@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "store/association_store.h"
+#include "store/change_listener.h"
 #include "store/engine_store.h"
 #include "store/form_store.h"
 #include "store/list_store.h"
@@ -200,6 +201,11 @@ class Store {
   virtual ListStore& lists() = 0;
   virtual SecretStore& secrets() = 0;
   virtual EngineStore& engine() = 0;
+
+  // Tells `listener` (null: nobody) about committed changes the engine waits for (see
+  // change_listener.h); on PostgreSQL also about other processes' commits. The listener must
+  // outlive the store or be unset before it is destroyed.
+  virtual void SetChangeListener(ChangeListener* listener) = 0;
 };
 
 }  // namespace flowd::store

@@ -46,7 +46,7 @@ std::vector<Backend> Backends() {
                       [](const fs::path& dir) {
                         return Store::Open(PostgresUrlFor(std::getenv(kPostgresEnv), dir));
                       },
-                      kPostgresEnv});
+                      kPostgresEnv, /*shared=*/true});
   return backends;
 }
 

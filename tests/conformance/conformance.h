@@ -63,6 +63,9 @@ struct Backend {
   // When set, the backend needs this environment variable (read when each test starts, not when
   // ctest lists the tests) and its tests are skipped without it.
   const char* needs_env = nullptr;
+  // Several stores opened on it (several processes) share it, and each is told of the others'
+  // changes (Store::SetChangeListener).
+  bool shared = false;
 };
 
 // gtest prints parameters in test listings (and ctest shows them); the name is enough.

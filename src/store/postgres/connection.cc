@@ -114,6 +114,21 @@ Connection::~Connection() {
 
 bool Connection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
+Status Connection::ConsumeInput() {
+  if (PQconsumeInput(conn_) == 1) return Status::Ok();
+  return Error::Unavailable(std::string("PostgreSQL notification link lost: ") +
+                            PQerrorMessage(conn_));
+}
+
+std::vector<std::string> Connection::TakeNotifications() {
+  std::vector<std::string> out;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    out.emplace_back(n->extra != nullptr ? n->extra : "");
+    PQfreemem(n);
+  }
+  return out;
+}
+
 bool Connection::in_transaction() const {
   PGTransactionStatusType s = PQtransactionStatus(conn_);
   return s != PQTRANS_IDLE;

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -97,6 +98,17 @@ class Connection {
   // SQLSTATE of the last failed statement ("" if the last one succeeded).
   const std::string& last_sqlstate() const { return last_sqlstate_; }
 
+  // Asynchronous notifications (a LISTENing connection): the socket to wait on, then
+  // ConsumeInput (kUnavailable when the link broke) and the payloads received since, in order.
+  int Socket() const { return PQsocket(conn_); }
+  Status ConsumeInput();
+  std::vector<std::string> TakeNotifications();
+
+  // What the open transaction changed that the engine waits for (store::kEventsAppended, …):
+  // marked by the writers, taken by the Database around BEGIN and COMMIT.
+  void MarkChanged(uint32_t kinds) { changes_ |= kinds; }
+  uint32_t TakeChanges() { return std::exchange(changes_, 0); }
+
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   Error ErrorFrom(const PGresult* res, std::string_view what);
@@ -104,6 +116,7 @@ class Connection {
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql → statement name
   std::string last_sqlstate_;
+  uint32_t changes_ = 0;
 };
 
 // True for SQLSTATEs worth retrying the whole transaction for: serialization failures and

@@ -5,6 +5,13 @@
 // replaced on demand). Transactions that fail with a serialization failure or a deadlock
 // (SQLSTATE 40001/40P01) are retried a few times from the start.
 //
+// Wake-ups: a write transaction whose work marked its connection (Connection::MarkChanged) sends
+// `NOTIFY flowd[_<schema>]` with the kinds before COMMIT, so every process LISTENing on the
+// database learns of it at commit, and tells this process's listener after COMMIT. With a
+// listener set, a thread holds one more connection that LISTENs and forwards the other
+// processes' notifications (its own ones skipped; re-connecting after a loss, and then reporting
+// every kind: some may have been missed).
+//
 // Thread safety: all methods may be called from any thread.
 #pragma once
 
@@ -18,6 +25,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/change_listener.h"
 #include "store/postgres/connection.h"
 
 namespace flowd::store::postgres {
@@ -52,7 +60,10 @@ class Database {
                                                 size_t max_connections);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
-  ~Database() = default;
+  ~Database();
+
+  // Starts (listener set) or silences (null) the wake-ups described above.
+  void SetChangeListener(ChangeListener* listener);
 
   // Runs `fn(Connection&)` inside BEGIN … COMMIT and returns its Result/Status; rolls back if `fn`
   // fails. Retried from the start on serialization failures and deadlocks (and when BEGIN finds a
@@ -66,6 +77,7 @@ class Database {
       if (!lease.ok()) return std::move(lease).error();
       Connection& conn = **lease;
       Status begun = conn.Exec("BEGIN");
+      conn.TakeChanges();  // marks of an earlier, failed attempt
       if (!begun.ok()) {
         // A pooled connection whose server went away fails here, before anything was written:
         // safe to try again on a fresh one.
@@ -74,8 +86,13 @@ class Database {
       }
       auto result = fn(conn);
       if (result.ok()) {
-        Status committed = conn.Exec("COMMIT");
-        if (committed.ok()) return result;
+        const uint32_t changes = conn.TakeChanges();
+        Status committed = Announce(conn, changes);
+        if (committed.ok()) committed = conn.Exec("COMMIT");
+        if (committed.ok()) {
+          signal_.Notify(changes & ~kFlowsChanged);  // this process's own flow writes
+          return result;
+        }
         if (attempt == kAttempts || !IsRetryable(conn.last_sqlstate())) {
           return std::move(committed).error();
         }
@@ -133,6 +150,10 @@ class Database {
 
   Result<Lease> CheckOut();
   void CheckIn(std::unique_ptr<Connection> conn);
+  static std::string OriginId();
+  // The NOTIFY of a transaction's changes (nothing when none).
+  Status Announce(Connection& conn, uint32_t changes);
+  void RunListener();
 
   const std::string conninfo_;
   const std::string schema_;
@@ -142,6 +163,15 @@ class Database {
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
   size_t open_ = 0;  // idle + leased + being opened
+
+  const std::string channel_ = ("flowd" + (schema_.empty() ? "" : "_" + schema_)).substr(0, 63);
+  // Sent with each NOTIFY ("<kinds> <origin>"), so that the listener skips this process's own
+  // (they were reported at commit already).
+  const std::string origin_ = OriginId();
+  ChangeSignal signal_;
+  std::mutex listen_mu_;  // guards what follows
+  std::thread listener_;
+  int stop_pipe_[2] = {-1, -1};  // written to stop the listener's poll
 };
 
 }  // namespace flowd::store::postgres

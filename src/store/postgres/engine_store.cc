@@ -380,6 +380,9 @@ Result<std::vector<EnrollResult>> PgEngineStore::Enroll(const std::vector<NewEnr
                              InSavepoint(conn, [&] { return EnrollOne(conn, item, now_ms); }));
       out.push_back(std::move(r));
     }
+    for (const EnrollResult& r : out) {
+      if (r.outcome == EnrollOutcome::kEnrolled) conn.MarkChanged(kJobsQueued);
+    }
     if (event_seq) FLOWD_TRY(WriteEventSeq(conn, *event_seq));
     return out;
   });
@@ -563,6 +566,7 @@ Result<int64_t> PgEngineStore::SetFlowPaused(int64_t account_id, int64_t flow_id
         Rows rows, conn.Query("UPDATE engine_jobs SET paused = $3 WHERE account_id = $1 AND "
                               "flow_id = $2 AND paused <> $3",
                               Params().Add(account_id).Add(flow_id).Add(paused)));
+    if (!paused) conn.MarkChanged(kJobsQueued);
     return rows.affected();
   });
 }

@@ -123,6 +123,7 @@ Status SyncEmailRefs(Connection& conn, int64_t account_id, int64_t flow_id,
 Result<FlowRecord> PgFlowStore::CreateFlow(int64_t account_id, const FlowWrite& flow,
                                            int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<FlowRecord> {
+    conn.MarkChanged(kFlowsChanged);  // other processes reload their trigger index
     FLOWD_TRY(CheckUuidFree(conn, account_id, flow.uuid, /*self_id=*/0));
     FlowRecord f = NewFlowRecord(account_id, flow, now_ms);
     auto inserted = conn.Query(
@@ -217,6 +218,7 @@ Result<FlowRecord> PgFlowStore::UpdateFlow(int64_t account_id, int64_t flow_id,
   // compare and the swap are one step, across processes too: of concurrent updates based on the
   // same revision, the first to lock wins; the others wait, then read the new revision and fail.
   return db_.Write([&](Connection& conn) -> Result<FlowRecord> {
+    conn.MarkChanged(kFlowsChanged);  // other processes reload their trigger index
     FlowRecord f;
     {
       FLOWD_ASSIGN_OR_RETURN(Rows rows,
@@ -257,6 +259,7 @@ Result<FlowRecord> PgFlowStore::UpdateFlow(int64_t account_id, int64_t flow_id,
 
 Status PgFlowStore::DeleteFlow(int64_t account_id, int64_t flow_id) {
   return db_.Write([&](Connection& conn) -> Status {
+    conn.MarkChanged(kFlowsChanged);  // other processes reload their trigger index
     // Filtered by account: if it is not this account's, nothing is touched. Revisions and email
     // references go with it (ON DELETE CASCADE); campaign ids stay.
     FLOWD_ASSIGN_OR_RETURN(Rows deleted,

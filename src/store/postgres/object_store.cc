@@ -56,6 +56,7 @@ Status InsertHistory(Connection& conn, int64_t object_id, const std::string& nam
 // `locked`: whether this transaction already holds the event-log lock (taken once, held until
 // commit).
 Status InsertEvent(Connection& conn, CrmEvent& e, bool& locked) {
+  conn.MarkChanged(kEventsAppended);
   if (!locked) {
     FLOWD_TRY(LockEventLog(conn));
     locked = true;

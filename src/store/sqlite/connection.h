@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -83,11 +84,17 @@ class Connection {
   int Changes() const { return sqlite3_changes(db_); }
   sqlite3* raw() const { return db_; }
 
+  // What the open transaction changed that the engine waits for (store::kEventsAppended, …):
+  // marked by the writers, taken by the Database around BEGIN and COMMIT.
+  void MarkChanged(uint32_t kinds) { changes_ |= kinds; }
+  uint32_t TakeChanges() { return std::exchange(changes_, 0); }
+
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
 
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> cache_;
+  uint32_t changes_ = 0;
 };
 
 // BEGIN … COMMIT on one connection; rolls back in the destructor unless committed.

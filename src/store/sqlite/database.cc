@@ -76,6 +76,7 @@ void Database::RunBatch(const std::vector<WriteTask*>& batch) {
     fail_all(begun.error());
     return;
   }
+  conn.TakeChanges();
   if (batch.size() == 1) {
     if (!batch[0]->run(conn)) {
       (void)conn.Exec("ROLLBACK");
@@ -97,6 +98,7 @@ void Database::RunBatch(const std::vector<WriteTask*>& batch) {
     fail_all(committed.error());
     return;
   }
+  signal_.Notify(conn.TakeChanges());
   finish();
 }
 

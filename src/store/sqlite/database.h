@@ -14,6 +14,9 @@
 // thread with its own connection rather than inside a writer's COMMIT, so a write request never
 // pays for one: they are the only fsyncs under synchronous=NORMAL, and cost milliseconds.
 //
+// Wake-ups: after a COMMIT, the kinds of change its work marked on the writer connection
+// (Connection::MarkChanged) are reported to the listener, if one is set.
+//
 // An in-memory database (":memory:") lives inside one connection, so there it is the only
 // connection: reads then share the writer's mutex. That mode exists for tests.
 //
@@ -31,6 +34,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/change_listener.h"
 #include "store/sqlite/connection.h"
 
 namespace flowd::store::sqlite {
@@ -42,6 +46,8 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database();
+
+  void SetChangeListener(ChangeListener* listener) { signal_.Set(listener); }
 
   // Runs `fn(Connection&)` on the writer connection inside a write transaction (possibly shared
   // with other callers' work, see above) and returns its Result/Status once committed. If `fn`
@@ -132,6 +138,7 @@ class Database {
   bool checkpoint_wanted_ = false;
   bool stopping_ = false;
   std::thread checkpointer_;  // file databases only
+  ChangeSignal signal_;
 };
 
 }  // namespace flowd::store::sqlite

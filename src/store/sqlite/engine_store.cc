@@ -352,6 +352,9 @@ Result<std::vector<EnrollResult>> SqliteEngineStore::Enroll(const std::vector<Ne
                              InSavepoint(conn, [&] { return EnrollOne(conn, item, now_ms); }));
       out.push_back(std::move(r));
     }
+    for (const EnrollResult& r : out) {
+      if (r.outcome == EnrollOutcome::kEnrolled) conn.MarkChanged(kJobsQueued);
+    }
     if (event_seq) FLOWD_TRY(WriteEventSeq(conn, *event_seq));
     return out;
   });
@@ -544,6 +547,7 @@ Result<int64_t> SqliteEngineStore::SetFlowPaused(int64_t account_id, int64_t flo
         Stmt up, conn.Prepare("UPDATE engine_jobs SET paused = ?3 WHERE account_id = ?1 AND "
                               "flow_id = ?2 AND paused <> ?3"));
     FLOWD_TRY(up.Bind(1, account_id).Bind(2, flow_id).Bind(3, int64_t{paused ? 1 : 0}).Run());
+    if (!paused) conn.MarkChanged(kJobsQueued);
     return static_cast<int64_t>(conn.Changes());
   });
 }
@@ -551,8 +555,10 @@ Result<int64_t> SqliteEngineStore::SetFlowPaused(int64_t account_id, int64_t flo
 Result<int64_t> SqliteEngineStore::RecoverLeases(int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<int64_t> {
     FLOWD_ASSIGN_OR_RETURN(
+        // `lease_until_ms > 0` names the partial index engine_jobs_leased (migration 11).
         Stmt up, conn.Prepare("UPDATE engine_jobs SET lease_owner = '', lease_until_ms = 0, "
-                              "due_at_ms = run_at_ms WHERE lease_until_ms > ?1"));
+                              "due_at_ms = run_at_ms WHERE lease_until_ms > ?1 AND "
+                              "lease_until_ms > 0"));
     FLOWD_TRY(up.Bind(1, now_ms).Run());
     return static_cast<int64_t>(conn.Changes());
   });

@@ -504,6 +504,11 @@ CREATE TABLE engine_event_position (
 );
 INSERT INTO engine_event_position (id, seq) VALUES (1, 0);
 )sql"},
+      // The jobs under a lease (claimed and not yet committed: few), so that releasing them at
+      // start-up (RecoverLeases) reads them and not every pending job.
+      {11, R"sql(
+CREATE INDEX engine_jobs_leased ON engine_jobs (lease_until_ms) WHERE lease_until_ms > 0;
+)sql"},
   };
   return kMigrations;
 }

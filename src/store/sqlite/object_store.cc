@@ -46,6 +46,7 @@ Status InsertHistory(Connection& conn, int64_t object_id, const std::string& nam
 }
 
 Status InsertEvent(Connection& conn, CrmEvent& e) {
+  conn.MarkChanged(kEventsAppended);
   FLOWD_ASSIGN_OR_RETURN(
       Stmt ins, conn.Prepare("INSERT INTO crm_events (account_id, event_type_id, object_type_id, "
                              "object_id, occurred_at_ms, properties_json) "
@@ -405,6 +406,7 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
   }
 
   Status InsertEvents(std::vector<CrmEvent>& events) override {
+    conn_.MarkChanged(kEventsAppended);
     static const MultiRowSql kInsert(
         "INSERT INTO crm_events (account_id, event_type_id, object_type_id, object_id, "
         "occurred_at_ms, properties_json) VALUES ",

@@ -43,6 +43,7 @@ class SqliteStore final : public Store {
   ListStore& lists() override { return lists_; }
   SecretStore& secrets() override { return secrets_; }
   EngineStore& engine() override { return engine_; }
+  void SetChangeListener(ChangeListener* listener) override { db_->SetChangeListener(listener); }
 
  private:
   std::unique_ptr<Database> db_;

@@ -5,6 +5,7 @@
 //   srv.createAccount('B'), srv.createToken(accountId, {scopes, name, rateLimit})
 //   srv.cli(['token', 'list']) → {code, stdout, stderr}   (adds --db for commands that need it)
 //   await srv.stop()                           // SIGTERM, asserts exit code 0 and no token in logs
+//   startServer({dbUrl: 'postgres://…'}), startPeer(srv)   // several processes on one database
 //
 // FLOWD_BIN overrides the binary (default: build/release/flowd under the repository root).
 // Every wait is bounded; nothing sleeps to synchronise except short polls with a deadline.
@@ -66,10 +67,10 @@ function delay(ms) {
 }
 
 class FlowdServer {
-  constructor(serveArgs = []) {
+  constructor(serveArgs = [], dbUrl = null) {
     this.serveArgs = serveArgs; // extra `flowd serve` arguments (--clock manual, --smtp …)
     this.dir = mkdtempSync(join(tmpdir(), 'flowd-api-'));
-    this.dbUrl = `sqlite:${join(this.dir, 'flowd.db')}`;
+    this.dbUrl = dbUrl ?? `sqlite:${join(this.dir, 'flowd.db')}`;
     this.secrets = []; // every token handed out; none may appear in the logs
     this.stderr = '';
     this.stdout = '';
@@ -216,9 +217,10 @@ class FlowdServer {
 }
 
 // Starts a server with one account "A" and one token with scope `automation`.
-// `serveArgs`: extra arguments of `flowd serve` (e.g. ['--clock', 'manual']).
-export async function startServer({ accountName = 'A', scopes = ['automation'], serveArgs = [] } = {}) {
-  const srv = new FlowdServer(serveArgs);
+// `serveArgs`: extra arguments of `flowd serve` (e.g. ['--clock', 'manual']); `dbUrl`: another
+// database than a fresh SQLite file (e.g. a PostgreSQL schema of its own).
+export async function startServer({ accountName = 'A', scopes = ['automation'], serveArgs = [], dbUrl = null } = {}) {
+  const srv = new FlowdServer(serveArgs, dbUrl);
   try {
     srv.migrate();
     srv.accountId = srv.createAccount(accountName);
@@ -230,4 +232,20 @@ export async function startServer({ accountName = 'A', scopes = ['automation'], 
     throw e;
   }
   return srv;
+}
+
+// Another `flowd serve` process on `srv`'s database (PostgreSQL: processes share the queue), with
+// the same account and token.
+export async function startPeer(srv, { serveArgs = srv.serveArgs } = {}) {
+  const peer = new FlowdServer(serveArgs, srv.dbUrl);
+  peer.accountId = srv.accountId;
+  peer.token = srv.token;
+  peer.secrets = srv.secrets;
+  try {
+    await peer.serve();
+  } catch (e) {
+    rmSync(peer.dir, { recursive: true, force: true });
+    throw e;
+  }
+  return peer;
 }

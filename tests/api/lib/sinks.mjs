@@ -54,7 +54,8 @@ export async function startSmtpSink() {
   };
 }
 
-// `respond(req, body, n)` → {status, headers, body} for the n-th request (0-based).
+// `respond(req, body, n)` → {status, headers, body, delayMs} for the n-th request (0-based);
+// `delayMs` holds the answer back (a slow receiver).
 export async function startHttpReceiver(respond = () => ({ status: 200 })) {
   const requests = []; // {method, url, headers, body}
   const server = createHttpServer((req, res) => {
@@ -65,8 +66,12 @@ export async function startHttpReceiver(respond = () => ({ status: 200 })) {
       const n = requests.length;
       requests.push({ method: req.method, url: req.url, headers: req.headers, body });
       const a = respond(req, body, n) ?? { status: 200 };
-      res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...(a.headers ?? {}) });
-      res.end(a.body === undefined ? '{}' : (typeof a.body === 'string' ? a.body : JSON.stringify(a.body)));
+      const answer = () => {
+        res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...(a.headers ?? {}) });
+        res.end(a.body === undefined ? '{}' : (typeof a.body === 'string' ? a.body : JSON.stringify(a.body)));
+      };
+      if (a.delayMs) setTimeout(answer, a.delayMs);
+      else answer();
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
