@@ -10,9 +10,10 @@
 // so that a slow receiver never stalls the internal steps.
 //
 // Enabling a LIST_BASED flow enrolls the records that already match ("enroll existing records",
-// HubSpot's default) in batches on the trigger thread; its progress is kept in memory, so a
-// restart during that enrollment leaves the rest to the records' next changes (documented in
-// docs/engine.md).
+// HubSpot's default), and each occurrence of its enrollmentSchedule re-evaluates its records:
+// both are passes over the flow's records, a page at a time on the trigger thread, whose cursor
+// is stored with each page's enrollments (EngineStore::EnrollBackfillPage), so a restart resumes
+// them (backfills.cc).
 //
 // Thread safety: every public method may be called from any thread.
 #pragma once
@@ -131,15 +132,16 @@ class Engine final : public flows::FlowChangeSink {
  private:
   struct Execution;
   class Env;
-  struct Backfill {
-    int64_t account_id = 0;
-    int64_t flow_id = 0;
-    std::optional<int64_t> after;
-  };
 
   // Triggers (triggers.cc).
   Status HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out);
+  // Passes over a flow's records (backfills.cc): one page of the pass due first; whether one ran.
   Result<bool> RunBackfills();
+  // The flow's next schedule occurrence after `after_ms` as a pass, when it has a schedule.
+  std::optional<store::BackfillRecord> NextSchedulePass(const IndexedFlow& flow, int64_t after_ms);
+  // Makes the stored next occurrence match the flow's schedule (none when it has none), unless an
+  // occurrence is due or running (its end stores the next one).
+  Status Reschedule(const IndexedFlow& flow);
   // `ctx` is the account's view of the CRM (one per batch of evaluations, so reads are shared).
   Result<bool> MatchesEnrollment(const IndexedFlow& flow, const store::CrmEvent* event,
                                  int64_t object_id, crm::filter::FilterContext& ctx);
@@ -151,6 +153,9 @@ class Engine final : public flows::FlowChangeSink {
                                       const std::string& source, const std::string& reason,
                                       const store::CrmEvent* event, bool once) const;
   Status CommitEnrollments(std::vector<store::NewEnrollment>& items, std::optional<int64_t> seq);
+  // What follows committed enrollments: counters, unenrollment from other flows, a wake-up.
+  Status AfterEnrolled(const std::vector<store::NewEnrollment>& items,
+                       const std::vector<store::EnrollResult>& results);
 
   // Execution (executor.cc).
   Result<std::optional<Execution>> Prepare(const store::JobRecord& job);
@@ -179,7 +184,6 @@ class Engine final : public flows::FlowChangeSink {
   std::condition_variable wake_cv_;
   uint64_t wake_seq_ = 0;
   bool stopping_ = false;
-  std::deque<Backfill> backfills_;
   std::map<std::tuple<int64_t, int64_t, int64_t>, std::shared_ptr<const boost::json::object>>
       revisions_;  // (account, flow, revision) → content
   std::deque<store::JobRecord> external_queue_;
