@@ -5,7 +5,6 @@
 // A step's CRM effects use the object, association and list stores' own code (shared_writes.h)
 // inside the step's savepoint.
 #include <algorithm>
-#include <set>
 #include <string>
 
 #include "store/common/engine_util.h"
@@ -191,22 +190,12 @@ Result<EnrollResult> EnrollOne(Connection& conn, const NewEnrollment& item, int6
   return EnrollResult{EnrollOutcome::kEnrolled, std::move(r)};
 }
 
-// Results in input order. An item either writes everything (enrollment and job) or nothing but
-// an error, which fails the whole batch: so no savepoint per item.
 Result<std::vector<EnrollResult>> EnrollAll(Connection& conn,
                                             const std::vector<NewEnrollment>& items,
                                             int64_t now_ms) {
-  std::vector<EnrollResult> out;
-  out.reserve(items.size());
-  std::set<int64_t> accounts;
-  for (const NewEnrollment& item : items) {
-    if (accounts.insert(item.enrollment.account_id).second) {
-      FLOWD_TRY(RequireAccount(conn, item.enrollment.account_id));
-    }
-    FLOWD_ASSIGN_OR_RETURN(EnrollResult r, EnrollOne(conn, item, now_ms));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return internal::EnrollEach(
+      items, [&](int64_t account_id) { return RequireAccount(conn, account_id); },
+      [&](const NewEnrollment& item) { return EnrollOne(conn, item, now_ms); });
 }
 
 // Ends ACTIVE enrollments: deletes their jobs (`delete_jobs_sql`, the selection as $1…), then
