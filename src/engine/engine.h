@@ -95,8 +95,8 @@ class Engine final : public flows::FlowChangeSink {
   // Wakes the workers (new events, a clock move).
   void Wake();
 
-  // Runs trigger and executor passes on the calling thread until no event is unread, no job is
-  // due and no external action is running, or until `deadline_ms` of monotonic time passes
+  // Runs trigger and executor passes on the calling thread until no event is unread, no pass
+  // over a flow's records and no job is due, and no external action is running, or until `deadline_ms` of monotonic time passes
   // (kUnavailable then). Safe while the worker threads run too.
   Status RunUntilIdle(int64_t timeout_ms = 30'000);
 
@@ -126,6 +126,8 @@ class Engine final : public flows::FlowChangeSink {
   const EngineOptions& options() const { return options_; }
 
   // One pass of each worker (also what the threads run). Return whether more work is waiting.
+  // A trigger pass also runs one page of the due pass over a flow's records (backfills.cc): the
+  // trigger thread's poll is what notices a schedule occurrence whose time has come.
   Result<bool> ConsumeEvents();
   Result<bool> ExecuteDue();
 
