@@ -192,7 +192,11 @@ void Engine::FlowSaved(const store::FlowRecord& flow, bool was_enabled) {
     LogFailure("recording enroll-existing-records failed",
                store_.engine().AddBackfill(pass, clock_.NowMs()).status());
   }
-  LogFailure("scheduling a flow failed", Reschedule(*f));
+  // A newly enabled flow has no stored occurrence (disabling dropped them): only one with a
+  // schedule needs one. An enabled flow's PUT may have changed or removed its schedule.
+  if (was_enabled || f->content->contains("enrollmentSchedule")) {
+    LogFailure("scheduling a flow failed", Reschedule(*f));
+  }
   Wake();
 }
 
