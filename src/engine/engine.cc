@@ -45,6 +45,11 @@ Status Engine::ReloadFlows() {
 
 Status Engine::Load() {
   FLOWD_TRY(ReloadFlows());
+  // Pending passes resume from the store by themselves; a schedule whose next occurrence was
+  // never stored (a crash right after the flow was saved) gets it now.
+  for (const FlowSnapshot& f : index_.All()) {
+    if (f->content->contains("enrollmentSchedule")) FLOWD_TRY(Reschedule(*f));
+  }
   FLOWD_ASSIGN_OR_RETURN(int64_t released, store_.engine().RecoverLeases(clock_.NowMs()));
   if (released > 0) {
     log::Write(log::Level::kInfo, "jobs of the previous run released", {{"jobs", released}});
@@ -204,7 +209,7 @@ Status Engine::RunUntilIdle(int64_t timeout_ms) {
     bool busy;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      busy = external_running_ > 0 || !backfills_.empty();
+      busy = external_running_ > 0;
       if (busy) external_cv_.wait_for(lock, std::chrono::milliseconds(5));
     }
     if (!more_events && !more_jobs && unread.empty() && depth.due == 0 && !busy) {
@@ -220,21 +225,40 @@ Status Engine::RunUntilIdle(int64_t timeout_ms) {
 
 void Engine::FlowSaved(const store::FlowRecord& flow, bool was_enabled) {
   index_.Put(flow);
-  if (flow.is_enabled == was_enabled) return;
-  LogFailure("pausing or resuming a flow's jobs failed",
-             store_.engine().SetFlowPaused(flow.account_id, flow.id, !flow.is_enabled).status());
-  if (flow.is_enabled) {
-    if (FlowSnapshot f = index_.Find(flow.account_id, flow.id);
-        f && f->criteria_type == "LIST_BASED") {
-      std::lock_guard<std::mutex> lock(mu_);
-      backfills_.push_back({flow.account_id, flow.id, std::nullopt});
-    }
-    Wake();
+  if (flow.is_enabled != was_enabled) {
+    LogFailure("pausing or resuming a flow's jobs failed",
+               store_.engine().SetFlowPaused(flow.account_id, flow.id, !flow.is_enabled).status());
   }
+  if (!flow.is_enabled) {
+    // Disabling stops its passes; enabling again starts them afresh.
+    if (was_enabled) {
+      LogFailure("dropping a disabled flow's passes failed",
+                 store_.engine().DropBackfills(flow.account_id, flow.id, std::nullopt).status());
+    }
+    return;
+  }
+  FlowSnapshot f = index_.Find(flow.account_id, flow.id);
+  if (!f) return;
+  if (!was_enabled && f->criteria_type == "LIST_BASED") {
+    store::BackfillRecord pass;
+    pass.account_id = flow.account_id;
+    pass.flow_id = flow.id;
+    pass.kind = std::string(store::kBackfillEnable);
+    LogFailure("recording enroll-existing-records failed",
+               store_.engine().AddBackfill(pass, clock_.NowMs()).status());
+  }
+  // A newly enabled flow has no stored occurrence (disabling dropped them): only one with a
+  // schedule needs one. An enabled flow's PUT may have changed or removed its schedule.
+  if (was_enabled || f->content->contains("enrollmentSchedule")) {
+    LogFailure("scheduling a flow failed", Reschedule(*f));
+  }
+  Wake();
 }
 
 void Engine::FlowDeleted(int64_t account_id, int64_t flow_id) {
   index_.Remove(account_id, flow_id);
+  LogFailure("dropping a deleted flow's passes failed",
+             store_.engine().DropBackfills(account_id, flow_id, std::nullopt).status());
   LogFailure("ending a deleted flow's enrollments failed",
              store_.engine()
                  .EndFlowEnrollments(account_id, flow_id, std::string(store::kEnrollmentUnenrolled),

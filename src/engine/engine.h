@@ -16,9 +16,10 @@
 // never stalls the internal steps.
 //
 // Enabling a LIST_BASED flow enrolls the records that already match ("enroll existing records",
-// HubSpot's default) in batches on the trigger thread; its progress is kept in memory, so a
-// restart during that enrollment leaves the rest to the records' next changes (documented in
-// docs/engine.md).
+// HubSpot's default), and each occurrence of its enrollmentSchedule re-evaluates its records:
+// both are passes over the flow's records, a page at a time on the trigger thread, whose cursor
+// is stored with each page's enrollments (EngineStore::EnrollBackfillPage), so a restart resumes
+// them (backfills.cc).
 //
 // Thread safety: every public method may be called from any thread.
 #pragma once
@@ -109,8 +110,8 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   // executor; another process's flow changes reload the trigger index (on the trigger thread).
   void Changed(uint32_t kinds) override;
 
-  // Runs trigger and executor passes on the calling thread until no event is unread, no job is
-  // due and no external action is running, or until `deadline_ms` of monotonic time passes
+  // Runs trigger and executor passes on the calling thread until no event is unread, no pass
+  // over a flow's records and no job is due, and no external action is running, or until `deadline_ms` of monotonic time passes
   // (kUnavailable then). Safe while the worker threads run too.
   Status RunUntilIdle(int64_t timeout_ms = 30'000);
 
@@ -140,6 +141,8 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   const EngineOptions& options() const { return options_; }
 
   // One pass of each worker (also what the threads run). Return whether more work is waiting.
+  // A trigger pass also runs one page of the due pass over a flow's records (backfills.cc): the
+  // trigger thread's poll is what notices a schedule occurrence whose time has come.
   Result<bool> ConsumeEvents();
   Result<bool> ExecuteDue();
 
@@ -147,15 +150,16 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   struct Execution;
   struct BatchView;
   class Env;
-  struct Backfill {
-    int64_t account_id = 0;
-    int64_t flow_id = 0;
-    std::optional<int64_t> after;
-  };
 
   // Triggers (triggers.cc).
   Status HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out);
+  // Passes over a flow's records (backfills.cc): one page of the pass due first; whether one ran.
   Result<bool> RunBackfills();
+  // The flow's next schedule occurrence after `after_ms` as a pass, when it has a schedule.
+  std::optional<store::BackfillRecord> NextSchedulePass(const IndexedFlow& flow, int64_t after_ms);
+  // Makes the stored next occurrence match the flow's schedule (none when it has none), unless an
+  // occurrence is due or running (its end stores the next one).
+  Status Reschedule(const IndexedFlow& flow);
   // `ctx` is the account's view of the CRM (one per batch of evaluations, so reads are shared).
   Result<bool> MatchesEnrollment(const IndexedFlow& flow, const store::CrmEvent* event,
                                  int64_t object_id, crm::filter::FilterContext& ctx);
@@ -167,6 +171,9 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
                                       const std::string& source, const std::string& reason,
                                       const store::CrmEvent* event, bool once) const;
   Status CommitEnrollments(std::vector<store::NewEnrollment>& items, std::optional<int64_t> seq);
+  // What follows committed enrollments: counters, unenrollment from other flows, a wake-up.
+  Status AfterEnrolled(const std::vector<store::NewEnrollment>& items,
+                       const std::vector<store::EnrollResult>& results);
 
   // Execution (executor.cc).
   Result<std::optional<Execution>> Prepare(const store::JobRecord& job);
@@ -211,7 +218,6 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   std::condition_variable wake_cv_;
   uint64_t wake_seq_[2] = {0, 0};  // per Worker
   bool stopping_ = false;
-  std::deque<Backfill> backfills_;
   std::map<std::tuple<int64_t, int64_t, int64_t>, std::shared_ptr<const boost::json::object>>
       revisions_;  // (account, flow, revision) → content
   std::deque<store::JobRecord> external_queue_;

@@ -283,6 +283,11 @@ Status Engine::CommitEnrollments(std::vector<store::NewEnrollment>& items,
     return Status::Ok();
   }
   FLOWD_ASSIGN_OR_RETURN(auto results, store_.engine().Enroll(items, seq, clock_.NowMs()));
+  return AfterEnrolled(items, results);
+}
+
+Status Engine::AfterEnrolled(const std::vector<store::NewEnrollment>& items,
+                             const std::vector<store::EnrollResult>& results) {
   // Unenrollment from other flows follows the enrollments that happened (idempotent: a crash
   // before it leaves the other flows' enrollments running, which their own ends settle).
   std::map<std::pair<int64_t, int64_t>, std::vector<int64_t>> enrolled;  // flow → objects
@@ -339,44 +344,6 @@ Status Engine::UnenrollElsewhere(const IndexedFlow& flow, const std::vector<int6
                   .status());
   }
   return Status::Ok();
-}
-
-Result<bool> Engine::RunBackfills() {
-  Backfill b;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (backfills_.empty()) return false;
-    b = backfills_.front();
-    backfills_.pop_front();
-  }
-  FlowSnapshot flow = index_.Find(b.account_id, b.flow_id);
-  if (!flow || flow->criteria_type != "LIST_BASED") return !backfills_.empty();
-  FLOWD_ASSIGN_OR_RETURN(store::ObjectPage page,
-                         store_.objects().ListObjects(flow->account_id, flow->object_type_id,
-                                                      b.after, options_.backfill_batch, false));
-  // One view for the page, holding the values the listing already read.
-  auto ctx = FilterContextOf(flow->account_id);
-  std::vector<int64_t> ids;
-  for (const auto& record : page.objects) ids.push_back(record.id);
-  ctx->Prefetch(flow->object_type_id, page.objects, ids);
-  std::vector<store::NewEnrollment> items;
-  for (const auto& record : page.objects) {
-    FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, nullptr, record.id, *ctx));
-    if (!matches) continue;
-    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, record.id, *ctx));
-    if (suppressed) continue;
-    // Existing records enroll once: a record that was enrolled before is not enrolled again by
-    // re-enabling the flow.
-    items.push_back(MakeEnrollment(*flow, record.id, "LIST", "enroll existing records", nullptr,
-                                   /*once=*/true));
-  }
-  FLOWD_TRY(CommitEnrollments(items, std::nullopt));
-  std::lock_guard<std::mutex> lock(mu_);
-  if (page.next_after) {
-    b.after = page.next_after;
-    backfills_.push_back(b);
-  }
-  return !backfills_.empty();
 }
 
 }  // namespace flowd::engine

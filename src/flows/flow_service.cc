@@ -8,6 +8,7 @@
 
 #include "common/time_format.h"
 #include "crm/filter/filter_eval.h"
+#include "flows/schedule.h"
 #include "store/object_store.h"
 
 namespace flowd::flows {
@@ -87,6 +88,23 @@ void CheckEventTriggers(const boost::json::object& c, const std::string& object_
   }
 }
 
+// An enrollmentSchedule re-evaluates the flow's filter at each occurrence, so it needs one (a
+// LIST_BASED flow), and a schedule flowd can compute (flows/schedule.h).
+void CheckSchedule(const boost::json::object& content, std::string_view criteria_type,
+                   std::vector<ErrorDetail>& problems) {
+  const auto* schedule = content.if_contains("enrollmentSchedule");
+  if (!schedule || schedule->is_null()) return;
+  if (criteria_type != "LIST_BASED") {
+    problems.push_back(
+        Problem("An enrollmentSchedule re-evaluates the flow's filter "
+                "(listFilterBranch): it needs LIST_BASED enrollment criteria",
+                "enrollmentSchedule", "UNSUPPORTED_ENROLLMENT_SCHEDULE"));
+  }
+  for (const ScheduleProblem& p : ScheduleProblems(*schedule)) {
+    problems.push_back(Problem(p.message, p.field, "INVALID_ENROLLMENT_SCHEDULE"));
+  }
+}
+
 // What an enabled flow needs to be able to run; a draft (disabled) may lack it, so a GET body
 // round-trips. flowd holds no datasets, so a DATASET-enrolled flow could never enroll anything.
 Status CheckRunnable(const model::DecodedFlow& decoded) {
@@ -105,6 +123,7 @@ Status CheckRunnable(const model::DecodedFlow& decoded) {
   } else if (type->value().as_string() == "EVENT_BASED") {
     CheckEventTriggers(c, decoded.object_type_id, problems);
   }
+  CheckSchedule(decoded.content, type->value().as_string(), problems);
   if (problems.empty()) return Status::Ok();
   return Error::InvalidList(std::move(problems));
 }

@@ -214,6 +214,32 @@ struct PerformanceCounts {
   std::vector<int64_t> actions;     // steps recorded, by finished_at
 };
 
+// A pass over a flow's records, durable so that a restart resumes it: "enroll existing records"
+// when a LIST_BASED flow is enabled (ENABLE), or one occurrence of its enrollmentSchedule
+// (SCHEDULE). A SCHEDULE pass is due from `occurrence_ms` on; an ENABLE one at once.
+inline constexpr std::string_view kBackfillEnable = "ENABLE";
+inline constexpr std::string_view kBackfillSchedule = "SCHEDULE";
+
+struct BackfillRecord {
+  int64_t id = 0;  // assigned by the store
+  int64_t account_id = 0;
+  int64_t flow_id = 0;
+  std::string kind{kBackfillEnable};
+  int64_t occurrence_ms = 0;        // SCHEDULE: the occurrence it runs; ENABLE: 0
+  std::optional<int64_t> after_id;  // the cursor: records with id > after_id are still to read
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+// What a page of a pass leaves, committed with the page's enrollments.
+struct BackfillAdvance {
+  int64_t backfill_id = 0;
+  std::optional<int64_t> expected_after;  // the cursor the page was read from
+  std::optional<int64_t> next_after;      // the new cursor; nullopt: the pass is done (deleted)
+  std::optional<BackfillRecord> then;     // when done: a pass added in the same transaction (a
+                                          // schedule's next occurrence); id and times ignored
+};
+
 class EngineStore {
  public:
   virtual ~EngineStore() = default;
@@ -225,6 +251,23 @@ class EngineStore {
   virtual Result<std::vector<EnrollResult>> Enroll(const std::vector<NewEnrollment>& items,
                                                    std::optional<int64_t> event_seq,
                                                    int64_t now_ms) = 0;
+  // Enrolls a page of a pass (as Enroll) and moves the pass's cursor in the same transaction, so
+  // a crash neither skips nor repeats a page. kConflict, with nothing written, when the pass is
+  // gone (dropped: its flow was disabled, deleted or rescheduled) or its cursor is no longer
+  // `expected_after` (another worker advanced it).
+  virtual Result<std::vector<EnrollResult>> EnrollBackfillPage(
+      const std::vector<NewEnrollment>& items, const BackfillAdvance& advance, int64_t now_ms) = 0;
+  // Records a pending pass (after_id as given, usually nullopt); returns it with its id.
+  virtual Result<BackfillRecord> AddBackfill(const BackfillRecord& pass, int64_t now_ms) = 0;
+  // Pending passes of every account due at `now_ms` (ENABLE ones, and SCHEDULE ones whose
+  // occurrence has come), the least recently advanced first, at most `limit`.
+  virtual Result<std::vector<BackfillRecord>> DueBackfills(int64_t now_ms, size_t limit) = 0;
+  // Every pending pass of one flow (due or not), id order.
+  virtual Result<std::vector<BackfillRecord>> FlowBackfills(int64_t account_id,
+                                                            int64_t flow_id) = 0;
+  // Drops the flow's pending passes (of `kind` only, when given); returns how many.
+  virtual Result<int64_t> DropBackfills(int64_t account_id, int64_t flow_id,
+                                        std::optional<std::string> kind) = 0;
   // The engine's event-log position (0 before anything was consumed).
   virtual Result<int64_t> EventSeq() = 0;
   virtual Status SetEventSeq(int64_t seq) = 0;

@@ -8,6 +8,11 @@ Error EnrollmentNotFound(int64_t enrollment_id) {
   return Error::NotFound("enrollment " + std::to_string(enrollment_id) + " not found");
 }
 
+Error BackfillMoved(int64_t backfill_id) {
+  return Error::Conflict("backfill " + std::to_string(backfill_id) +
+                         " was dropped or advanced by another worker");
+}
+
 Status ValidateStepCommit(const StepCommit& step, int64_t account_id) {
   const int transitions = (step.next ? 1 : 0) + (step.end_status ? 1 : 0);
   if (transitions > 1 || (transitions == 0 && !step.retry_at_ms)) {

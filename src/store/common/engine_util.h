@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 namespace flowd::store::internal {
 
 Error EnrollmentNotFound(int64_t enrollment_id);
+// kConflict: the pass was dropped or its cursor moved since the page was read.
+Error BackfillMoved(int64_t backfill_id);
 
 // kInvalidArgument unless the commit names exactly one of next / end_status / retry_at_ms, and
 // every effect belongs to `account_id` (the job's account: a step writes its own account only).
@@ -25,6 +28,26 @@ Error AssociationRefused(AssociateOutcome outcome, const AssociationWrite& write
 
 // kInvalidArgument unless `edges` has at least two values, strictly ascending.
 Status ValidateEdges(const std::vector<int64_t>& edges);
+
+// Enroll's loop, the same on every backend: each account checked once per batch
+// (`require_account(account_id)` → Status), then `enroll_one(item)` → Result<EnrollResult>.
+// Results in input order. An item either writes everything (enrollment and job) or nothing but
+// an error, which fails the whole batch: so items need no savepoint of their own.
+template <typename RequireAccount, typename EnrollOne>
+Result<std::vector<EnrollResult>> EnrollEach(const std::vector<NewEnrollment>& items,
+                                             RequireAccount require_account, EnrollOne enroll_one) {
+  std::vector<EnrollResult> out;
+  out.reserve(items.size());
+  std::set<int64_t> accounts;
+  for (const NewEnrollment& item : items) {
+    if (accounts.insert(item.enrollment.account_id).second) {
+      FLOWD_TRY(require_account(item.enrollment.account_id));
+    }
+    FLOWD_ASSIGN_OR_RETURN(EnrollResult r, enroll_one(item));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
 
 // Claimed jobs in run_at order (ties by id): RETURNING gives no order.
 void SortClaimed(std::vector<JobRecord>& jobs);

@@ -127,9 +127,9 @@ Status WriteEventSeq(Connection& conn, int64_t seq) {
   return Status::Ok();
 }
 
+// The account is checked by the caller (once per batch).
 Result<EnrollResult> EnrollOne(Connection& conn, const NewEnrollment& item, int64_t now_ms) {
   const EnrollmentRecord& e = item.enrollment;
-  FLOWD_TRY(RequireAccount(conn, e.account_id));
   // Held to commit: another process enrolling the same record in the same flow waits here and
   // then sees this enrollment.
   FLOWD_ASSIGN_OR_RETURN(
@@ -139,25 +139,22 @@ Result<EnrollResult> EnrollOne(Connection& conn, const NewEnrollment& item, int6
                      .Add(kEnrollLockClass)
                      .Add(std::to_string(e.account_id) + ":" + std::to_string(e.flow_id) + ":" +
                           std::to_string(e.object_id))));
-  const Params key =
-      Params().Add(e.account_id).Add(e.flow_id).Add(e.object_id).Add(e.object_type_id);
+  // One probe answers both checks: an ACTIVE enrollment sorts first, else the newest.
   {
-    FLOWD_ASSIGN_OR_RETURN(Rows active,
-                           conn.Query("SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments WHERE "
-                                      "account_id = $1 AND flow_id = $2 AND object_id = $3 AND "
-                                      "status = 'ACTIVE' AND object_type_id = $4",
-                                      key));
-    std::vector<EnrollmentRecord> found = ReadEnrollments(active);
-    if (!found.empty()) return EnrollResult{EnrollOutcome::kAlreadyActive, std::move(found[0])};
-  }
-  if (item.once) {
-    FLOWD_ASSIGN_OR_RETURN(Rows any,
-                           conn.Query("SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments WHERE "
-                                      "account_id = $1 AND flow_id = $2 AND object_id = $3 AND "
-                                      "object_type_id = $4 ORDER BY id DESC LIMIT 1",
-                                      key));
-    std::vector<EnrollmentRecord> found = ReadEnrollments(any);
-    if (!found.empty()) return EnrollResult{EnrollOutcome::kAlreadyEnrolled, std::move(found[0])};
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query(
+            "SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments WHERE account_id = $1 "
+            "AND flow_id = $2 AND object_id = $3 AND object_type_id = $4 ORDER BY status "
+            "= 'ACTIVE' DESC, id DESC LIMIT 1",
+            Params().Add(e.account_id).Add(e.flow_id).Add(e.object_id).Add(e.object_type_id)));
+    std::vector<EnrollmentRecord> found = ReadEnrollments(rows);
+    if (!found.empty() && found[0].status == kEnrollmentActive) {
+      return EnrollResult{EnrollOutcome::kAlreadyActive, std::move(found[0])};
+    }
+    if (!found.empty() && item.once) {
+      return EnrollResult{EnrollOutcome::kAlreadyEnrolled, std::move(found[0])};
+    }
   }
   EnrollmentRecord r = e;
   r.status = item.first_action_id.empty() ? kEnrollmentCompleted : kEnrollmentActive;
@@ -191,6 +188,14 @@ Result<EnrollResult> EnrollOne(Connection& conn, const NewEnrollment& item, int6
                         item.first_run_at_ms, /*paused=*/false));
   }
   return EnrollResult{EnrollOutcome::kEnrolled, std::move(r)};
+}
+
+Result<std::vector<EnrollResult>> EnrollAll(Connection& conn,
+                                            const std::vector<NewEnrollment>& items,
+                                            int64_t now_ms) {
+  return internal::EnrollEach(
+      items, [&](int64_t account_id) { return RequireAccount(conn, account_id); },
+      [&](const NewEnrollment& item) { return EnrollOne(conn, item, now_ms); });
 }
 
 // Ends ACTIVE enrollments: deletes their jobs (`delete_jobs_sql`, the selection as $1…), then
@@ -373,18 +378,20 @@ Result<std::vector<EnrollResult>> PgEngineStore::Enroll(const std::vector<NewEnr
                                                         std::optional<int64_t> event_seq,
                                                         int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
-    std::vector<EnrollResult> out;
-    out.reserve(items.size());
-    for (const NewEnrollment& item : items) {
-      FLOWD_ASSIGN_OR_RETURN(EnrollResult r,
-                             InSavepoint(conn, [&] { return EnrollOne(conn, item, now_ms); }));
-      out.push_back(std::move(r));
-    }
+    FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollResult> out, EnrollAll(conn, items, now_ms));
     for (const EnrollResult& r : out) {
       if (r.outcome == EnrollOutcome::kEnrolled) conn.MarkChanged(kJobsQueued);
     }
     if (event_seq) FLOWD_TRY(WriteEventSeq(conn, *event_seq));
     return out;
+  });
+}
+
+Result<std::vector<EnrollResult>> PgEngineStore::EnrollBackfillPage(
+    const std::vector<NewEnrollment>& items, const BackfillAdvance& advance, int64_t now_ms) {
+  return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
+    FLOWD_TRY(AdvanceBackfill(conn, advance, now_ms));
+    return EnrollAll(conn, items, now_ms);
   });
 }
 

@@ -7,6 +7,7 @@
 
 #include "store/association_store.h"
 #include "store/common/object_writes.h"
+#include "store/engine_store.h"
 #include "store/list_store.h"
 #include "store/postgres/connection.h"
 
@@ -29,5 +30,9 @@ Result<AssociateOutcome> WriteAssociation(Connection& conn, int64_t account_id,
 Result<MembershipResult> ChangeListMembers(Connection& conn, int64_t account_id,
                                            const MembershipDelta& delta, int64_t now_ms,
                                            bool static_only);
+
+// Moves a pass's cursor, or deletes the pass and adds `then` when it is done (backfill_store.cc);
+// kConflict when the pass is gone or its cursor is not `expected_after`.
+Status AdvanceBackfill(Connection& conn, const BackfillAdvance& advance, int64_t now_ms);
 
 }  // namespace flowd::store::postgres

@@ -253,6 +253,14 @@ class PgEngineStore final : public EngineStore {
                                            int64_t now_ms) override;
   Result<int64_t> EventSeq() override;
   Status SetEventSeq(int64_t seq) override;
+  Result<std::vector<EnrollResult>> EnrollBackfillPage(const std::vector<NewEnrollment>& items,
+                                                       const BackfillAdvance& advance,
+                                                       int64_t now_ms) override;
+  Result<BackfillRecord> AddBackfill(const BackfillRecord& pass, int64_t now_ms) override;
+  Result<std::vector<BackfillRecord>> DueBackfills(int64_t now_ms, size_t limit) override;
+  Result<std::vector<BackfillRecord>> FlowBackfills(int64_t account_id, int64_t flow_id) override;
+  Result<int64_t> DropBackfills(int64_t account_id, int64_t flow_id,
+                                std::optional<std::string> kind) override;
   Result<EnrollmentRecord> GetEnrollment(int64_t account_id, int64_t enrollment_id) override;
   Result<std::vector<EnrollmentRecord>> EnrollmentsById(
       const std::vector<int64_t>& enrollment_ids) override;

@@ -105,26 +105,24 @@ Status WriteEventSeq(Connection& conn, int64_t seq) {
   return up.Bind(1, seq).Run();
 }
 
+// The account is checked by the caller (once per batch). One probe of (account, flow, object)
+// answers both checks: an ACTIVE enrollment sorts first, else the newest.
 Result<EnrollResult> EnrollOne(Connection& conn, const NewEnrollment& item, int64_t now_ms) {
   const EnrollmentRecord& e = item.enrollment;
-  FLOWD_TRY(RequireAccount(conn, e.account_id));
   {
     FLOWD_ASSIGN_OR_RETURN(
-        Stmt active, conn.Prepare("SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments WHERE "
-                                  "account_id = ?1 AND flow_id = ?2 AND object_id = ?3 AND "
-                                  "status = 'ACTIVE' AND object_type_id = ?4"));
-    active.Bind(1, e.account_id).Bind(2, e.flow_id).Bind(3, e.object_id).Bind(4, e.object_type_id);
-    FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollmentRecord> found, ReadEnrollments(active));
-    if (!found.empty()) return EnrollResult{EnrollOutcome::kAlreadyActive, std::move(found[0])};
-  }
-  if (item.once) {
-    FLOWD_ASSIGN_OR_RETURN(
-        Stmt any, conn.Prepare("SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments WHERE "
-                               "account_id = ?1 AND flow_id = ?2 AND object_id = ?3 AND "
-                               "object_type_id = ?4 ORDER BY id DESC LIMIT 1"));
-    any.Bind(1, e.account_id).Bind(2, e.flow_id).Bind(3, e.object_id).Bind(4, e.object_type_id);
-    FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollmentRecord> found, ReadEnrollments(any));
-    if (!found.empty()) return EnrollResult{EnrollOutcome::kAlreadyEnrolled, std::move(found[0])};
+        Stmt sel, conn.Prepare("SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments INDEXED BY "
+                               "engine_enrollments_by_flow_object WHERE account_id = ?1 AND "
+                               "flow_id = ?2 AND object_id = ?3 AND object_type_id = ?4 ORDER BY "
+                               "status = 'ACTIVE' DESC, id DESC LIMIT 1"));
+    sel.Bind(1, e.account_id).Bind(2, e.flow_id).Bind(3, e.object_id).Bind(4, e.object_type_id);
+    FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollmentRecord> found, ReadEnrollments(sel));
+    if (!found.empty() && found[0].status == kEnrollmentActive) {
+      return EnrollResult{EnrollOutcome::kAlreadyActive, std::move(found[0])};
+    }
+    if (!found.empty() && item.once) {
+      return EnrollResult{EnrollOutcome::kAlreadyEnrolled, std::move(found[0])};
+    }
   }
   EnrollmentRecord r = e;
   r.status = item.first_action_id.empty() ? kEnrollmentCompleted : kEnrollmentActive;
@@ -162,6 +160,14 @@ Result<EnrollResult> EnrollOne(Connection& conn, const NewEnrollment& item, int6
                         item.first_run_at_ms, /*paused=*/false));
   }
   return EnrollResult{EnrollOutcome::kEnrolled, std::move(r)};
+}
+
+Result<std::vector<EnrollResult>> EnrollAll(Connection& conn,
+                                            const std::vector<NewEnrollment>& items,
+                                            int64_t now_ms) {
+  return internal::EnrollEach(
+      items, [&](int64_t account_id) { return RequireAccount(conn, account_id); },
+      [&](const NewEnrollment& item) { return EnrollOne(conn, item, now_ms); });
 }
 
 // Ends ACTIVE enrollments: deletes their jobs (`delete_jobs_sql`), then marks them ended
@@ -345,18 +351,20 @@ Result<std::vector<EnrollResult>> SqliteEngineStore::Enroll(const std::vector<Ne
                                                             std::optional<int64_t> event_seq,
                                                             int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
-    std::vector<EnrollResult> out;
-    out.reserve(items.size());
-    for (const NewEnrollment& item : items) {
-      FLOWD_ASSIGN_OR_RETURN(EnrollResult r,
-                             InSavepoint(conn, [&] { return EnrollOne(conn, item, now_ms); }));
-      out.push_back(std::move(r));
-    }
+    FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollResult> out, EnrollAll(conn, items, now_ms));
     for (const EnrollResult& r : out) {
       if (r.outcome == EnrollOutcome::kEnrolled) conn.MarkChanged(kJobsQueued);
     }
     if (event_seq) FLOWD_TRY(WriteEventSeq(conn, *event_seq));
     return out;
+  });
+}
+
+Result<std::vector<EnrollResult>> SqliteEngineStore::EnrollBackfillPage(
+    const std::vector<NewEnrollment>& items, const BackfillAdvance& advance, int64_t now_ms) {
+  return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
+    FLOWD_TRY(AdvanceBackfill(conn, advance, now_ms));
+    return EnrollAll(conn, items, now_ms);
   });
 }
 

@@ -504,6 +504,23 @@ CREATE TABLE engine_event_position (
 );
 INSERT INTO engine_event_position (id, seq) VALUES (1, 0);
 )sql"},
+      {10, R"sql(
+-- Pending passes over a flow's records (enroll existing records, schedule occurrences), so that
+-- a restart resumes them: the cursor moves in the transaction of its page's enrollments.
+-- AUTOINCREMENT: an id is never reused, so a page of a dropped pass never matches a new one.
+CREATE TABLE engine_backfills (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id    INTEGER NOT NULL,
+  flow_id       INTEGER NOT NULL,
+  kind          TEXT    NOT NULL,
+  occurrence_ms INTEGER NOT NULL,
+  after_id      INTEGER,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX engine_backfills_by_flow ON engine_backfills (account_id, flow_id);
+CREATE INDEX engine_backfills_due ON engine_backfills (occurrence_ms);
+)sql"},
       // The jobs under a lease (claimed and not yet committed: few), so that releasing them at
       // start-up (RecoverLeases) reads them and not every pending job.
       {11, R"sql(
