@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/association_store.h"
+#include "store/object_store.h"
 
 namespace flowd::store::internal {
 
@@ -30,6 +31,11 @@ struct AssociationRowKey {
 std::vector<AssociationRowKey> RowsOf(const std::string& from_type, int64_t from_id,
                                       const std::string& to_type, int64_t to_id,
                                       const AssociationTypeWrite& t);
+
+// The event log entry of a row written (`added`) or removed: kEventAssociationChanged on the
+// row's from record.
+CrmEvent AssociationChangeEvent(int64_t account_id, const AssociationRowKey& row, bool added,
+                                int64_t now_ms);
 
 // The record that may hold a "single" type to one record only, seen from that record: it keeps
 // the type to `keep_to_id` and loses it to every other record of `to_type`.
