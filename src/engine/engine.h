@@ -139,6 +139,11 @@ class Engine final : public flows::FlowChangeSink {
 
   // Triggers (triggers.cc).
   Status HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out);
+  // The goal, unenrollment and enrollment of record `object_id` in `flow` after `event`: on the
+  // record itself (`direct`) or on a record associated with it.
+  Status EvaluateRecord(const IndexedFlow& flow, const store::CrmEvent& event, int64_t object_id,
+                        bool direct, crm::filter::FilterContext& ctx,
+                        std::vector<store::NewEnrollment>& out);
   Result<bool> RunBackfills();
   // `ctx` is the account's view of the CRM (one per batch of evaluations, so reads are shared).
   Result<bool> MatchesEnrollment(const IndexedFlow& flow, const store::CrmEvent* event,
