@@ -25,32 +25,31 @@ struct Targets {
   bool other_records = false;  // not the enrolled record: their values are read here
 };
 
-// `targetObject`: nullopt for the enrolled record, else the record an earlier action created.
-std::optional<std::optional<OutputObject>> CreatedTarget(Ctx& ctx) {
+// `targetObject`: `created` is left empty for the enrolled record, set to the record an earlier
+// action created. False records a problem. (Not a nested optional: NoValue would convert to an
+// engaged outer one.)
+bool CreatedTarget(Ctx& ctx, std::optional<OutputObject>& created) {
   const json::value* target = ctx.fields.if_contains("targetObject");
-  if (!target || target->is_null()) return std::optional<OutputObject>();
+  if (!target || target->is_null()) return true;
   std::string token =
       target->is_object()
           ? TextField(target->get_object(), "actionOutputPropertyToken").value_or("")
           : ValueText(*target);
   if (auto t = ParseOutputToken(token)) {
-    auto created = OutputObjectOf(ctx, t->action_id);
-    if (!created) {
-      return ctx.Problem("action " + t->action_id + " created no record for this enrollment");
-    }
-    return std::optional<OutputObject>(*created);
+    created = OutputObjectOf(ctx, t->action_id);
+    if (!created) ctx.Problem("action " + t->action_id + " created no record for this enrollment");
+    return created.has_value();
   }
-  if (token.find("enrolled_object") != std::string::npos) return std::optional<OutputObject>();
-  return ctx.Problem("targetObject \"" + token + "\" names neither the enrolled object nor an " +
-                     "action's created record");
+  if (token.find("enrolled_object") != std::string::npos) return true;
+  ctx.Problem("targetObject \"" + token +
+              "\" names neither the enrolled object nor an action's created record");
+  return false;
 }
 
 Result<std::optional<Targets>> FindTargets(Ctx& ctx) {
-  auto created = CreatedTarget(ctx);
-  if (!created) return NoValue{};
-  if (*created) {
-    return std::optional<Targets>(Targets{(*created)->object_type_id, {(*created)->id}, true});
-  }
+  std::optional<OutputObject> created;
+  if (!CreatedTarget(ctx, created)) return NoValue{};
+  if (created) return std::optional<Targets>(Targets{created->object_type_id, {created->id}, true});
   const json::object* assoc = ObjectField(ctx.fields, "association");
   if (!assoc) return std::optional<Targets>(Targets{ctx.object_type(), {ctx.object_id()}, false});
   std::string category = TextField(*assoc, "associationCategory").value_or("HUBSPOT_DEFINED");
