@@ -3,10 +3,9 @@
 // ACTION_OUTPUT_OBJECT_PROPERTY reads it), FETCHED_OBJECT_PROPERTY over an ASSOCIATION data
 // source, and LIST_BASED flows whose filters read associations re-evaluated when associations
 // (or the associated records) change.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
-import { client } from './lib/api.mjs';
+import { useServer } from './lib/suite.mjs';
 import { eventually } from './lib/sinks.mjs';
 
 const V4 = '/automation/v4';
@@ -44,44 +43,25 @@ function contactFlow(name, actions, enrollmentCriteria, extra = {}) {
 const manual = { type: 'MANUAL', shouldReEnroll: false };
 
 describe('engine: action outputs, fetched objects, association triggers', () => {
-  let srv; let api;
-  before(async () => {
-    srv = await startServer({ scopes: SCOPES, serveArgs: ['--clock', 'manual'] });
-    api = client(srv);
-  });
-  after(async () => srv?.stop());
+  let api;
+  useServer({ scopes: SCOPES, serveArgs: ['--clock', 'manual'], onStart: (ctx) => ({ api } = ctx) });
 
-  const advance = async (ms = 0) => {
-    const r = await api('POST', '/flowd/v1/clock', { body: { advanceMs: ms } });
-    assert.equal(r.status, 200, r.text);
-  };
-  const create = async (type, properties) => {
-    const r = await api('POST', `/crm/v3/objects/${type}`, { body: { properties } });
-    assert.equal(r.status, 201, r.text);
-    return r.json.id;
-  };
-  const read = async (type, id, properties) => {
-    const r = await api('GET', `/crm/v3/objects/${type}/${id}?properties=${properties.join(',')}`);
-    assert.equal(r.status, 200, r.text);
-    return r.json.properties;
-  };
-  const associate = async (contact, company) => {
-    const r = await api('PUT', `/crm/v4/objects/contacts/${contact}/associations/default/companies/${company}`);
-    assert.equal(r.status, 200, r.text);
-  };
-  const createFlow = async (body) => {
-    const r = await api('POST', `${V4}/flows`, { body });
-    assert.equal(r.status, 201, r.text);
+  const advance = (ms = 0) => call('POST', '/flowd/v1/clock', 200, { advanceMs: ms });
+  // `method path` answered `status`: its JSON body.
+  const call = async (method, path, status, body) => {
+    const r = await api(method, path, body === undefined ? {} : { body });
+    assert.equal(r.status, status, r.text);
     return r.json;
   };
-  const enrollments = async (flowId) => {
-    const r = await api('GET', `${V4}/flows/${flowId}/enrollments`);
-    assert.equal(r.status, 200, r.text);
-    return r.json.results;
-  };
+  const create = async (type, properties) => (await call('POST', `/crm/v3/objects/${type}`, 201, { properties })).id;
+  const read = async (type, id, properties) =>
+    (await call('GET', `/crm/v3/objects/${type}/${id}?properties=${properties.join(',')}`, 200)).properties;
+  const associate = (contact, company) =>
+    call('PUT', `/crm/v4/objects/contacts/${contact}/associations/default/companies/${company}`, 200);
+  const createFlow = (body) => call('POST', `${V4}/flows`, 201, body);
+  const enrollments = async (flowId) => (await call('GET', `${V4}/flows/${flowId}/enrollments`, 200)).results;
   const enrollAndFinish = async (flowId, objectId) => {
-    const r = await api('POST', `${V4}/flows/${flowId}/enrollments`, { body: { objectIds: [objectId] } });
-    assert.equal(r.status, 200, r.text);
+    await call('POST', `${V4}/flows/${flowId}/enrollments`, 200, { objectIds: [objectId] });
     await advance(0);
     return eventually(async () => {
       const [e] = (await enrollments(flowId)).filter((x) => String(x.objectId) === String(objectId));
@@ -107,8 +87,6 @@ describe('engine: action outputs, fetched objects, association triggers', () => 
     const contact = await create('contacts', { firstname: 'Ada' });
     const e = await enrollAndFinish(flow.id, contact);
     assert.equal(e.status, 'COMPLETED', JSON.stringify(e));
-    const detail = await api('GET', `${V4}/flows/${flow.id}/enrollments/${e.id}`);
-    assert.equal(detail.status, 200, detail.text);
     const props = await read('contacts', contact, ['jobtitle', 'website']);
     assert.equal(props.jobtitle, 'Deal for Ada');
     const dealId = props.website.replace('deal-', '');
@@ -154,21 +132,18 @@ describe('engine: action outputs, fetched objects, association triggers', () => 
       { label: 'contact enrolled by its new association' });
 
     // The associated company's name changing enrolls the contacts associated with it.
-    const patch = await api('PATCH', `/crm/v3/objects/companies/${other}`, { body: { properties: { name: 'Enrollco' } } });
-    assert.equal(patch.status, 200, patch.text);
+    await call('PATCH', `/crm/v3/objects/companies/${other}`, 200, { properties: { name: 'Enrollco' } });
     await eventually(async () => ((await statusOf(flow.id, b))[0] === 'ACTIVE' ? true : null),
       { label: 'contact enrolled by its company\'s change' });
 
     // A record created with the association enrolls too.
-    const created = await api('POST', '/crm/v3/objects/contacts', { body: { properties: { firstname: 'New' },
-      associations: [{ to: { id: enrollco }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: CONTACT_TO_COMPANY }] }] } });
-    assert.equal(created.status, 201, created.text);
-    await eventually(async () => ((await statusOf(flow.id, created.json.id))[0] === 'ACTIVE' ? true : null),
+    const created = await call('POST', '/crm/v3/objects/contacts', 201, { properties: { firstname: 'New' },
+      associations: [{ to: { id: enrollco }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: CONTACT_TO_COMPANY }] }] });
+    await eventually(async () => ((await statusOf(flow.id, created.id))[0] === 'ACTIVE' ? true : null),
       { label: 'contact created with the association enrolled' });
 
     // Removing the association ends the enrollment (unEnrollObjectsNotMeetingCriteria).
-    const del = await api('DELETE', `/crm/v4/objects/contacts/${a}/associations/companies/${enrollco}`);
-    assert.equal(del.status, 204, del.text);
+    await call('DELETE', `/crm/v4/objects/contacts/${a}/associations/companies/${enrollco}`, 204);
     await eventually(async () => ((await statusOf(flow.id, a))[0] === 'UNENROLLED' ? true : null),
       { label: 'contact unenrolled when the association went' });
     assert.deepEqual(await statusOf(flow.id, b), ['ACTIVE']);

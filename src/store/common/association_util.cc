@@ -28,6 +28,11 @@ CrmEvent AssociationChangeEvent(int64_t account_id, const AssociationRowKey& row
   return e;
 }
 
+Status AssociationEventLog::Log(const AssociationRowKey& row, bool added) {
+  CrmEvent e = AssociationChangeEvent(account_id_, row, added, now_ms_);
+  return txn_->InsertEvent(e);
+}
+
 std::optional<SingleOwner> SingleOwnerOf(const AssociationWrite& w, const AssociationTypeWrite& t) {
   switch (t.single) {
     case AssociationTypeWrite::Single::kNone:

@@ -52,7 +52,7 @@ Result<bool> IsUserType(Connection& conn, int64_t account_id, const std::string&
 class RowWriter {
  public:
   RowWriter(Connection& conn, int64_t account_id, int64_t now_ms)
-      : conn_(conn), txn_(NewObjectTxn(conn)), account_id_(account_id), now_ms_(now_ms) {}
+      : conn_(conn), log_(NewObjectTxn(conn), account_id, now_ms) {}
 
   Status Insert(const AssociationRowKey& r) {
     FLOWD_ASSIGN_OR_RETURN(
@@ -60,16 +60,8 @@ class RowWriter {
         conn_.Query("INSERT INTO crm_associations (account_id, from_type, from_id, to_type, "
                     "to_id, category, type_id, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, "
                     "$7, $8) ON CONFLICT DO NOTHING RETURNING 1",
-                    Params()
-                        .Add(account_id_)
-                        .Add(r.from_type)
-                        .Add(r.from_id)
-                        .Add(r.to_type)
-                        .Add(r.to_id)
-                        .Add(r.category)
-                        .Add(r.type_id)
-                        .Add(now_ms_)));
-    return inserted.empty() ? Status::Ok() : Log(r, true);
+                    KeyParams(r).Add(log_.now_ms())));
+    return inserted.empty() ? Status::Ok() : log_.Log(r, true);
   }
 
   Status Delete(const AssociationRowKey& r) {
@@ -78,15 +70,8 @@ class RowWriter {
         conn_.Query("DELETE FROM crm_associations WHERE account_id = $1 AND from_type = $2 AND "
                     "from_id = $3 AND to_type = $4 AND to_id = $5 AND category = $6 AND "
                     "type_id = $7 RETURNING 1",
-                    Params()
-                        .Add(account_id_)
-                        .Add(r.from_type)
-                        .Add(r.from_id)
-                        .Add(r.to_type)
-                        .Add(r.to_id)
-                        .Add(r.category)
-                        .Add(r.type_id)));
-    return deleted.empty() ? Status::Ok() : Log(r, false);
+                    KeyParams(r)));
+    return deleted.empty() ? Status::Ok() : log_.Log(r, false);
   }
 
   // Every association row between two records in one direction.
@@ -94,26 +79,28 @@ class RowWriter {
                        int64_t to_id) {
     FLOWD_ASSIGN_OR_RETURN(
         Rows deleted,
-        conn_.Query("DELETE FROM crm_associations WHERE account_id = $1 AND from_type = $2 AND "
-                    "from_id = $3 AND to_type = $4 AND to_id = $5 RETURNING category, type_id",
-                    Params().Add(account_id_).Add(from_type).Add(from_id).Add(to_type).Add(to_id)));
+        conn_.Query(
+            "DELETE FROM crm_associations WHERE account_id = $1 AND from_type = $2 AND "
+            "from_id = $3 AND to_type = $4 AND to_id = $5 RETURNING category, type_id",
+            Params().Add(log_.account_id()).Add(from_type).Add(from_id).Add(to_type).Add(to_id)));
     for (int i = 0; i < deleted.size(); ++i) {
-      FLOWD_TRY(
-          Log({from_type, from_id, to_type, to_id, deleted.Text(i, 0), deleted.Int(i, 1)}, false));
+      FLOWD_TRY(log_.Log(
+          {from_type, from_id, to_type, to_id, deleted.Text(i, 0), deleted.Int(i, 1)}, false));
     }
     return Status::Ok();
   }
 
  private:
-  Status Log(const AssociationRowKey& r, bool added) {
-    CrmEvent e = AssociationChangeEvent(account_id_, r, added, now_ms_);
-    return txn_->InsertEvent(e);
+  // The row's key columns, $1 … $7.
+  Params KeyParams(const AssociationRowKey& r) const {
+    Params p;
+    p.Add(log_.account_id()).Add(r.from_type).Add(r.from_id).Add(r.to_type).Add(r.to_id);
+    p.Add(r.category).Add(r.type_id);
+    return p;
   }
 
   Connection& conn_;
-  std::unique_ptr<internal::ObjectTxn> txn_;
-  int64_t account_id_;
-  int64_t now_ms_;
+  AssociationEventLog log_;
 };
 
 Result<std::vector<int64_t>> SingleHolders(Connection& conn, int64_t account_id,

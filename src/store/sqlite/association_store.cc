@@ -45,7 +45,7 @@ Result<bool> IsUserType(Connection& conn, int64_t account_id, const std::string&
 class RowWriter {
  public:
   RowWriter(Connection& conn, int64_t account_id, int64_t now_ms)
-      : conn_(conn), txn_(NewObjectTxn(conn)), account_id_(account_id), now_ms_(now_ms) {}
+      : conn_(conn), log_(NewObjectTxn(conn), account_id, now_ms) {}
 
   Status Insert(const AssociationRowKey& r) {
     FLOWD_ASSIGN_OR_RETURN(
@@ -53,10 +53,10 @@ class RowWriter {
         conn_.Prepare("INSERT INTO crm_associations (account_id, from_type, from_id, to_type, "
                       "to_id, category, type_id, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                       "?7, ?8) ON CONFLICT DO NOTHING"));
-    insert.Bind(1, account_id_).Bind(2, r.from_type).Bind(3, r.from_id).Bind(4, r.to_type);
-    insert.Bind(5, r.to_id).Bind(6, r.category).Bind(7, r.type_id).Bind(8, now_ms_);
+    insert.Bind(1, log_.account_id()).Bind(2, r.from_type).Bind(3, r.from_id).Bind(4, r.to_type);
+    insert.Bind(5, r.to_id).Bind(6, r.category).Bind(7, r.type_id).Bind(8, log_.now_ms());
     FLOWD_TRY(insert.Run());
-    return conn_.Changes() > 0 ? Log(r, true) : Status::Ok();
+    return conn_.Changes() > 0 ? log_.Log(r, true) : Status::Ok();
   }
 
   Status Delete(const AssociationRowKey& r) {
@@ -64,9 +64,9 @@ class RowWriter {
         Stmt del, conn_.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
                                 "from_type = ?2 AND from_id = ?3 AND to_type = ?4 AND to_id = ?5 "
                                 "AND category = ?6 AND type_id = ?7"));
-    del.Bind(1, account_id_).Bind(2, r.from_type).Bind(3, r.from_id).Bind(4, r.to_type);
+    del.Bind(1, log_.account_id()).Bind(2, r.from_type).Bind(3, r.from_id).Bind(4, r.to_type);
     FLOWD_TRY(del.Bind(5, r.to_id).Bind(6, r.category).Bind(7, r.type_id).Run());
-    return conn_.Changes() > 0 ? Log(r, false) : Status::Ok();
+    return conn_.Changes() > 0 ? log_.Log(r, false) : Status::Ok();
   }
 
   // Every association row between two records in one direction.
@@ -76,27 +76,24 @@ class RowWriter {
         Stmt del, conn_.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
                                 "from_type = ?2 AND from_id = ?3 AND to_type = ?4 AND to_id = ?5 "
                                 "RETURNING category, type_id"));
-    del.Bind(1, account_id_).Bind(2, from_type).Bind(3, from_id).Bind(4, to_type).Bind(5, to_id);
+    del.Bind(1, log_.account_id())
+        .Bind(2, from_type)
+        .Bind(3, from_id)
+        .Bind(4, to_type)
+        .Bind(5, to_id);
     std::vector<AssociationRowKey> gone;
     while (true) {
       FLOWD_ASSIGN_OR_RETURN(bool row, del.Step());
       if (!row) break;
       gone.push_back({from_type, from_id, to_type, to_id, del.Text(0), del.Int(1)});
     }
-    for (const AssociationRowKey& r : gone) FLOWD_TRY(Log(r, false));
+    for (const AssociationRowKey& r : gone) FLOWD_TRY(log_.Log(r, false));
     return Status::Ok();
   }
 
  private:
-  Status Log(const AssociationRowKey& r, bool added) {
-    CrmEvent e = AssociationChangeEvent(account_id_, r, added, now_ms_);
-    return txn_->InsertEvent(e);
-  }
-
   Connection& conn_;
-  std::unique_ptr<internal::ObjectTxn> txn_;
-  int64_t account_id_;
-  int64_t now_ms_;
+  AssociationEventLog log_;
 };
 
 // The other records that hold a "single" type from `owner` (see AssociationTypeWrite::Single).
