@@ -52,9 +52,10 @@ inline constexpr std::string_view kMembershipRemoved = "REMOVED";
 // stored row that changed — an association is stored in both directions, so each end gets one
 // per type — on the row's from record, with `hs_to_object_type_id`, `hs_to_object_id`,
 // `hs_association_category`, `hs_association_type_id` and `hs_association_change` (ADDED |
-// REMOVED). Writing an association that exists or removing one that does not writes none;
-// associations removed because a record was archived or a label deleted write none either. The
-// engine re-evaluates the flows whose filters read associations to the other record's type.
+// REMOVED). Writing an association that exists or removing one that does not writes none.
+// Archiving a record logs the removal of the other records' rows (on those records; its own rows
+// are covered by kEventObjectArchived); deleting a label writes none. The engine re-evaluates
+// the flows whose filters read associations to the other record's type.
 inline constexpr std::string_view kEventAssociationChanged = "flowd.association_changed";
 inline constexpr std::string_view kToObjectTypeProperty = "hs_to_object_type_id";
 inline constexpr std::string_view kToObjectIdProperty = "hs_to_object_id";
@@ -156,7 +157,8 @@ class ObjectStore {
 
   // Archives the live records among `ids` (unknown and already archived ids are skipped: HubSpot
   // answers 204 for them too), releases their unique values, and deletes their associations in
-  // both directions (table crm_associations, see association_store.h). Returns the ids archived.
+  // both directions (table crm_associations, see association_store.h), logging the other ends'
+  // removals (kEventAssociationChanged). Returns the ids archived.
   virtual Result<std::vector<int64_t>> ArchiveObjects(int64_t account_id,
                                                       const std::string& object_type_id,
                                                       const std::vector<int64_t>& ids,

@@ -147,5 +147,10 @@ describe('engine: action outputs, fetched objects, association triggers', () => 
     await eventually(async () => ((await statusOf(flow.id, a))[0] === 'UNENROLLED' ? true : null),
       { label: 'contact unenrolled when the association went' });
     assert.deepEqual(await statusOf(flow.id, b), ['ACTIVE']);
+
+    // Deleting the associated company ends the enrollments of the contacts associated with it.
+    await call('DELETE', `/crm/v3/objects/companies/${other}`, 204);
+    await eventually(async () => ((await statusOf(flow.id, b))[0] === 'UNENROLLED' ? true : null),
+      { label: 'contact unenrolled when its company was deleted' });
   });
 });

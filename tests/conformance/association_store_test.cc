@@ -200,6 +200,26 @@ TEST_P(AssociationStoreTest, ChangesAreLoggedAsEvents) {
   }
 }
 
+// Archiving a record removes its associations: the other ends' rows are logged as removed, on
+// the other records (the archived record's own are covered by its archive event).
+TEST_P(AssociationStoreTest, ArchivingLogsTheOtherEndsRemovals) {
+  auto contacts = Records(a_.id, "0-1", 1);
+  auto companies = Records(a_.id, "0-2", 1);
+  const int64_t c = contacts[0];
+  const int64_t co = companies[0];
+  ASSERT_OK(assoc().Associate(a_.id, {Contact2Company(c, co)}, kT0 + 1));
+  ASSERT_OK(store_->objects().ArchiveObjects(a_.id, "0-2", {co}, kT0 + 2).status());
+  ASSERT_OK_AND_ASSIGN(auto mine, store_->objects().ObjectEvents(
+                                      a_.id, "0-1", c, std::string(kEventAssociationChanged)));
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[1].properties.at(std::string(kAssociationChangeProperty)), "REMOVED");
+  EXPECT_EQ(mine[1].properties.at(std::string(kToObjectIdProperty)), std::to_string(co));
+  EXPECT_EQ(mine[1].occurred_at_ms, kT0 + 2);
+  ASSERT_OK_AND_ASSIGN(auto theirs, store_->objects().ObjectEvents(
+                                        a_.id, "0-2", co, std::string(kEventAssociationChanged)));
+  EXPECT_EQ(theirs.size(), 1u);  // only the ADDED one
+}
+
 TEST_P(AssociationStoreTest, ListsPagesOfAssociatedRecords) {
   auto contacts = Records(a_.id, "0-1", 1);
   auto companies = Records(a_.id, "0-2", 5);
