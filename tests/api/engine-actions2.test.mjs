@@ -11,7 +11,7 @@ import { eventually } from './lib/sinks.mjs';
 const V4 = '/automation/v4';
 const SCOPES = ['automation', 'crm.objects.contacts.read', 'crm.objects.contacts.write',
   'crm.objects.companies.read', 'crm.objects.companies.write', 'crm.objects.deals.read',
-  'crm.objects.deals.write', 'flowd.admin'];
+  'crm.objects.deals.write', 'crm.lists.read', 'crm.lists.write', 'flowd.admin'];
 const CONTACT_TO_COMPANY = 279;
 
 function single(actionId, actionTypeId, fields, next) {
@@ -152,5 +152,21 @@ describe('engine: action outputs, fetched objects, association triggers', () => 
     await call('DELETE', `/crm/v3/objects/companies/${other}`, 204);
     await eventually(async () => ((await statusOf(flow.id, b))[0] === 'UNENROLLED' ? true : null),
       { label: 'contact unenrolled when its company was deleted' });
+  });
+
+  it('a DYNAMIC list reading associations follows association changes at once', async () => {
+    const list = await call('POST', '/crm/v3/lists', 200, { name: 'At Listco', objectTypeId: '0-1',
+      processingType: 'DYNAMIC', filterBranch: companyNamed('Listco') });
+    const listId = (list.list ?? list).listId;
+    const company = await create('companies', { name: 'Listco' });
+    const contact = await create('contacts', { firstname: 'Member' });
+    await associate(contact, company);
+    const members = async () => (await call('GET', `/crm/v3/lists/${listId}/memberships`, 200)).results
+      .map((m) => String(m.recordId));
+    await eventually(async () => ((await members()).includes(String(contact)) ? true : null),
+      { label: 'contact joined the list when associated' });
+    await call('DELETE', `/crm/v4/objects/contacts/${contact}/associations/companies/${company}`, 204);
+    await eventually(async () => ((await members()).includes(String(contact)) ? null : true),
+      { label: 'contact left the list when the association went' });
   });
 });
