@@ -316,7 +316,7 @@ Status AssociationService::RemoveAll(int64_t account_id, const AssociationPair& 
   for (const RecordPair& p : pairs) {
     removals.push_back({pair.from.id, p.from_id, pair.to.id, p.to_id, {}});
   }
-  return store_.Dissociate(account_id, removals);
+  return store_.Dissociate(account_id, removals, clock_.NowMs());
 }
 
 Status AssociationService::RemoveTypes(int64_t account_id, const AssociationPair& pair,
@@ -349,7 +349,7 @@ Status AssociationService::RemoveTypes(int64_t account_id, const AssociationPair
     out.push_back(std::move(removal));
   }
   if (!problems.empty()) return Invalid(std::move(problems));
-  return store_.Dissociate(account_id, out);
+  return store_.Dissociate(account_id, out, clock_.NowMs());
 }
 
 Result<AssociationTypeInfo> AssociationService::DefaultType(int64_t account_id,

@@ -24,6 +24,13 @@ bool Relevant(const filter::FilterDependencies& d, const store::CrmEvent& e) {
     auto name = e.properties.find("hs_name");
     return ReadsAnyChange(d) || (name != e.properties.end() && d.properties.count(name->second));
   }
+  if (e.event_type_id == store::kEventAssociationChanged) {
+    auto to = e.properties.find(std::string(store::kToObjectTypeProperty));
+    for (const auto& a : d.associations) {
+      const bool to_type = to != e.properties.end() && a.object_type_id == to->second;
+      if (a.object_type_id.empty() || to_type) return true;
+    }
+  }
   return false;
 }
 

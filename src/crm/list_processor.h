@@ -6,9 +6,10 @@
 //     in the store (crm_list_cursor). A record that was created, had a property a list reads
 //     changed, or got an event of a type a list reads is evaluated against the account's
 //     DYNAMIC lists; a property change of an associated record is followed to the records
-//     associated with it. An archived record leaves every list. The position advances only after
-//     the resulting membership changes are committed, so a crash repeats work (evaluations are
-//     idempotent) and never skips it.
+//     associated with it, and a change of a record's associations (kEventAssociationChanged)
+//     re-evaluates the lists that read associations to the other record's type. An archived record
+//     leaves every list. The position advances only after the resulting membership changes are
+//     committed, so a crash repeats work (evaluations are idempotent) and never skips it.
 //   * Full evaluations ("backfills"): every live record of the list's type, in id order, in
 //     batches whose progress is stored with the list. Started when a SNAPSHOT or DYNAMIC list is
 //     created, a DYNAMIC list's filter changes or it is restored, and periodically for DYNAMIC

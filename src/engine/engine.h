@@ -153,6 +153,11 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
 
   // Triggers (triggers.cc).
   Status HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out);
+  // The goal, unenrollment and enrollment of record `object_id` in `flow` after `event`: on the
+  // record itself (`direct`) or on a record associated with it.
+  Status EvaluateRecord(const IndexedFlow& flow, const store::CrmEvent& event, int64_t object_id,
+                        bool direct, crm::filter::FilterContext& ctx,
+                        std::vector<store::NewEnrollment>& out);
   // Passes over a flow's records (backfills.cc): one page of the pass due first; whether one ran.
   Result<bool> RunBackfills();
   // The flow's next schedule occurrence after `after_ms` as a pass, when it has a schedule.

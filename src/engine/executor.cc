@@ -353,6 +353,10 @@ Result<store::StepCommit> Engine::Run(Execution& exec, BatchView* view, bool* co
     exec.data[exec.job.action_id] = std::move(*r.outputs);
     c.data_json = json::serialize(exec.data);
   }
+  // A created record's id becomes its action's output: the store merges it into the data.
+  for (const auto& k : c.creates) {
+    if (!k.output_action_id.empty() && !c.data_json) c.data_json = json::serialize(exec.data);
+  }
   if (r.failed) {
     c.end_status = std::string(store::kEnrollmentFailed);
     c.end_reason = r.error;

@@ -32,15 +32,52 @@ std::string MembershipKey(std::string_view list_id) {
   return std::string(store::kEventListMembership) + ":" + std::string(list_id);
 }
 
-// Files the keys of what `branch` reads (its properties, event types and list memberships).
-void AddDependencies(const json::value* branch, const std::string& object_type_id,
-                     std::set<std::string>& keys) {
+std::string AssociationKey(std::string_view to_type) {
+  return std::string(store::kEventAssociationChanged) + ":" + std::string(to_type);
+}
+
+// The keys of what `deps` reads of a record itself (its properties, event types and list
+// memberships).
+void AddOwnKeys(const crm::filter::FilterDependencies& deps, std::set<std::string>& keys) {
+  for (const auto& p : deps.properties) keys.insert(PropertyKey(p));
+  for (const auto& e : deps.event_type_ids) keys.insert(e);
+  for (const auto& l : deps.list_ids) keys.insert(MembershipKey(l));
+}
+
+// Files the keys of what `branch` reads: of the record itself in `f.keys`; through ASSOCIATION
+// branches and filters, the associations to each type in `f.keys` and what is read on the
+// associated records in `f.associated_keys`.
+void AddDependencies(const json::value* branch, IndexedFlow& f) {
   if (!branch || !branch->is_object()) return;
-  auto deps = crm::filter::DependenciesOf(*branch, object_type_id);
+  auto deps = crm::filter::DependenciesOf(*branch, f.object_type_id);
   if (!deps.ok()) return;
-  for (const auto& p : deps->properties) keys.insert(PropertyKey(p));
-  for (const auto& e : deps->event_type_ids) keys.insert(e);
-  for (const auto& l : deps->list_ids) keys.insert(MembershipKey(l));
+  AddOwnKeys(*deps, f.keys);
+  for (const auto& a : deps->associations) {
+    if (a.object_type_id.empty()) continue;  // a list's type, known when evaluated only
+    f.keys.insert(AssociationKey(a.object_type_id));
+    std::set<std::string> reads;
+    AddOwnKeys(a.reads, reads);
+    for (const auto& k : reads) f.associated_keys.insert({a.object_type_id, k});
+  }
+}
+
+// The keys an event is looked up under.
+std::vector<std::string> KeysOf(const store::CrmEvent& event) {
+  std::vector<std::string> keys = {event.event_type_id};
+  auto property = [&](std::string_view name) -> const std::string* {
+    auto it = event.properties.find(std::string(name));
+    return it == event.properties.end() ? nullptr : &it->second;
+  };
+  if (event.event_type_id == store::kEventPropertyChanged) {
+    if (const auto* name = property("hs_name")) keys.push_back(PropertyKey(*name));
+  } else if (event.event_type_id == store::kEventListMembership) {
+    if (const auto* list = property(store::kListIdProperty)) keys.push_back(MembershipKey(*list));
+  } else if (event.event_type_id == store::kEventAssociationChanged) {
+    if (const auto* to = property(store::kToObjectTypeProperty)) {
+      keys.push_back(AssociationKey(*to));
+    }
+  }
+  return keys;
 }
 
 }  // namespace
@@ -104,15 +141,15 @@ FlowSnapshot IndexFlow(const store::FlowRecord& flow) {
       // A refinement read at event time needs no key of its own.
     } else if (f->criteria_type == "LIST_BASED") {
       f->keys.insert(std::string(store::kEventObjectCreated));
-      AddDependencies(Member(crit, "listFilterBranch"), flow.object_type_id, f->keys);
+      AddDependencies(Member(crit, "listFilterBranch"), *f);
       if (const json::value* re = Member(crit, "reEnrollmentTriggersFilterBranches");
           re && re->is_array()) {
-        for (const auto& b : re->as_array()) AddDependencies(&b, flow.object_type_id, f->keys);
+        for (const auto& b : re->as_array()) AddDependencies(&b, *f);
       }
     }
   }
   // A goal is checked when what it reads changes.
-  AddDependencies(f->goal, flow.object_type_id, f->keys);
+  AddDependencies(f->goal, *f);
   return f;
 }
 
@@ -141,39 +178,54 @@ void FlowIndex::FileLocked(const FlowSnapshot& f) {
   flows_[{f->account_id, f->flow_id}] = f;
   for (const auto& key : f->keys)
     by_key_[{f->account_id, f->object_type_id, key}].insert(f->flow_id);
+  for (const auto& [type, key] : f->associated_keys)
+    by_associated_key_[{f->account_id, type, key}].insert(f->flow_id);
 }
+
+namespace {
+
+void Unfile(std::map<FlowIndex::Key, std::set<int64_t>>& index, const FlowIndex::Key& key,
+            int64_t flow_id) {
+  auto k = index.find(key);
+  if (k == index.end()) return;
+  k->second.erase(flow_id);
+  if (k->second.empty()) index.erase(k);
+}
+
+}  // namespace
 
 void FlowIndex::UnfileLocked(int64_t account_id, int64_t flow_id) {
   auto it = flows_.find({account_id, flow_id});
   if (it == flows_.end()) return;
   for (const auto& key : it->second->keys) {
-    auto k = by_key_.find({account_id, it->second->object_type_id, key});
-    if (k == by_key_.end()) continue;
-    k->second.erase(flow_id);
-    if (k->second.empty()) by_key_.erase(k);
+    Unfile(by_key_, {account_id, it->second->object_type_id, key}, flow_id);
+  }
+  for (const auto& [type, key] : it->second->associated_keys) {
+    Unfile(by_associated_key_, {account_id, type, key}, flow_id);
   }
   flows_.erase(it);
 }
 
-std::vector<FlowSnapshot> FlowIndex::Candidates(const store::CrmEvent& event) const {
-  std::vector<std::string> keys = {event.event_type_id};
-  if (event.event_type_id == store::kEventPropertyChanged) {
-    auto name = event.properties.find("hs_name");
-    if (name != event.properties.end()) keys.push_back(PropertyKey(name->second));
-  } else if (event.event_type_id == store::kEventListMembership) {
-    auto list = event.properties.find(std::string(store::kListIdProperty));
-    if (list != event.properties.end()) keys.push_back(MembershipKey(list->second));
-  }
+std::vector<FlowSnapshot> FlowIndex::Lookup(const std::map<Key, std::set<int64_t>>& index,
+                                            const store::CrmEvent& event) const {
   std::set<int64_t> ids;
   std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& key : keys) {
-    auto it = by_key_.find({event.account_id, event.object_type_id, key});
-    if (it != by_key_.end()) ids.insert(it->second.begin(), it->second.end());
+  for (const auto& key : KeysOf(event)) {
+    auto it = index.find({event.account_id, event.object_type_id, key});
+    if (it != index.end()) ids.insert(it->second.begin(), it->second.end());
   }
   std::vector<FlowSnapshot> out;
   out.reserve(ids.size());
   for (int64_t id : ids) out.push_back(flows_.at({event.account_id, id}));
   return out;
+}
+
+std::vector<FlowSnapshot> FlowIndex::Candidates(const store::CrmEvent& event) const {
+  return Lookup(by_key_, event);
+}
+
+std::vector<FlowSnapshot> FlowIndex::AssociatedCandidates(const store::CrmEvent& event) const {
+  return Lookup(by_associated_key_, event);
 }
 
 FlowSnapshot FlowIndex::Find(int64_t account_id, int64_t flow_id) const {

@@ -10,7 +10,14 @@
 //   * "4-1463224" also for every LIST_BASED flow (a new record may match at once);
 //   * "flowd.list_membership_changed:<listId>": EVENT_BASED flows whose
 //     listMembershipFilterBranches read the list's membership (IN_LIST), and flows whose
-//     enrollment (LIST_BASED), goal or re-enrollment filters read it.
+//     enrollment (LIST_BASED), goal or re-enrollment filters read it;
+//   * "flowd.association_changed:<toObjectType>": flows whose enrollment (LIST_BASED), goal or
+//     re-enrollment filters read associations to records of that type (ASSOCIATION branches and
+//     filters).
+// A second index files flows under what those filters read on the associated records, per
+// (account, associated object type, key as above): a change of an associated record's property
+// (or events, or list membership) is followed to the flows' records associated with it
+// (AssociatedCandidates).
 // Lookups return snapshots (shared_ptr to immutable entries): a flow changed meanwhile is seen in
 // its old form until the next lookup.
 //
@@ -56,6 +63,8 @@ struct IndexedFlow {
   std::vector<MembershipBranch> membership_branches;  // EVENT_BASED only
   std::string start_action_id;
   std::set<std::string> keys;  // the index keys it is filed under
+  // (associated object type, key): what its filters read on associated records.
+  std::set<std::pair<std::string, std::string>> associated_keys;
 };
 
 using FlowSnapshot = std::shared_ptr<const IndexedFlow>;
@@ -74,20 +83,28 @@ class FlowIndex {
 
   // The flows filed under any key of the event, each once, in flow id order.
   std::vector<FlowSnapshot> Candidates(const store::CrmEvent& event) const;
+  // The flows whose filters read, through associations, what the event changed on its record:
+  // the records they evaluate are the ones associated with the event's record. Flow id order.
+  std::vector<FlowSnapshot> AssociatedCandidates(const store::CrmEvent& event) const;
   // An enabled flow, or null.
   FlowSnapshot Find(int64_t account_id, int64_t flow_id) const;
   // Every indexed flow (enabled flows), in (account, flow) order.
   std::vector<FlowSnapshot> All() const;
   size_t size() const;
 
- private:
   using Key = std::tuple<int64_t, std::string, std::string>;  // account, object type, key
+
+ private:
   void FileLocked(const FlowSnapshot& f);
   void UnfileLocked(int64_t account_id, int64_t flow_id);
+  std::vector<FlowSnapshot> Lookup(const std::map<Key, std::set<int64_t>>& index,
+                                   const store::CrmEvent& event) const;
 
   mutable std::mutex mu_;
   std::map<std::pair<int64_t, int64_t>, FlowSnapshot> flows_;
   std::map<Key, std::set<int64_t>> by_key_;  // → flow ids
+  // (account, associated object type, key) → flow ids (of any object type)
+  std::map<Key, std::set<int64_t>> by_associated_key_;
 };
 
 }  // namespace flowd::engine

@@ -136,66 +136,85 @@ Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewE
         .status();
   }
   std::vector<FlowSnapshot> flows = index_.Candidates(event);
-  if (flows.empty()) return Status::Ok();
+  std::vector<FlowSnapshot> via = index_.AssociatedCandidates(event);
+  if (flows.empty() && via.empty()) return Status::Ok();
   auto owned = FilterContextOf(event.account_id);
   crm::StoreFilterContext& ctx = *owned;
-  const RecordRef record{event.object_type_id, event.object_id};
   for (const FlowSnapshot& flow : flows) {
-    FLOWD_ASSIGN_OR_RETURN(auto active, store_.engine().ActiveEnrollments(
-                                            event.account_id, flow->flow_id, {event.object_id}));
-    if (!active.empty()) {
-      std::vector<int64_t> ids;
-      for (const auto& a : active) ids.push_back(a.id);
-      if (flow->goal) {
-        FLOWD_ASSIGN_OR_RETURN(bool met, Accepts(*flow->goal, record, ctx));
-        if (met) {
-          FLOWD_TRY(store_.engine()
-                        .EndEnrollments(event.account_id, ids,
-                                        std::string(store::kEnrollmentGoalMet), "GOAL_MET",
-                                        clock_.NowMs())
-                        .status());
-          continue;
-        }
-      }
-      if (flow->criteria_type == "LIST_BASED" && flow->unenroll_not_meeting) {
-        FLOWD_ASSIGN_OR_RETURN(bool matches,
-                               MatchesEnrollment(*flow, &event, event.object_id, ctx));
-        if (!matches) {
-          FLOWD_TRY(store_.engine()
-                        .EndEnrollments(event.account_id, ids,
-                                        std::string(store::kEnrollmentUnenrolled),
-                                        "CRITERIA_NOT_MET", clock_.NowMs())
-                        .status());
-        }
-      }
-      continue;
-    }
-    if (flow->criteria_type != "EVENT_BASED" && flow->criteria_type != "LIST_BASED") continue;
-    FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(*flow, &event, event.object_id, ctx));
-    if (!matches) continue;
-    FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(*flow, event.object_id, ctx));
-    if (suppressed) continue;
-    // Re-enrollment: EVENT_BASED flows re-enroll on every matching event when allowed;
-    // LIST_BASED ones only when a re-enrollment trigger holds as well.
-    bool once = !flow->should_re_enroll;
-    if (flow->should_re_enroll && flow->criteria_type == "LIST_BASED") {
-      once = true;
-      const json::value* re = Member(flow->criteria, "reEnrollmentTriggersFilterBranches");
-      if (re && re->is_array()) {
-        for (const auto& b : re->as_array()) {
-          FLOWD_ASSIGN_OR_RETURN(bool fired, Accepts(b, record, ctx));
-          if (fired) {
-            once = false;
-            break;
-          }
-        }
-      }
-    }
-    const std::string reason = "event " + event.event_type_id + " #" + std::to_string(event.seq);
-    out.push_back(MakeEnrollment(*flow, event.object_id,
-                                 flow->criteria_type == "LIST_BASED" ? "LIST" : "EVENT", reason,
-                                 &event, once));
+    FLOWD_TRY(EvaluateRecord(*flow, event, event.object_id, /*direct=*/true, ctx, out));
   }
+  // A change of an associated record: the flows' records associated with it are re-evaluated.
+  for (const FlowSnapshot& flow : via) {
+    FLOWD_ASSIGN_OR_RETURN(
+        auto ids, crm::AssociatedIds(store_.associations(), event.account_id, event.object_type_id,
+                                     event.object_id, flow->object_type_id, "", 0));
+    for (int64_t id : ids) {
+      FLOWD_TRY(EvaluateRecord(*flow, event, id, /*direct=*/false, ctx, out));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Engine::EvaluateRecord(const IndexedFlow& flow, const store::CrmEvent& event,
+                              int64_t object_id, bool direct, crm::filter::FilterContext& ctx,
+                              std::vector<store::NewEnrollment>& out) {
+  const RecordRef record{flow.object_type_id, object_id};
+  FLOWD_ASSIGN_OR_RETURN(
+      auto active, store_.engine().ActiveEnrollments(event.account_id, flow.flow_id, {object_id}));
+  if (!active.empty()) {
+    std::vector<int64_t> ids;
+    for (const auto& a : active) ids.push_back(a.id);
+    if (flow.goal) {
+      FLOWD_ASSIGN_OR_RETURN(bool met, Accepts(*flow.goal, record, ctx));
+      if (met) {
+        return store_.engine()
+            .EndEnrollments(event.account_id, ids, std::string(store::kEnrollmentGoalMet),
+                            "GOAL_MET", clock_.NowMs())
+            .status();
+      }
+    }
+    if (flow.criteria_type == "LIST_BASED" && flow.unenroll_not_meeting) {
+      FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(flow, &event, object_id, ctx));
+      if (!matches) {
+        return store_.engine()
+            .EndEnrollments(event.account_id, ids, std::string(store::kEnrollmentUnenrolled),
+                            "CRITERIA_NOT_MET", clock_.NowMs())
+            .status();
+      }
+    }
+    return Status::Ok();
+  }
+  // An associated record's change enrolls through list filters only: event triggers are about
+  // the record's own events.
+  const bool list_based = flow.criteria_type == "LIST_BASED";
+  if (!list_based && (!direct || flow.criteria_type != "EVENT_BASED")) return Status::Ok();
+  FLOWD_ASSIGN_OR_RETURN(bool matches, MatchesEnrollment(flow, &event, object_id, ctx));
+  if (!matches) return Status::Ok();
+  FLOWD_ASSIGN_OR_RETURN(bool suppressed, Suppressed(flow, object_id, ctx));
+  if (suppressed) return Status::Ok();
+  // Re-enrollment: EVENT_BASED flows re-enroll on every matching event when allowed;
+  // LIST_BASED ones only when a re-enrollment trigger holds as well.
+  bool once = !flow.should_re_enroll;
+  if (flow.should_re_enroll && list_based) {
+    once = true;
+    const json::value* re = Member(flow.criteria, "reEnrollmentTriggersFilterBranches");
+    if (re && re->is_array()) {
+      for (const auto& b : re->as_array()) {
+        FLOWD_ASSIGN_OR_RETURN(bool fired, Accepts(b, record, ctx));
+        if (fired) {
+          once = false;
+          break;
+        }
+      }
+    }
+  }
+  std::string reason = "event " + event.event_type_id + " #" + std::to_string(event.seq);
+  if (!direct) {
+    reason =
+        "associated " + event.object_type_id + " " + std::to_string(event.object_id) + " " + reason;
+  }
+  out.push_back(MakeEnrollment(flow, object_id, list_based ? "LIST" : "EVENT", reason,
+                               direct ? &event : nullptr, once));
   return Status::Ok();
 }
 

@@ -18,6 +18,9 @@
 //
 // Record existence is checked inside the write transaction against crm_objects: a live record
 // has archived_at_ms IS NULL and belongs to the account and the object type.
+//
+// Each row written or removed by Associate and Dissociate appends a kEventAssociationChanged
+// event to the CRM event log (object_store.h) in the same transaction.
 #pragma once
 
 #include <cstdint>
@@ -133,8 +136,8 @@ class AssociationStore {
 
   // Removes the given associations and their inverses (missing ones are skipped). One
   // transaction.
-  virtual Status Dissociate(int64_t account_id,
-                            const std::vector<AssociationRemoval>& removals) = 0;
+  virtual Status Dissociate(int64_t account_id, const std::vector<AssociationRemoval>& removals,
+                            int64_t now_ms) = 0;
 
   // For each request (in order): the records of `to_type` associated with `from_id` (a record of
   // `from_type`), at most `limit` records per page. Reads one consistent snapshot. With limit 0

@@ -142,6 +142,10 @@ struct ObjectCreateEffect {
   ObjectWriteOptions options;
   // Associations of the new record (it is the from side); from_type/from_id are filled in.
   std::vector<AssociationWrite> associations;
+  // When set, the new record becomes that action's output in the enrollment's data, in the
+  // step's transaction: data[output_action_id] gets "hs_object_id" (the new id, as text) and
+  // "objectTypeId". The commit's data_json must then be set: the ids are merged into it.
+  std::string output_action_id;
 };
 struct ListMembershipEffect {
   int64_t account_id = 0;
@@ -160,7 +164,7 @@ struct StepCommit {
   std::vector<ListMembershipEffect> memberships;
   std::vector<MessageRecord> messages;  // id, created_at ignored; duplicates (key) skipped
   std::vector<DeliveryRecord> deliveries;
-  std::optional<std::string> data_json;  // the enrollment's new data
+  std::optional<std::string> data_json;  // the enrollment's new data (created ids merged in)
   // What follows. Exactly one of: `next` (the job is replaced by a new job, with a new id: same
   // enrollment, paused as before, its action, index and attempt as given), `end_status` (the
   // enrollment ends, the job is deleted), or neither with `retry_at_ms` (the same job runs again:

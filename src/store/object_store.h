@@ -16,7 +16,8 @@
 // new value. They are written in the transaction of the change and numbered by a global,
 // strictly increasing `seq`, so a consumer that remembers the last seq it processed sees every
 // change exactly once, in commit order per record. The list store appends list membership changes
-// to the same log (kEventListMembership).
+// to the same log (kEventListMembership), the association store association changes
+// (kEventAssociationChanged).
 #pragma once
 
 #include <cstdint>
@@ -46,6 +47,21 @@ inline constexpr std::string_view kListIdProperty = "hs_list_id";
 inline constexpr std::string_view kMembershipChangeProperty = "hs_membership_change";
 inline constexpr std::string_view kMembershipAdded = "ADDED";
 inline constexpr std::string_view kMembershipRemoved = "REMOVED";
+// flowd's own: an association of the record was added or removed. Written by the association
+// store (and the engine store's created records) in the transaction of the change, one per
+// stored row that changed — an association is stored in both directions, so each end gets one
+// per type — on the row's from record, with `hs_to_object_type_id`, `hs_to_object_id`,
+// `hs_association_category`, `hs_association_type_id` and `hs_association_change` (ADDED |
+// REMOVED). Writing an association that exists or removing one that does not writes none.
+// Archiving a record logs the removal of the other records' rows (on those records; its own rows
+// are covered by kEventObjectArchived); deleting a label writes none. The engine re-evaluates
+// the flows whose filters read associations to the other record's type.
+inline constexpr std::string_view kEventAssociationChanged = "flowd.association_changed";
+inline constexpr std::string_view kToObjectTypeProperty = "hs_to_object_type_id";
+inline constexpr std::string_view kToObjectIdProperty = "hs_to_object_id";
+inline constexpr std::string_view kAssociationCategoryProperty = "hs_association_category";
+inline constexpr std::string_view kAssociationTypeIdProperty = "hs_association_type_id";
+inline constexpr std::string_view kAssociationChangeProperty = "hs_association_change";
 // Event types flowd writes for itself: never shown as HubSpot events, never readable by filters,
 // never sendable through the events API.
 inline bool IsInternalEventType(std::string_view event_type_id) {
@@ -141,7 +157,8 @@ class ObjectStore {
 
   // Archives the live records among `ids` (unknown and already archived ids are skipped: HubSpot
   // answers 204 for them too), releases their unique values, and deletes their associations in
-  // both directions (table crm_associations, see association_store.h). Returns the ids archived.
+  // both directions (table crm_associations, see association_store.h), logging the other ends'
+  // removals (kEventAssociationChanged). Returns the ids archived.
   virtual Result<std::vector<int64_t>> ArchiveObjects(int64_t account_id,
                                                       const std::string& object_type_id,
                                                       const std::vector<int64_t>& ids,

@@ -136,18 +136,88 @@ TEST_P(AssociationStoreTest, DissociateRemovesTypesOrEverythingBothWays) {
                                Contact2Company(c, companies[1])},
                               kT0));
   ASSERT_OK(assoc().Dissociate(
-      a_.id, {AssociationRemoval{"0-1", c, "0-2", companies[0], {kPrimaryCompany}}}));
+      a_.id, {AssociationRemoval{"0-1", c, "0-2", companies[0], {kPrimaryCompany}}}, kT0));
   EXPECT_EQ(Between(a_.id, "0-1", c, "0-2", companies[0]), Keys({{"HUBSPOT_DEFINED", 279}}));
   EXPECT_EQ(Between(a_.id, "0-2", companies[0], "0-1", c), Keys({{"HUBSPOT_DEFINED", 280}}));
   // Removing from the other side, every type: both directions go; missing ones are no error.
-  ASSERT_OK(assoc().Dissociate(a_.id, {AssociationRemoval{"0-2", companies[0], "0-1", c, {}},
-                                       AssociationRemoval{"0-2", 777, "0-1", c, {}}}));
+  ASSERT_OK(assoc().Dissociate(a_.id,
+                               {AssociationRemoval{"0-2", companies[0], "0-1", c, {}},
+                                AssociationRemoval{"0-2", 777, "0-1", c, {}}},
+                               kT0));
   EXPECT_TRUE(Between(a_.id, "0-1", c, "0-2", companies[0]).empty());
   EXPECT_TRUE(Between(a_.id, "0-2", companies[0], "0-1", c).empty());
   EXPECT_EQ(Between(a_.id, "0-1", c, "0-2", companies[1]), Keys({{"HUBSPOT_DEFINED", 279}}));
   // Another account's removal touches nothing.
-  ASSERT_OK(assoc().Dissociate(b_.id, {AssociationRemoval{"0-1", c, "0-2", companies[1], {}}}));
+  ASSERT_OK(
+      assoc().Dissociate(b_.id, {AssociationRemoval{"0-1", c, "0-2", companies[1], {}}}, kT0));
   EXPECT_EQ(Between(a_.id, "0-1", c, "0-2", companies[1]), Keys({{"HUBSPOT_DEFINED", 279}}));
+}
+
+// Every association row that changes is one kEventAssociationChanged event on its from record,
+// written with the change; writing what exists or removing what does not writes none.
+TEST_P(AssociationStoreTest, ChangesAreLoggedAsEvents) {
+  auto contacts = Records(a_.id, "0-1", 1);
+  auto companies = Records(a_.id, "0-2", 1);
+  const int64_t c = contacts[0];
+  const int64_t co = companies[0];
+  ASSERT_OK_AND_ASSIGN(auto before, store_->objects().ReadEvents(0, 100000));
+  const int64_t start = before.empty() ? 0 : before.back().seq;
+  ASSERT_OK(assoc().Associate(a_.id, {Contact2Company(c, co)}, kT0 + 1));
+  ASSERT_OK(assoc().Associate(a_.id, {Contact2Company(c, co)}, kT0 + 2));  // no change
+  ASSERT_OK(assoc().Dissociate(a_.id, {AssociationRemoval{"0-2", co, "0-1", c, {}}}, kT0 + 3));
+  ASSERT_OK(assoc().Dissociate(a_.id, {AssociationRemoval{"0-2", co, "0-1", c, {}}}, kT0 + 4));
+  ASSERT_OK_AND_ASSIGN(auto feed, store_->objects().ReadEvents(start, 1000));
+  struct Seen {
+    std::string type;
+    int64_t id;
+    std::string to;
+    std::string type_id;
+    std::string change;
+    int64_t at;
+    bool operator==(const Seen&) const = default;
+  };
+  std::vector<Seen> seen;
+  for (const CrmEvent& e : feed) {
+    EXPECT_EQ(e.event_type_id, kEventAssociationChanged);
+    EXPECT_EQ(e.account_id, a_.id);
+    EXPECT_EQ(e.properties.at(std::string(kAssociationCategoryProperty)), "HUBSPOT_DEFINED");
+    seen.push_back({e.object_type_id, e.object_id,
+                    e.properties.at(std::string(kToObjectTypeProperty)) + ":" +
+                        e.properties.at(std::string(kToObjectIdProperty)),
+                    e.properties.at(std::string(kAssociationTypeIdProperty)),
+                    e.properties.at(std::string(kAssociationChangeProperty)), e.occurred_at_ms});
+  }
+  const std::string to_co = "0-2:" + std::to_string(co);
+  const std::string to_c = "0-1:" + std::to_string(c);
+  const std::vector<Seen> want = {{"0-1", c, to_co, "279", "ADDED", kT0 + 1},
+                                  {"0-2", co, to_c, "280", "ADDED", kT0 + 1},
+                                  {"0-2", co, to_c, "280", "REMOVED", kT0 + 3},
+                                  {"0-1", c, to_co, "279", "REMOVED", kT0 + 3}};
+  ASSERT_EQ(seen.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_TRUE(seen[i] == want[i])
+        << "event " << i << ": " << seen[i].type << " " << seen[i].id << " " << seen[i].change;
+  }
+}
+
+// Archiving a record removes its associations: the other ends' rows are logged as removed, on
+// the other records (the archived record's own are covered by its archive event).
+TEST_P(AssociationStoreTest, ArchivingLogsTheOtherEndsRemovals) {
+  auto contacts = Records(a_.id, "0-1", 1);
+  auto companies = Records(a_.id, "0-2", 1);
+  const int64_t c = contacts[0];
+  const int64_t co = companies[0];
+  ASSERT_OK(assoc().Associate(a_.id, {Contact2Company(c, co)}, kT0 + 1));
+  ASSERT_OK(store_->objects().ArchiveObjects(a_.id, "0-2", {co}, kT0 + 2).status());
+  ASSERT_OK_AND_ASSIGN(auto mine, store_->objects().ObjectEvents(
+                                      a_.id, "0-1", c, std::string(kEventAssociationChanged)));
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[1].properties.at(std::string(kAssociationChangeProperty)), "REMOVED");
+  EXPECT_EQ(mine[1].properties.at(std::string(kToObjectIdProperty)), std::to_string(co));
+  EXPECT_EQ(mine[1].occurred_at_ms, kT0 + 2);
+  ASSERT_OK_AND_ASSIGN(auto theirs, store_->objects().ObjectEvents(
+                                        a_.id, "0-2", co, std::string(kEventAssociationChanged)));
+  EXPECT_EQ(theirs.size(), 1u);  // only the ADDED one
 }
 
 TEST_P(AssociationStoreTest, ListsPagesOfAssociatedRecords) {

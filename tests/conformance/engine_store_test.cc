@@ -439,7 +439,7 @@ TEST_P(EngineStoreTest, FailingEffectRollsBackItsStepOnly) {
   s1.data_json = R"({"1":{"x":1}})";
   // 2: a create whose email another contact holds.
   StepCommit s2 = Step(jobs[1], "w");
-  s2.creates.push_back({a_.id, "0-1", {{"email", "three@x.com"}}, workflow, {}});
+  s2.creates.push_back({a_.id, "0-1", {{"email", "three@x.com"}}, workflow, {}, ""});
   // 3: fine.
   StepCommit s3 = Step(jobs[2], "w");
   s3.updates.push_back({a_.id, "0-1", {{c3, {{"city", "Paris"}}}}, workflow});
@@ -492,12 +492,13 @@ TEST_P(EngineStoreTest, EffectsAreApplied) {
   workflow.source = {"WORKFLOW", std::to_string(kFlow)};
   StepCommit s = Step(jobs[0], "w", kT0 + 50);
   s.updates.push_back({a_.id, "0-1", {{c, {{"city", "Rome"}}}}, workflow});
-  ObjectCreateEffect create{a_.id, "0-1", {{"email", "new@x.com"}}, workflow, {}};
+  ObjectCreateEffect create{a_.id, "0-1", {{"email", "new@x.com"}}, workflow, {}, ""};
   AssociationWrite assoc;
   assoc.to_type = "0-2";
   assoc.to_id = company;
   assoc.types = {{"HUBSPOT_DEFINED", 279, 280, AssociationTypeWrite::Single::kNone}};
   create.associations.push_back(assoc);
+  create.output_action_id = "2";  // the new id becomes action 2's output
   s.creates.push_back(create);
   s.memberships.push_back({a_.id, manual, {c}, {}});
   s.deliveries.push_back({a_.id, e.id, "key-1", "WEBHOOK", 0, kT0 + 40, "DELIVERED", "200"});
@@ -538,8 +539,20 @@ TEST_P(EngineStoreTest, EffectsAreApplied) {
   EXPECT_EQ(messages[0].created_at_ms, kT0 + 50);
   EXPECT_EQ(messages[0].enrollment_id, e.id);
   ASSERT_OK_AND_ASSIGN(EnrollmentRecord got, engine().GetEnrollment(a_.id, e.id));
-  EXPECT_EQ(got.data_json, R"({"1":{"hs_execution_state":"SUCCESS"}})");
+  EXPECT_EQ(got.data_json, R"({"1":{"hs_execution_state":"SUCCESS"},"2":{"hs_object_id":")" +
+                               std::to_string(created) + R"(","objectTypeId":"0-1"}})");
   EXPECT_EQ(got.executions, 1);
+  // The created record's association is in the event log, on both ends.
+  ASSERT_OK_AND_ASSIGN(auto created_events, store_->objects().ObjectEvents(
+                                                a_.id, "0-1", created,
+                                                std::string(kEventAssociationChanged)));
+  ASSERT_EQ(created_events.size(), 1u);
+  EXPECT_EQ(created_events[0].properties.at(std::string(kToObjectIdProperty)),
+            std::to_string(company));
+  ASSERT_OK_AND_ASSIGN(auto company_events,
+                       store_->objects().ObjectEvents(a_.id, "0-2", company,
+                                                      std::string(kEventAssociationChanged)));
+  EXPECT_EQ(company_events.size(), 1u);
   EXPECT_EQ(got.updated_at_ms, kT0 + 50);
 
   // The next step: a DYNAMIC list takes no explicit members; the same message key is skipped.
@@ -548,6 +561,12 @@ TEST_P(EngineStoreTest, EffectsAreApplied) {
   StepCommit bad = Step(jobs[0], "w", kT0 + 60);
   bad.memberships.push_back({a_.id, dynamic, {c}, {}});
   r = Commit({bad});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].outcome, CommitOutcome::kFailed);
+  // A create whose id is an output needs the data to merge it into.
+  StepCommit no_data = Step(jobs[0], "w", kT0 + 60);
+  no_data.creates.push_back({a_.id, "0-1", {}, workflow, {}, "3"});
+  r = Commit({no_data});
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].outcome, CommitOutcome::kFailed);
   StepCommit again = Step(jobs[0], "w", kT0 + 60);

@@ -1,5 +1,6 @@
 #include "engine/actions/action_util.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <chrono>
@@ -252,6 +253,146 @@ Result<std::optional<int64_t>> RelativeDatetime(Ctx& ctx, const json::object& de
   return std::optional<int64_t>(*r);
 }
 
+// `token` without its `{{ }}` and surrounding spaces.
+std::string_view Untemplated(std::string_view token) {
+  token = TrimAscii(token);
+  if (token.starts_with("{{") && token.ends_with("}}") && token.size() >= 4) {
+    token = TrimAscii(token.substr(2, token.size() - 4));
+  }
+  return token;
+}
+
+// ACTION_OUTPUT_OBJECT_PROPERTY: a property of the record an earlier action created, read now
+// (so values written to it since show); a key of an action's other outputs (webhook, custom code)
+// reads as FIELD_DATA does. Missing data is "".
+Result<std::optional<std::string>> ActionOutputProperty(Ctx& ctx, const std::string& token) {
+  auto t = ParseOutputToken(token);
+  if (!t) return ctx.Problem("actionOutputPropertyToken \"" + token + "\" names no output");
+  if (auto created = OutputObjectOf(ctx, t->action_id)) {
+    if (t->key == "hs_object_id") return std::optional<std::string>(std::to_string(created->id));
+    FLOWD_ASSIGN_OR_RETURN(auto values, ctx.env.Values(created->object_type_id, created->id));
+    if (!values) return std::optional<std::string>("");  // deleted since
+    auto it = values->find(t->key);
+    return std::optional<std::string>(it != values->end() ? it->second : "");
+  }
+  const json::object* out = ctx.in.data ? ObjectField(*ctx.in.data, t->action_id) : nullptr;
+  const json::value* v = out ? out->if_contains(t->key) : nullptr;
+  return std::optional<std::string>(v ? ValueText(*v) : "");
+}
+
+// FETCHED_OBJECT_PROPERTY: `fetched_objects.<dataSource>.<property>`.
+Result<std::optional<std::string>> FetchedProperty(Ctx& ctx, const std::string& token) {
+  std::string_view t = Untemplated(token);
+  if (t.starts_with("fetched_objects.")) t.remove_prefix(16);
+  size_t dot = t.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == t.size()) {
+    return ctx.Problem("propertyToken \"" + token +
+                       "\" must read fetched_objects.<dataSource>.<property>");
+  }
+  FLOWD_ASSIGN_OR_RETURN(auto values, FetchedObject(ctx, std::string(t.substr(0, dot))));
+  if (!values) return NoValue{};
+  auto it = values->find(std::string(t.substr(dot + 1)));
+  return std::optional<std::string>(it == values->end() ? "" : it->second);
+}
+
+}  // namespace
+
+std::optional<OutputObject> OutputObjectOf(const Ctx& ctx, std::string_view action_id) {
+  const json::object* out = ctx.in.data ? ObjectField(*ctx.in.data, action_id) : nullptr;
+  if (!out) return std::nullopt;
+  auto type = TextField(*out, "objectTypeId");
+  auto id = IntField(*out, "hs_object_id");
+  if (!type || !id) return std::nullopt;
+  return OutputObject{*type, *id};
+}
+
+std::optional<OutputToken> ParseOutputToken(std::string_view token) {
+  std::string_view t = Untemplated(token);
+  if (t.starts_with("action_outputs.")) t.remove_prefix(15);
+  if (t.starts_with("action_output_")) t.remove_prefix(14);
+  size_t dot = t.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == t.size()) return std::nullopt;
+  return OutputToken{std::string(t.substr(0, dot)), std::string(t.substr(dot + 1))};
+}
+
+Result<std::optional<Values>> FetchedObject(Ctx& ctx, const std::string& name) {
+  const json::array* sources = ctx.in.flow ? ArrayField(*ctx.in.flow, "dataSources") : nullptr;
+  const json::object* source = nullptr;
+  for (size_t i = 0; sources && i < sources->size() && !source; ++i) {
+    const json::value& s = (*sources)[i];
+    if (s.is_object() && TextField(s.get_object(), "name") == name) source = &s.get_object();
+  }
+  if (!source) return ctx.Problem("the flow has no data source named \"" + name + "\"");
+  std::string kind = TextField(*source, "type").value_or("");
+  if (kind != "ASSOCIATION") {
+    return ctx.Problem("data source type " + kind + " is not supported by flowd");
+  }
+  auto to_type = TextField(*source, "objectTypeId");
+  if (!to_type) return ctx.Problem("data source " + name + " needs an objectTypeId");
+  FLOWD_ASSIGN_OR_RETURN(auto ids,
+                         ctx.env.Associated(ctx.object_type(), ctx.object_id(), *to_type,
+                                            TextField(*source, "associationCategory").value_or(""),
+                                            IntField(*source, "associationTypeId").value_or(0)));
+  std::sort(ids.begin(), ids.end());
+  const json::object* sort = ObjectField(*source, "sortBy");
+  const std::string by = sort ? TextField(*sort, "property").value_or("") : "";
+  const bool desc = sort && TextField(*sort, "order") == "DESC";
+  std::optional<Values> best;
+  std::string best_key;
+  for (int64_t id : ids) {
+    FLOWD_ASSIGN_OR_RETURN(auto values, ctx.env.Values(*to_type, id));
+    if (!values) continue;  // archived since Associated answered
+    if (by.empty()) return std::optional<Values>(std::move(values));
+    auto it = values->find(by);
+    // Records without the value come last either way; numbers compare as numbers.
+    if (it == values->end()) {
+      if (!best) best = std::move(values);
+      continue;
+    }
+    bool better = !best || best_key.empty();
+    if (!better) {
+      auto a = Number(json::value(it->second));
+      auto b = Number(json::value(best_key));
+      better = a && b ? (desc ? *a > *b : *a < *b)
+                      : (desc ? it->second > best_key : it->second < best_key);
+    }
+    if (better) {
+      best_key = it->second;
+      best = std::move(values);
+    }
+  }
+  return std::optional<Values>(best.value_or(Values{}));
+}
+
+namespace {
+
+// LIST: its values resolved and joined as a multi-value (`a;b`, empty ones left out). MAP: a JSON
+// object of its values, each resolved (input values, plain text with templates) to text; other
+// JSON values (booleans, null, arrays) kept as they are.
+Result<std::optional<std::string>> ResolveCollection(Ctx& ctx, const json::value& values,
+                                                     const InputTarget* target) {
+  if (values.is_array()) {
+    std::string joined;
+    for (const auto& item : values.get_array()) {
+      FLOWD_ASSIGN_OR_RETURN(auto text, ResolveInput(ctx, item, target));
+      if (!text) return NoValue{};
+      if (!text->empty()) joined += (joined.empty() ? "" : ";") + *text;
+    }
+    return std::optional<std::string>(std::move(joined));
+  }
+  json::object out;
+  for (const auto& [key, item] : values.get_object()) {
+    if (!item.is_object() && !item.is_string() && !item.is_number()) {
+      out[key] = item;
+      continue;
+    }
+    FLOWD_ASSIGN_OR_RETURN(auto text, ResolveInput(ctx, item, nullptr));
+    if (!text) return NoValue{};
+    out[key] = *text;
+  }
+  return std::optional<std::string>(json::serialize(out));
+}
+
 }  // namespace
 
 Result<std::optional<std::string>> ResolveInput(Ctx& ctx, const json::value& input,
@@ -352,6 +493,26 @@ Result<std::optional<std::string>> ResolveInput(Ctx& ctx, const json::value& inp
     if (!s) return NoValue{};
     return Out(AppendValues(target->current, *s));
   }
+  if (type == "ACTION_OUTPUT_OBJECT_PROPERTY") {
+    auto token = need("actionOutputPropertyToken");
+    if (!token) return NoValue{};
+    return ActionOutputProperty(ctx, *token);
+  }
+  if (type == "FETCHED_OBJECT_PROPERTY") {
+    auto token = need("propertyToken");
+    if (!token) return NoValue{};
+    return FetchedProperty(ctx, *token);
+  }
+  if (type == "LIST" || type == "MAP") {
+    const json::value* values = v.if_contains("values");
+    if (type == "LIST" && (!values || !values->is_array())) {
+      return ctx.Problem("LIST input value needs an array of values");
+    }
+    if (type == "MAP" && (!values || !values->is_object())) {
+      return ctx.Problem("MAP input value needs an object of values");
+    }
+    return ResolveCollection(ctx, *values, target);
+  }
   if (type.empty()) return ctx.Problem("an input value has no type");
   return ctx.Problem("input value type " + type + " is not supported by flowd");
 }
@@ -381,6 +542,20 @@ Result<std::string> RenderTemplate(Ctx& ctx, std::string_view text, crm::ValueEs
       for (const auto& [k, v] : out.get_object()) {
         values["action_outputs.action_output_" + std::string(id) + "." + std::string(k)] =
             ValueText(v);
+      }
+    }
+  }
+  // Data sources are read only when the text names one (each is a store read).
+  if (text.find("fetched_objects.") != std::string_view::npos && ctx.in.flow) {
+    if (const json::array* sources = ArrayField(*ctx.in.flow, "dataSources")) {
+      for (const auto& s : *sources) {
+        auto name = s.is_object() ? TextField(s.get_object(), "name") : std::nullopt;
+        if (!name || text.find("fetched_objects." + *name + ".") == std::string_view::npos) {
+          continue;
+        }
+        FLOWD_ASSIGN_OR_RETURN(auto fetched, FetchedObject(ctx, *name));
+        if (!fetched) continue;  // a source flowd cannot read renders empty
+        for (const auto& [k, val] : *fetched) values["fetched_objects." + *name + "." + k] = val;
       }
     }
   }

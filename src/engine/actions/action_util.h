@@ -107,12 +107,44 @@ struct InputTarget {
 // the text it stands for. `target` is null when the value is not written to a property (branch
 // inputs, webhook query parameters, custom-code inputs); INCREMENT and APPEND_* need one.
 // Missing data (an empty property, an absent FIELD_DATA key) resolves to "". nullopt: a problem.
+// ACTION_OUTPUT_OBJECT_PROPERTY reads `actionOutputPropertyToken` (ParseOutputToken) from the
+// record the action created (OutputObjectOf), FETCHED_OBJECT_PROPERTY `propertyToken`
+// (`fetched_objects.<dataSource>.<property>`, FetchedObject); LIST resolves its values and joins
+// them as a multi-value (`a;b`), MAP gives a JSON object text of its values resolved.
+// ENROLLMENT_DATASET_COLUMN, SINGLE_OBJECT_COORDINATES and COPY_ASSOCIATION are problems: flowd
+// holds no datasets or coordinates, and the reference does not define COPY_ASSOCIATION.
 Result<std::optional<std::string>> ResolveInput(Ctx& ctx, const boost::json::value& input,
                                                 const InputTarget* target = nullptr);
 
+// A record an earlier action created (create record, create task): its output in the
+// enrollment's data holds "hs_object_id" and "objectTypeId" (the store writes them with the step).
+struct OutputObject {
+  std::string object_type_id;
+  int64_t id = 0;
+};
+// The record action `action_id` created; nullopt when that action has no such output (it has not
+// run on this path, or it creates nothing).
+std::optional<OutputObject> OutputObjectOf(const Ctx& ctx, std::string_view action_id);
+
+// A token naming an earlier action's output: `action_outputs.action_output_<actionId>.<key>`,
+// optionally inside `{{ }}`; `action_output_<actionId>.<key>` and `<actionId>.<key>` are read
+// the same way. nullopt when it has no key.
+struct OutputToken {
+  std::string action_id;
+  std::string key;
+};
+std::optional<OutputToken> ParseOutputToken(std::string_view token);
+
+// The values of the record that the flow's data source `name` fetches for the enrolled record
+// (dataSources[], `fetched_objects.<name>`): an ASSOCIATION source fetches the first associated
+// record of its objectTypeId by its sortBy (else the lowest id); empty values when there is none.
+// nullopt: a problem (no such source; a source type whose data flowd does not hold).
+Result<std::optional<Values>> FetchedObject(Ctx& ctx, const std::string& name);
+
 // `text` with `{{ … }}` tokens rendered (crm/personalization.h) from the enrolled record:
 // enrolled_object.<property>, <contact|company|deal|ticket|…>.<property>, enrolled_object (its
-// id), action_outputs.action_output_<actionId>.<key>, enrollment_event.<property>.
+// id), action_outputs.action_output_<actionId>.<key>, enrollment_event.<property>,
+// fetched_objects.<dataSource>.<property>.
 Result<std::string> RenderTemplate(Ctx& ctx, std::string_view text,
                                    crm::ValueEscaping escaping = crm::ValueEscaping::kNone);
 

@@ -44,6 +44,7 @@ Result<ActionResult> RunCreateRecord(Ctx& ctx) {
   ActionResult r = Continue(ctx.action, {{"objectTypeId", *type},
                                          {"properties", effect.properties.size()},
                                          {"associations", effect.associations.size()}});
+  effect.output_action_id = ctx.action_id;  // its id becomes this action's output
   r.creates.push_back(std::move(effect));
   return r;
 }

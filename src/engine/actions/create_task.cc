@@ -63,6 +63,7 @@ Result<ActionResult> RunCreateTask(Ctx& ctx) {
   effect.associations = std::move(*assocs);
   ActionResult r = Continue(
       ctx.action, {{"objectTypeId", kTaskType}, {"associations", effect.associations.size()}});
+  effect.output_action_id = ctx.action_id;  // its id becomes this action's output
   r.creates.push_back(std::move(effect));
   return r;
 }

@@ -3,7 +3,11 @@
 // that type. The target records' type is the association type's other end for HUBSPOT_DEFINED
 // types; USER_DEFINED types (labels) name it in `association.objectTypeId` /
 // `fields.object_type_id` / `fields.targetObjectTypeId` (how HubSpot names it there is not
-// documented). The value is checked against the property's definition.
+// documented). With `targetObject` "{{ action_outputs.action_output_<actionId>.hs_object_id }}"
+// (or that token in an ACTION_OUTPUT_OBJECT_PROPERTY input value), it sets the property on the
+// record an earlier create record / create task action made; "{{ enrolled_object }}" is the
+// default (the list actions' field of the same name). The value is checked against the
+// property's definition.
 #include "crm/association_types.h"
 #include "crm/object_service.h"
 #include "engine/actions/actions.h"
@@ -18,10 +22,34 @@ namespace {
 struct Targets {
   std::string object_type_id;
   std::vector<int64_t> ids;
-  bool via_association = false;
+  bool other_records = false;  // not the enrolled record: their values are read here
 };
 
+// `targetObject`: `created` is left empty for the enrolled record, set to the record an earlier
+// action created. False records a problem. (Not a nested optional: NoValue would convert to an
+// engaged outer one.)
+bool CreatedTarget(Ctx& ctx, std::optional<OutputObject>& created) {
+  const json::value* target = ctx.fields.if_contains("targetObject");
+  if (!target || target->is_null()) return true;
+  std::string token =
+      target->is_object()
+          ? TextField(target->get_object(), "actionOutputPropertyToken").value_or("")
+          : ValueText(*target);
+  if (auto t = ParseOutputToken(token)) {
+    created = OutputObjectOf(ctx, t->action_id);
+    if (!created) ctx.Problem("action " + t->action_id + " created no record for this enrollment");
+    return created.has_value();
+  }
+  if (token.find("enrolled_object") != std::string::npos) return true;
+  ctx.Problem("targetObject \"" + token +
+              "\" names neither the enrolled object nor an action's created record");
+  return false;
+}
+
 Result<std::optional<Targets>> FindTargets(Ctx& ctx) {
+  std::optional<OutputObject> created;
+  if (!CreatedTarget(ctx, created)) return NoValue{};
+  if (created) return std::optional<Targets>(Targets{created->object_type_id, {created->id}, true});
   const json::object* assoc = ObjectField(ctx.fields, "association");
   if (!assoc) return std::optional<Targets>(Targets{ctx.object_type(), {ctx.object_id()}, false});
   std::string category = TextField(*assoc, "associationCategory").value_or("HUBSPOT_DEFINED");
@@ -72,7 +100,7 @@ Result<ActionResult> RunSetProperty(Ctx& ctx) {
   for (int64_t id : targets->ids) {
     InputTarget target{property, ""};
     const Values* current = *enrolled;
-    if (targets->via_association) {
+    if (targets->other_records) {
       FLOWD_ASSIGN_OR_RETURN(auto values, ctx.env.Values(targets->object_type_id, id));
       if (!values) continue;  // archived since Associated answered
       auto it = values->find(*name);
@@ -90,7 +118,7 @@ Result<ActionResult> RunSetProperty(Ctx& ctx) {
   json::object detail{{"property", *name},
                       {"objectTypeId", targets->object_type_id},
                       {"records", effect.updates.size()}};
-  if (!targets->via_association && property->data_sensitivity == "non_sensitive") {
+  if (!targets->other_records && property->data_sensitivity == "non_sensitive") {
     detail["value"] = last;
   }
   ActionResult r = Continue(ctx.action, std::move(detail));

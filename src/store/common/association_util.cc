@@ -11,6 +11,28 @@ std::vector<AssociationRowKey> RowsOf(const std::string& from_type, int64_t from
           AssociationRowKey{to_type, to_id, from_type, from_id, t.category, t.inverse_type_id}};
 }
 
+CrmEvent AssociationChangeEvent(int64_t account_id, const AssociationRowKey& row, bool added,
+                                int64_t now_ms) {
+  CrmEvent e;
+  e.account_id = account_id;
+  e.event_type_id = std::string(kEventAssociationChanged);
+  e.object_type_id = row.from_type;
+  e.object_id = row.from_id;
+  e.occurred_at_ms = now_ms;
+  e.properties = {{std::string(kToObjectTypeProperty), row.to_type},
+                  {std::string(kToObjectIdProperty), std::to_string(row.to_id)},
+                  {std::string(kAssociationCategoryProperty), row.category},
+                  {std::string(kAssociationTypeIdProperty), std::to_string(row.type_id)},
+                  {std::string(kAssociationChangeProperty),
+                   std::string(added ? kMembershipAdded : kMembershipRemoved)}};
+  return e;
+}
+
+Status AssociationEventLog::Log(const AssociationRowKey& row, bool added) {
+  CrmEvent e = AssociationChangeEvent(account_id_, row, added, now_ms_);
+  return txn_->InsertEvent(e);
+}
+
 std::optional<SingleOwner> SingleOwnerOf(const AssociationWrite& w, const AssociationTypeWrite& t) {
   switch (t.single) {
     case AssociationTypeWrite::Single::kNone:

@@ -4,12 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "store/association_store.h"
+#include "store/common/object_writes.h"
+#include "store/object_store.h"
 
 namespace flowd::store::internal {
 
@@ -30,6 +33,27 @@ struct AssociationRowKey {
 std::vector<AssociationRowKey> RowsOf(const std::string& from_type, int64_t from_id,
                                       const std::string& to_type, int64_t to_id,
                                       const AssociationTypeWrite& t);
+
+// The event log entry of a row written (`added`) or removed: kEventAssociationChanged on the
+// row's from record.
+CrmEvent AssociationChangeEvent(int64_t account_id, const AssociationRowKey& row, bool added,
+                                int64_t now_ms);
+
+// Appends the events of the association rows a transaction changes, through that transaction's
+// ObjectTxn (each backend's writer of crm_events).
+class AssociationEventLog {
+ public:
+  AssociationEventLog(std::unique_ptr<ObjectTxn> txn, int64_t account_id, int64_t now_ms)
+      : txn_(std::move(txn)), account_id_(account_id), now_ms_(now_ms) {}
+  Status Log(const AssociationRowKey& row, bool added);
+  int64_t account_id() const { return account_id_; }
+  int64_t now_ms() const { return now_ms_; }
+
+ private:
+  std::unique_ptr<ObjectTxn> txn_;
+  int64_t account_id_;
+  int64_t now_ms_;
+};
 
 // The record that may hold a "single" type to one record only, seen from that record: it keeps
 // the type to `keep_to_id` and loses it to every other record of `to_type`.

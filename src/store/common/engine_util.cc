@@ -1,6 +1,8 @@
 #include "store/common/engine_util.h"
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace flowd::store::internal {
 
@@ -24,6 +26,30 @@ Status ValidateStepCommit(const StepCommit& step, int64_t account_id) {
   for (const auto& c : step.creates) bad = bad || foreign(c.account_id);
   for (const auto& m : step.memberships) bad = bad || foreign(m.account_id);
   if (bad) return Error::Invalid("a step's effects must belong to the enrollment's account");
+  for (const auto& c : step.creates) {
+    if (!c.output_action_id.empty() && !step.data_json) {
+      return Error::Invalid("a create with an output_action_id needs the commit's data_json");
+    }
+  }
+  return Status::Ok();
+}
+
+Status MergeCreatedIds(StepCommit& step, const std::vector<int64_t>& created) {
+  bool any = false;
+  for (const auto& c : step.creates) any = any || !c.output_action_id.empty();
+  if (!any) return Status::Ok();
+  boost::system::error_code ec;
+  boost::json::value data = boost::json::parse(step.data_json.value_or("{}"), ec);
+  if (ec || !data.is_object()) return Error::Invalid("a step's data_json is not a JSON object");
+  for (size_t i = 0; i < step.creates.size() && i < created.size(); ++i) {
+    const ObjectCreateEffect& c = step.creates[i];
+    if (c.output_action_id.empty()) continue;
+    boost::json::value& out = data.as_object()[c.output_action_id];
+    if (!out.is_object()) out = boost::json::object();
+    out.as_object()["hs_object_id"] = std::to_string(created[i]);
+    out.as_object()["objectTypeId"] = c.object_type_id;
+  }
+  step.data_json = boost::json::serialize(data);
   return Status::Ok();
 }
 

@@ -19,6 +19,10 @@ Error BackfillMoved(int64_t backfill_id);
 // every effect belongs to `account_id` (the job's account: a step writes its own account only).
 Status ValidateStepCommit(const StepCommit& step, int64_t account_id);
 
+// Merges the ids of the records `step` created (`created`, in the order of step.creates) into
+// step.data_json for the creates that name an output_action_id (ObjectCreateEffect). Idempotent.
+Status MergeCreatedIds(StepCommit& step, const std::vector<int64_t>& created);
+
 // An effect error that is the storage's fault (kInternal, kUnavailable): the batch fails and is
 // retried, rather than the step being recorded as failed.
 bool IsStorageError(const Error& error);

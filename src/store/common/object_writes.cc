@@ -163,7 +163,7 @@ Result<std::vector<int64_t>> ArchiveObjectsIn(ObjectTxn& txn, int64_t account_id
   FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> archived,
                          txn.MarkArchived(account_id, type, ids, now_ms));
   if (archived.empty()) return archived;
-  FLOWD_TRY(txn.DetachArchived(account_id, type, archived));
+  FLOWD_TRY(txn.DetachArchived(account_id, type, archived, now_ms));
   for (int64_t id : archived) {
     CrmEvent e{0, account_id, std::string(kEventObjectArchived), type, id, now_ms, {}};
     FLOWD_TRY(txn.InsertEvent(e));

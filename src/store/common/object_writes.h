@@ -91,9 +91,11 @@ class ObjectTxn {
   virtual Result<std::vector<int64_t>> MarkArchived(int64_t account_id, const std::string& type,
                                                     const std::vector<int64_t>& ids,
                                                     int64_t now_ms) = 0;
-  // Releases every unique value of the records and deletes their associations, both directions.
+  // Releases every unique value of the records and deletes their associations, both directions;
+  // each association row of another record that goes is logged (kEventAssociationChanged, on
+  // that record) — the archived records' own rows are covered by their archive event.
   virtual Status DetachArchived(int64_t account_id, const std::string& type,
-                                const std::vector<int64_t>& ids) = 0;
+                                const std::vector<int64_t>& ids, int64_t now_ms) = 0;
   // The records as GetObjects returns them (live ones; found only, requested order).
   virtual Result<std::vector<ObjectRecord>> LoadLive(int64_t account_id, const std::string& type,
                                                      const std::vector<int64_t>& ids) = 0;

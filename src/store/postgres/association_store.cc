@@ -46,49 +46,62 @@ Result<bool> IsUserType(Connection& conn, int64_t account_id, const std::string&
   return !schema.empty();
 }
 
-Status InsertRow(Connection& conn, int64_t account_id, const AssociationRowKey& r, int64_t now_ms) {
-  FLOWD_ASSIGN_OR_RETURN(
-      Rows ignored,
-      conn.Query("INSERT INTO crm_associations (account_id, from_type, from_id, to_type, to_id, "
-                 "category, type_id, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                 "ON CONFLICT DO NOTHING",
-                 Params()
-                     .Add(account_id)
-                     .Add(r.from_type)
-                     .Add(r.from_id)
-                     .Add(r.to_type)
-                     .Add(r.to_id)
-                     .Add(r.category)
-                     .Add(r.type_id)
-                     .Add(now_ms)));
-  return Status::Ok();
-}
+// Association rows are written through these, so that each row that changes is logged
+// (kEventAssociationChanged) in the same transaction. The event log's lock is taken at the first
+// event, after the rows: the order archiving (rows, then the log) takes them in too.
+class RowWriter {
+ public:
+  RowWriter(Connection& conn, int64_t account_id, int64_t now_ms)
+      : conn_(conn), log_(NewObjectTxn(conn), account_id, now_ms) {}
 
-Status DeleteRow(Connection& conn, int64_t account_id, const AssociationRowKey& r) {
-  FLOWD_ASSIGN_OR_RETURN(
-      Rows ignored,
-      conn.Query("DELETE FROM crm_associations WHERE account_id = $1 AND from_type = $2 AND "
-                 "from_id = $3 AND to_type = $4 AND to_id = $5 AND category = $6 AND type_id = $7",
-                 Params()
-                     .Add(account_id)
-                     .Add(r.from_type)
-                     .Add(r.from_id)
-                     .Add(r.to_type)
-                     .Add(r.to_id)
-                     .Add(r.category)
-                     .Add(r.type_id)));
-  return Status::Ok();
-}
+  Status Insert(const AssociationRowKey& r) {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows inserted,
+        conn_.Query("INSERT INTO crm_associations (account_id, from_type, from_id, to_type, "
+                    "to_id, category, type_id, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, "
+                    "$7, $8) ON CONFLICT DO NOTHING RETURNING 1",
+                    KeyParams(r).Add(log_.now_ms())));
+    return inserted.empty() ? Status::Ok() : log_.Log(r, true);
+  }
 
-Status DeleteAllFrom(Connection& conn, int64_t account_id, const std::string& from_type,
-                     int64_t from_id, const std::string& to_type, int64_t to_id) {
-  FLOWD_ASSIGN_OR_RETURN(
-      Rows ignored,
-      conn.Query("DELETE FROM crm_associations WHERE account_id = $1 AND from_type = $2 AND "
-                 "from_id = $3 AND to_type = $4 AND to_id = $5",
-                 Params().Add(account_id).Add(from_type).Add(from_id).Add(to_type).Add(to_id)));
-  return Status::Ok();
-}
+  Status Delete(const AssociationRowKey& r) {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows deleted,
+        conn_.Query("DELETE FROM crm_associations WHERE account_id = $1 AND from_type = $2 AND "
+                    "from_id = $3 AND to_type = $4 AND to_id = $5 AND category = $6 AND "
+                    "type_id = $7 RETURNING 1",
+                    KeyParams(r)));
+    return deleted.empty() ? Status::Ok() : log_.Log(r, false);
+  }
+
+  // Every association row between two records in one direction.
+  Status DeleteAllFrom(const std::string& from_type, int64_t from_id, const std::string& to_type,
+                       int64_t to_id) {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows deleted,
+        conn_.Query(
+            "DELETE FROM crm_associations WHERE account_id = $1 AND from_type = $2 AND "
+            "from_id = $3 AND to_type = $4 AND to_id = $5 RETURNING category, type_id",
+            Params().Add(log_.account_id()).Add(from_type).Add(from_id).Add(to_type).Add(to_id)));
+    for (int i = 0; i < deleted.size(); ++i) {
+      FLOWD_TRY(log_.Log(
+          {from_type, from_id, to_type, to_id, deleted.Text(i, 0), deleted.Int(i, 1)}, false));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  // The row's key columns, $1 … $7.
+  Params KeyParams(const AssociationRowKey& r) const {
+    Params p;
+    p.Add(log_.account_id()).Add(r.from_type).Add(r.from_id).Add(r.to_type).Add(r.to_id);
+    p.Add(r.category).Add(r.type_id);
+    return p;
+  }
+
+  Connection& conn_;
+  AssociationEventLog log_;
+};
 
 Result<std::vector<int64_t>> SingleHolders(Connection& conn, int64_t account_id,
                                            const SingleOwner& owner) {
@@ -124,17 +137,16 @@ Result<AssociateOutcome> WriteOne(Connection& conn, int64_t account_id, const As
                                                     t.type_id, t.inverse_type_id));
     if (!defined) return AssociateOutcome::kTypeMissing;
   }
+  RowWriter rows(conn, account_id, now_ms);
   for (const AssociationTypeWrite& t : w.types) {
     if (std::optional<SingleOwner> owner = SingleOwnerOf(w, t)) {
       FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> others, SingleHolders(conn, account_id, *owner));
       for (int64_t other : others) {
-        for (const AssociationRowKey& r : RowsOfSingle(*owner, other)) {
-          FLOWD_TRY(DeleteRow(conn, account_id, r));
-        }
+        for (const AssociationRowKey& r : RowsOfSingle(*owner, other)) FLOWD_TRY(rows.Delete(r));
       }
     }
     for (const AssociationRowKey& r : RowsOf(w.from_type, w.from_id, w.to_type, w.to_id, t)) {
-      FLOWD_TRY(InsertRow(conn, account_id, r, now_ms));
+      FLOWD_TRY(rows.Insert(r));
     }
   }
   return AssociateOutcome::kDone;
@@ -162,18 +174,20 @@ Result<std::vector<AssociateOutcome>> PgAssociationStore::Associate(
 }
 
 Status PgAssociationStore::Dissociate(int64_t account_id,
-                                      const std::vector<AssociationRemoval>& removals) {
+                                      const std::vector<AssociationRemoval>& removals,
+                                      int64_t now_ms) {
   if (removals.empty()) return Status::Ok();
   return db_.Write([&](Connection& conn) -> Status {
+    RowWriter rows(conn, account_id, now_ms);
     for (const AssociationRemoval& r : removals) {
       if (r.types.empty()) {
-        FLOWD_TRY(DeleteAllFrom(conn, account_id, r.from_type, r.from_id, r.to_type, r.to_id));
-        FLOWD_TRY(DeleteAllFrom(conn, account_id, r.to_type, r.to_id, r.from_type, r.from_id));
+        FLOWD_TRY(rows.DeleteAllFrom(r.from_type, r.from_id, r.to_type, r.to_id));
+        FLOWD_TRY(rows.DeleteAllFrom(r.to_type, r.to_id, r.from_type, r.from_id));
         continue;
       }
       for (const AssociationTypeWrite& t : r.types) {
         for (const AssociationRowKey& row : RowsOf(r.from_type, r.from_id, r.to_type, r.to_id, t)) {
-          FLOWD_TRY(DeleteRow(conn, account_id, row));
+          FLOWD_TRY(rows.Delete(row));
         }
       }
     }

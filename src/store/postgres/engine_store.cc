@@ -329,7 +329,7 @@ Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s) {
   return Status::Ok();
 }
 
-Result<CommitResult> CommitOne(Connection& conn, const StepCommit& s) {
+Result<CommitResult> CommitOne(Connection& conn, StepCommit& s) {
   CommitResult result;
   // FOR UPDATE: a claim by another process (after the lease expired) waits for this commit, or
   // this commit sees the new owner.
@@ -349,6 +349,8 @@ Result<CommitResult> CommitOne(Connection& conn, const StepCommit& s) {
   }
   auto applied = InSavepoint(conn, [&]() -> Result<std::vector<int64_t>> {
     FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> created, ApplyEffects(conn, s));
+    // The created records' ids become their actions' outputs, with the step.
+    FLOWD_TRY(internal::MergeCreatedIds(s, created));
     // Failures past the effects are the storage's: they fail the batch (below).
     Status recorded = RecordStep(conn, job, s);
     if (!recorded.ok()) {
@@ -661,7 +663,7 @@ Result<std::vector<CommitResult>> PgEngineStore::CommitSteps(std::vector<StepCom
   return db_.Write([&](Connection& conn) -> Result<std::vector<CommitResult>> {
     std::vector<CommitResult> out;
     out.reserve(steps.size());
-    for (const StepCommit& s : steps) {
+    for (StepCommit& s : steps) {
       FLOWD_ASSIGN_OR_RETURN(CommitResult r, CommitOne(conn, s));
       out.push_back(std::move(r));
     }

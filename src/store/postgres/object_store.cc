@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "store/common/association_util.h"
 #include "store/common/object_util.h"
 #include "store/common/object_writes.h"
 #include "store/common/record_util.h"
@@ -285,7 +286,7 @@ class PgObjectTxn final : public internal::ObjectTxn {
   }
 
   Status DetachArchived(int64_t account_id, const std::string& type,
-                        const std::vector<int64_t>& ids) override {
+                        const std::vector<int64_t>& ids, int64_t now_ms) override {
     const std::string list = IntArray(ids);
     FLOWD_ASSIGN_OR_RETURN(Rows r1,
                            conn_.Query("DELETE FROM crm_unique_values WHERE account_id = $1 AND "
@@ -296,8 +297,16 @@ class PgObjectTxn final : public internal::ObjectTxn {
         conn_.Query("DELETE FROM crm_associations inv USING crm_associations f WHERE "
                     "inv.account_id = $1 AND inv.to_type = $2 AND inv.to_id = ANY($3::bigint[]) "
                     "AND f.account_id = $1 AND f.from_type = $2 AND f.from_id = inv.to_id AND "
-                    "f.to_type = inv.from_type AND f.to_id = inv.from_id",
+                    "f.to_type = inv.from_type AND f.to_id = inv.from_id RETURNING inv.from_type, "
+                    "inv.from_id, inv.to_type, inv.to_id, inv.category, inv.type_id",
                     Params().Add(account_id).Add(type).Add(list)));
+    for (int i = 0; i < r2.size(); ++i) {
+      CrmEvent e = internal::AssociationChangeEvent(
+          account_id,
+          {r2.Text(i, 0), r2.Int(i, 1), r2.Text(i, 2), r2.Int(i, 3), r2.Text(i, 4), r2.Int(i, 5)},
+          /*added=*/false, now_ms);
+      FLOWD_TRY(InsertEvent(e));
+    }
     FLOWD_ASSIGN_OR_RETURN(
         Rows r3, conn_.Query("DELETE FROM crm_associations WHERE account_id = $1 AND from_type = "
                              "$2 AND from_id = ANY($3::bigint[])",

@@ -40,35 +40,61 @@ Result<bool> IsUserType(Connection& conn, int64_t account_id, const std::string&
   return select.Step();
 }
 
-Status InsertRow(Connection& conn, int64_t account_id, const AssociationRowKey& r, int64_t now_ms) {
-  FLOWD_ASSIGN_OR_RETURN(
-      Stmt insert,
-      conn.Prepare("INSERT INTO crm_associations (account_id, from_type, from_id, to_type, to_id, "
-                   "category, type_id, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-                   "ON CONFLICT DO NOTHING"));
-  insert.Bind(1, account_id).Bind(2, r.from_type).Bind(3, r.from_id).Bind(4, r.to_type);
-  insert.Bind(5, r.to_id).Bind(6, r.category).Bind(7, r.type_id).Bind(8, now_ms);
-  return insert.Run();
-}
+// Association rows are written through these, so that each row that changes is logged
+// (kEventAssociationChanged) in the same transaction.
+class RowWriter {
+ public:
+  RowWriter(Connection& conn, int64_t account_id, int64_t now_ms)
+      : conn_(conn), log_(NewObjectTxn(conn), account_id, now_ms) {}
 
-Status DeleteRow(Connection& conn, int64_t account_id, const AssociationRowKey& r) {
-  FLOWD_ASSIGN_OR_RETURN(
-      Stmt del, conn.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
-                             "from_type = ?2 AND from_id = ?3 AND to_type = ?4 AND to_id = ?5 "
-                             "AND category = ?6 AND type_id = ?7"));
-  del.Bind(1, account_id).Bind(2, r.from_type).Bind(3, r.from_id).Bind(4, r.to_type);
-  return del.Bind(5, r.to_id).Bind(6, r.category).Bind(7, r.type_id).Run();
-}
+  Status Insert(const AssociationRowKey& r) {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt insert,
+        conn_.Prepare("INSERT INTO crm_associations (account_id, from_type, from_id, to_type, "
+                      "to_id, category, type_id, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                      "?7, ?8) ON CONFLICT DO NOTHING"));
+    insert.Bind(1, log_.account_id()).Bind(2, r.from_type).Bind(3, r.from_id).Bind(4, r.to_type);
+    insert.Bind(5, r.to_id).Bind(6, r.category).Bind(7, r.type_id).Bind(8, log_.now_ms());
+    FLOWD_TRY(insert.Run());
+    return conn_.Changes() > 0 ? log_.Log(r, true) : Status::Ok();
+  }
 
-// Every association row between two records in one direction.
-Status DeleteAllFrom(Connection& conn, int64_t account_id, const std::string& from_type,
-                     int64_t from_id, const std::string& to_type, int64_t to_id) {
-  FLOWD_ASSIGN_OR_RETURN(
-      Stmt del, conn.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
-                             "from_type = ?2 AND from_id = ?3 AND to_type = ?4 AND to_id = ?5"));
-  del.Bind(1, account_id).Bind(2, from_type).Bind(3, from_id).Bind(4, to_type).Bind(5, to_id);
-  return del.Run();
-}
+  Status Delete(const AssociationRowKey& r) {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt del, conn_.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
+                                "from_type = ?2 AND from_id = ?3 AND to_type = ?4 AND to_id = ?5 "
+                                "AND category = ?6 AND type_id = ?7"));
+    del.Bind(1, log_.account_id()).Bind(2, r.from_type).Bind(3, r.from_id).Bind(4, r.to_type);
+    FLOWD_TRY(del.Bind(5, r.to_id).Bind(6, r.category).Bind(7, r.type_id).Run());
+    return conn_.Changes() > 0 ? log_.Log(r, false) : Status::Ok();
+  }
+
+  // Every association row between two records in one direction.
+  Status DeleteAllFrom(const std::string& from_type, int64_t from_id, const std::string& to_type,
+                       int64_t to_id) {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt del, conn_.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
+                                "from_type = ?2 AND from_id = ?3 AND to_type = ?4 AND to_id = ?5 "
+                                "RETURNING category, type_id"));
+    del.Bind(1, log_.account_id())
+        .Bind(2, from_type)
+        .Bind(3, from_id)
+        .Bind(4, to_type)
+        .Bind(5, to_id);
+    std::vector<AssociationRowKey> gone;
+    while (true) {
+      FLOWD_ASSIGN_OR_RETURN(bool row, del.Step());
+      if (!row) break;
+      gone.push_back({from_type, from_id, to_type, to_id, del.Text(0), del.Int(1)});
+    }
+    for (const AssociationRowKey& r : gone) FLOWD_TRY(log_.Log(r, false));
+    return Status::Ok();
+  }
+
+ private:
+  Connection& conn_;
+  AssociationEventLog log_;
+};
 
 // The other records that hold a "single" type from `owner` (see AssociationTypeWrite::Single).
 Result<std::vector<int64_t>> SingleHolders(Connection& conn, int64_t account_id,
@@ -96,17 +122,16 @@ Result<AssociateOutcome> WriteOne(Connection& conn, int64_t account_id, const As
                                                     t.type_id, t.inverse_type_id));
     if (!defined) return AssociateOutcome::kTypeMissing;
   }
+  RowWriter rows(conn, account_id, now_ms);
   for (const AssociationTypeWrite& t : w.types) {
     if (std::optional<SingleOwner> owner = SingleOwnerOf(w, t)) {
       FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> others, SingleHolders(conn, account_id, *owner));
       for (int64_t other : others) {
-        for (const AssociationRowKey& r : RowsOfSingle(*owner, other)) {
-          FLOWD_TRY(DeleteRow(conn, account_id, r));
-        }
+        for (const AssociationRowKey& r : RowsOfSingle(*owner, other)) FLOWD_TRY(rows.Delete(r));
       }
     }
     for (const AssociationRowKey& r : RowsOf(w.from_type, w.from_id, w.to_type, w.to_id, t)) {
-      FLOWD_TRY(InsertRow(conn, account_id, r, now_ms));
+      FLOWD_TRY(rows.Insert(r));
     }
   }
   return AssociateOutcome::kDone;
@@ -134,18 +159,20 @@ Result<std::vector<AssociateOutcome>> SqliteAssociationStore::Associate(
 }
 
 Status SqliteAssociationStore::Dissociate(int64_t account_id,
-                                          const std::vector<AssociationRemoval>& removals) {
+                                          const std::vector<AssociationRemoval>& removals,
+                                          int64_t now_ms) {
   if (removals.empty()) return Status::Ok();
   return db_.Write([&](Connection& conn) -> Status {
+    RowWriter rows(conn, account_id, now_ms);
     for (const AssociationRemoval& r : removals) {
       if (r.types.empty()) {
-        FLOWD_TRY(DeleteAllFrom(conn, account_id, r.from_type, r.from_id, r.to_type, r.to_id));
-        FLOWD_TRY(DeleteAllFrom(conn, account_id, r.to_type, r.to_id, r.from_type, r.from_id));
+        FLOWD_TRY(rows.DeleteAllFrom(r.from_type, r.from_id, r.to_type, r.to_id));
+        FLOWD_TRY(rows.DeleteAllFrom(r.to_type, r.to_id, r.from_type, r.from_id));
         continue;
       }
       for (const AssociationTypeWrite& t : r.types) {
         for (const AssociationRowKey& row : RowsOf(r.from_type, r.from_id, r.to_type, r.to_id, t)) {
-          FLOWD_TRY(DeleteRow(conn, account_id, row));
+          FLOWD_TRY(rows.Delete(row));
         }
       }
     }

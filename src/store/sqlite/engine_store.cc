@@ -306,7 +306,7 @@ Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s) {
   return up.Bind(1, job.id).Bind(2, *s.retry_at_ms).Run();
 }
 
-Result<CommitResult> CommitOne(Connection& conn, const StepCommit& s) {
+Result<CommitResult> CommitOne(Connection& conn, StepCommit& s) {
   CommitResult result;
   FLOWD_ASSIGN_OR_RETURN(Stmt sel,
                          conn.Prepare("SELECT " JOB_COLUMNS " FROM engine_jobs WHERE id = ?1"));
@@ -324,6 +324,8 @@ Result<CommitResult> CommitOne(Connection& conn, const StepCommit& s) {
   }
   auto applied = InSavepoint(conn, [&]() -> Result<std::vector<int64_t>> {
     FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> created, ApplyEffects(conn, s));
+    // The created records' ids become their actions' outputs, with the step.
+    FLOWD_TRY(internal::MergeCreatedIds(s, created));
     // Failures past the effects are the storage's: they fail the batch (below).
     Status recorded = RecordStep(conn, job, s);
     if (!recorded.ok()) {
@@ -656,7 +658,7 @@ Result<std::vector<CommitResult>> SqliteEngineStore::CommitSteps(std::vector<Ste
   return db_.Write([&](Connection& conn) -> Result<std::vector<CommitResult>> {
     std::vector<CommitResult> out;
     out.reserve(steps.size());
-    for (const StepCommit& s : steps) {
+    for (StepCommit& s : steps) {
       FLOWD_ASSIGN_OR_RETURN(CommitResult r, CommitOne(conn, s));
       out.push_back(std::move(r));
     }

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/common/association_util.h"
 #include "store/common/object_util.h"
 #include "store/common/object_writes.h"
 #include "store/common/record_util.h"
@@ -439,10 +440,11 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
   }
 
   Status DetachArchived(int64_t account_id, const std::string& type,
-                        const std::vector<int64_t>& ids) override {
+                        const std::vector<int64_t>& ids, int64_t now_ms) override {
     // Unique values need no release: CheckUnique looks at live records only.
     const std::string list = JsonIds(ids);
     // Inverse rows first (they are found through the forward ones), then the forward rows.
+    std::vector<internal::AssociationRowKey> gone;
     {
       FLOWD_ASSIGN_OR_RETURN(
           Stmt del,
@@ -450,8 +452,18 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
                         "inv.to_type = ?2 AND inv.to_id IN (SELECT value FROM json_each(?3)) AND "
                         "EXISTS (SELECT 1 FROM crm_associations f WHERE f.account_id = ?1 AND "
                         "f.from_type = ?2 AND f.from_id = inv.to_id AND f.to_type = inv.from_type "
-                        "AND f.to_id = inv.from_id)"));
-      FLOWD_TRY(del.Bind(1, account_id).Bind(2, type).Bind(3, list).Run());
+                        "AND f.to_id = inv.from_id) "
+                        "RETURNING from_type, from_id, to_type, to_id, category, type_id"));
+      del.Bind(1, account_id).Bind(2, type).Bind(3, list);
+      while (true) {
+        FLOWD_ASSIGN_OR_RETURN(bool row, del.Step());
+        if (!row) break;
+        gone.push_back({del.Text(0), del.Int(1), del.Text(2), del.Int(3), del.Text(4), del.Int(5)});
+      }
+    }
+    for (const auto& r : gone) {
+      CrmEvent e = internal::AssociationChangeEvent(account_id, r, /*added=*/false, now_ms);
+      FLOWD_TRY(InsertEvent(e));
     }
     FLOWD_ASSIGN_OR_RETURN(
         Stmt del, conn_.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "

@@ -66,7 +66,8 @@ class SqliteAssociationStore final : public AssociationStore {
   Result<std::vector<AssociateOutcome>> Associate(int64_t account_id,
                                                   const std::vector<AssociationWrite>& writes,
                                                   int64_t now_ms) override;
-  Status Dissociate(int64_t account_id, const std::vector<AssociationRemoval>& removals) override;
+  Status Dissociate(int64_t account_id, const std::vector<AssociationRemoval>& removals,
+                    int64_t now_ms) override;
   Result<std::vector<AssociationPage>> ListAssociations(
       int64_t account_id, const std::string& from_type,
       const std::vector<AssociationPageRequest>& requests, const std::string& to_type,

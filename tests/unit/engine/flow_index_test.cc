@@ -136,6 +136,39 @@ TEST(FlowIndex, ListFiltersReadingMembershipAreFiledUnderTheList) {
   EXPECT_TRUE(index.Find(1, 40)->membership_branches.empty());
 }
 
+// Contacts associated (279) with a company of more than 50 employees.
+const char* kBigCompanyFlow = R"({"startActionId":"1","enrollmentCriteria":{"type":"LIST_BASED",
+  "shouldReEnroll":false,"unEnrollObjectsNotMeetingCriteria":true,"reEnrollmentTriggersFilterBranches":[],
+  "listFilterBranch":{"filterBranchType":"OR","filterBranchOperator":"OR","filters":[],
+  "filterBranches":[{"filterBranchType":"AND","filterBranchOperator":"AND","filters":[],
+  "filterBranches":[{"filterBranchType":"ASSOCIATION","filterBranchOperator":"AND","objectTypeId":"0-2",
+  "associationTypeId":279,"associationCategory":"HUBSPOT_DEFINED","operator":"IN_LIST","filterBranches":[],
+  "filters":[{"filterType":"PROPERTY","property":"numberofemployees","operation":{"operationType":
+  "NUMBER","operator":"IS_GREATER_THAN","value":50,"includeObjectsWithNoValueSet":false}}]}]}]}}})";
+
+TEST(FlowIndex, AssociationFiltersAreFiledUnderAssociationsAndAssociatedProperties) {
+  FlowIndex index;
+  index.Reset({Flow(1, 20, true, kBigCompanyFlow), Flow(1, 21, true, kStageFlow, "0-3")});
+  // The contact's associations to companies changed: the contact's flow.
+  store::CrmEvent assoc = Event(1, std::string(store::kEventAssociationChanged), "0-1");
+  assoc.properties[std::string(store::kToObjectTypeProperty)] = "0-2";
+  EXPECT_EQ(Ids(index.Candidates(assoc)), (std::vector<int64_t>{20}));
+  EXPECT_TRUE(index.AssociatedCandidates(assoc).empty());
+  assoc.properties[std::string(store::kToObjectTypeProperty)] = "0-3";
+  EXPECT_TRUE(index.Candidates(assoc).empty());
+  // A company's employee count changed: the contact flow, through its associations only.
+  store::CrmEvent employees = Event(1, "4-655002", "0-2", "numberofemployees");
+  EXPECT_TRUE(index.Candidates(employees).empty());
+  EXPECT_EQ(Ids(index.AssociatedCandidates(employees)), (std::vector<int64_t>{20}));
+  EXPECT_TRUE(index.AssociatedCandidates(Event(1, "4-655002", "0-2", "name")).empty());
+  EXPECT_TRUE(index.AssociatedCandidates(Event(2, "4-655002", "0-2", "numberofemployees")).empty());
+  // Unfiled with the flow.
+  assoc.properties[std::string(store::kToObjectTypeProperty)] = "0-2";
+  index.Remove(1, 20);
+  EXPECT_TRUE(index.AssociatedCandidates(employees).empty());
+  EXPECT_TRUE(index.Candidates(assoc).empty());
+}
+
 TEST(FlowIndex, DisablingOrRemovingUnfiles) {
   FlowIndex index;
   index.Put(Flow(1, 20, true, kStageFlow, "0-3"));
