@@ -111,8 +111,9 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   void Changed(uint32_t kinds) override;
 
   // Runs trigger and executor passes on the calling thread until no event is unread, no pass
-  // over a flow's records and no job is due, and no external action is running, or until `deadline_ms` of monotonic time passes
-  // (kUnavailable then). Safe while the worker threads run too.
+  // over a flow's records and no job is due, and no external action is running, or until
+  // `deadline_ms` of monotonic time passes (kUnavailable then). Safe while the worker threads run
+  // too.
   Status RunUntilIdle(int64_t timeout_ms = 30'000);
 
   // flows::FlowChangeSink

@@ -543,15 +543,15 @@ TEST_P(EngineStoreTest, EffectsAreApplied) {
                                std::to_string(created) + R"(","objectTypeId":"0-1"}})");
   EXPECT_EQ(got.executions, 1);
   // The created record's association is in the event log, on both ends.
-  ASSERT_OK_AND_ASSIGN(auto created_events, store_->objects().ObjectEvents(
-                                                a_.id, "0-1", created,
-                                                std::string(kEventAssociationChanged)));
+  ASSERT_OK_AND_ASSIGN(
+      auto created_events,
+      store_->objects().ObjectEvents(a_.id, "0-1", created, std::string(kEventAssociationChanged)));
   ASSERT_EQ(created_events.size(), 1u);
   EXPECT_EQ(created_events[0].properties.at(std::string(kToObjectIdProperty)),
             std::to_string(company));
-  ASSERT_OK_AND_ASSIGN(auto company_events,
-                       store_->objects().ObjectEvents(a_.id, "0-2", company,
-                                                      std::string(kEventAssociationChanged)));
+  ASSERT_OK_AND_ASSIGN(
+      auto company_events,
+      store_->objects().ObjectEvents(a_.id, "0-2", company, std::string(kEventAssociationChanged)));
   EXPECT_EQ(company_events.size(), 1u);
   EXPECT_EQ(got.updated_at_ms, kT0 + 50);
 

@@ -183,10 +183,10 @@ Result<FlowPage> PgFlowStore::ListFlows(int64_t account_id, std::optional<int64_
 
 Result<std::vector<FlowRecord>> PgFlowStore::EnabledFlows() {
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<FlowRecord>> {
-    FLOWD_ASSIGN_OR_RETURN(Rows rows,
-                           conn.Query("SELECT " FLOW_COLUMNS
-                                      " FROM flows WHERE is_enabled ORDER BY account_id, id",
-                                      Params()));
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("SELECT " FLOW_COLUMNS " FROM flows WHERE is_enabled ORDER BY account_id, id",
+                   Params()));
     std::vector<FlowRecord> flows;
     for (int i = 0; i < rows.size(); ++i) flows.push_back(ReadFlow(rows, i));
     return flows;

@@ -450,10 +450,10 @@ Result<std::vector<EnrollmentRecord>> SqliteEngineStore::ActiveEnrollments(
     int64_t account_id, int64_t flow_id, const std::vector<int64_t>& object_ids) {
   if (object_ids.empty()) return std::vector<EnrollmentRecord>{};
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<EnrollmentRecord>> {
+    // The partial index of active enrollments, named: without statistics SQLite prefers the
+    // (account, flow, id) index for the ORDER BY and reads every enrollment of the flow.
     FLOWD_ASSIGN_OR_RETURN(
-        Stmt sel, // The partial index of active enrollments, named: without statistics SQLite prefers the
-        // (account, flow, id) index for the ORDER BY and reads every enrollment of the flow.
-        conn.Prepare("SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments INDEXED BY "
+        Stmt sel, conn.Prepare("SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments INDEXED BY "
                                "engine_enrollments_active WHERE account_id = ?1 AND flow_id = ?2 "
                                "AND object_id IN (SELECT value FROM json_each(?3)) AND status = "
                                "'ACTIVE' ORDER BY id"));
