@@ -449,7 +449,8 @@ Result<bool> Engine::ExecuteDue() {
   for (const auto& job : jobs) {
     auto it = by_id.find(job.enrollment_id);
     if (it == by_id.end()) continue;  // ended meanwhile: the store dropped its job
-    FLOWD_ASSIGN_OR_RETURN(std::optional<Execution> exec, Prepare(job, *it->second));
+    // One job per enrollment: each record is used once, so it moves.
+    FLOWD_ASSIGN_OR_RETURN(std::optional<Execution> exec, Prepare(job, std::move(*it->second)));
     if (exec) execs.push_back(std::move(*exec));
   }
   BatchView view;

@@ -193,9 +193,19 @@ Result<EnrollResult> EnrollOne(Connection& conn, const NewEnrollment& item, int6
 Result<std::vector<EnrollResult>> EnrollAll(Connection& conn,
                                             const std::vector<NewEnrollment>& items,
                                             int64_t now_ms) {
-  return internal::EnrollEach(
-      items, [&](int64_t account_id) { return RequireAccount(conn, account_id); },
-      [&](const NewEnrollment& item) { return EnrollOne(conn, item, now_ms); });
+  FLOWD_ASSIGN_OR_RETURN(
+      std::vector<EnrollResult> out,
+      internal::EnrollEach(
+          items, [&](int64_t account_id) { return RequireAccount(conn, account_id); },
+          [&](const NewEnrollment& item) { return EnrollOne(conn, item, now_ms); }));
+  // Every path that enrolls (events, manual, backfill pages) wakes the executors once committed.
+  for (const EnrollResult& r : out) {
+    if (r.outcome == EnrollOutcome::kEnrolled && r.enrollment.status == kEnrollmentActive) {
+      conn.MarkChanged(kJobsQueued);
+      break;
+    }
+  }
+  return out;
 }
 
 // Ends ACTIVE enrollments: deletes their jobs (`delete_jobs_sql`, the selection as $1…), then
@@ -381,9 +391,6 @@ Result<std::vector<EnrollResult>> PgEngineStore::Enroll(const std::vector<NewEnr
                                                         int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
     FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollResult> out, EnrollAll(conn, items, now_ms));
-    for (const EnrollResult& r : out) {
-      if (r.outcome == EnrollOutcome::kEnrolled) conn.MarkChanged(kJobsQueued);
-    }
     if (event_seq) FLOWD_TRY(WriteEventSeq(conn, *event_seq));
     return out;
   });

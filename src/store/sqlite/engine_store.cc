@@ -165,9 +165,19 @@ Result<EnrollResult> EnrollOne(Connection& conn, const NewEnrollment& item, int6
 Result<std::vector<EnrollResult>> EnrollAll(Connection& conn,
                                             const std::vector<NewEnrollment>& items,
                                             int64_t now_ms) {
-  return internal::EnrollEach(
-      items, [&](int64_t account_id) { return RequireAccount(conn, account_id); },
-      [&](const NewEnrollment& item) { return EnrollOne(conn, item, now_ms); });
+  FLOWD_ASSIGN_OR_RETURN(
+      std::vector<EnrollResult> out,
+      internal::EnrollEach(
+          items, [&](int64_t account_id) { return RequireAccount(conn, account_id); },
+          [&](const NewEnrollment& item) { return EnrollOne(conn, item, now_ms); }));
+  // Every path that enrolls (events, manual, backfill pages) wakes the executors once committed.
+  for (const EnrollResult& r : out) {
+    if (r.outcome == EnrollOutcome::kEnrolled && r.enrollment.status == kEnrollmentActive) {
+      conn.MarkChanged(kJobsQueued);
+      break;
+    }
+  }
+  return out;
 }
 
 // Ends ACTIVE enrollments: deletes their jobs (`delete_jobs_sql`), then marks them ended
@@ -354,9 +364,6 @@ Result<std::vector<EnrollResult>> SqliteEngineStore::Enroll(const std::vector<Ne
                                                             int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
     FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollResult> out, EnrollAll(conn, items, now_ms));
-    for (const EnrollResult& r : out) {
-      if (r.outcome == EnrollOutcome::kEnrolled) conn.MarkChanged(kJobsQueued);
-    }
     if (event_seq) FLOWD_TRY(WriteEventSeq(conn, *event_seq));
     return out;
   });
