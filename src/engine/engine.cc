@@ -202,6 +202,13 @@ Status Engine::RunUntilIdle(int64_t timeout_ms) {
   while (true) {
     FLOWD_ASSIGN_OR_RETURN(bool more_events, ConsumeEvents());
     FLOWD_ASSIGN_OR_RETURN(bool more_jobs, ExecuteDue());
+    if (more_events || more_jobs) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Error::Unavailable("the engine did not become idle within " +
+                                  std::to_string(timeout_ms) + " ms (still busy)");
+      }
+      continue;
+    }
     FLOWD_ASSIGN_OR_RETURN(int64_t seq, store_.engine().EventSeq());
     FLOWD_ASSIGN_OR_RETURN(auto unread, store_.objects().ReadEvents(seq, 1));
     FLOWD_ASSIGN_OR_RETURN(store::EngineStore::QueueDepth depth,
@@ -212,7 +219,7 @@ Status Engine::RunUntilIdle(int64_t timeout_ms) {
       busy = external_running_ > 0;
       if (busy) external_cv_.wait_for(lock, std::chrono::milliseconds(5));
     }
-    if (!more_events && !more_jobs && unread.empty() && depth.due == 0 && !busy) {
+    if (unread.empty() && depth.due == 0 && !busy) {
       return Status::Ok();
     }
     if (std::chrono::steady_clock::now() > deadline) {

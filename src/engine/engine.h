@@ -150,6 +150,7 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
  private:
   struct Execution;
   struct BatchView;
+  struct Pass;
   class Env;
 
   // Triggers (triggers.cc).
@@ -187,9 +188,12 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
                                            store::EnrollmentRecord enrollment);
   // Reads the records of the batch's enrolled records into `view` (one query per type).
   Status ReadRecords(const std::vector<Execution>& execs, BatchView& view);
-  // `view` (null for a step run alone) shares reads across a batch; `*conflict` is set when
+  // `pass` (null for a step run alone) shares reads across a batch; `*conflict` is set when
   // the step read a record an uncommitted step writes (the returned commit is then void).
-  Result<store::StepCommit> Run(Execution& exec, BatchView* view, bool* conflict);
+  Result<store::StepCommit> Run(Execution& exec, Pass* pass, bool* conflict);
+  Result<std::vector<store::JobRecord>> ClaimDue();
+  // Runs a claimed batch's steps; what they commit is left in `pass` (ExecuteDue commits it).
+  Status RunBatch(std::vector<store::JobRecord>& jobs, Pass& pass);
   void RunExternal(store::JobRecord job);
   Status Commit(std::vector<store::StepCommit>& commits, const std::vector<int64_t>& run_at);
   Result<std::shared_ptr<const boost::json::object>> Revision(int64_t account_id, int64_t flow_id,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
+#include <future>
 #include <set>
 #include <tuple>
 
@@ -69,15 +71,48 @@ struct Engine::BatchView {
   using Key = std::tuple<int64_t, std::string, int64_t>;  // account, object type, id
   std::map<Key, std::optional<std::map<std::string, std::string>>> values;
   std::set<Key> dirty;
+  // The batch's steps run so far, not yet committed.
+  std::vector<store::StepCommit> commits;
+  std::vector<int64_t> run_at;
+};
+
+// One executor pass: successive claimed batches, each batch's commit running on its own thread
+// while the next batch's steps run (SQLite commits and steps then use both cores). The records a
+// batch's uncommitted steps write stay dirty until that commit is done, so a later step that
+// reads one waits for it (BatchView).
+struct Engine::Pass {
+  BatchView view;
+  std::future<Status> inflight;  // the previous batch's commit
+  std::vector<store::StepCommit> inflight_commits;
+  std::vector<int64_t> inflight_run_at;
+  std::set<BatchView::Key> inflight_dirty;
+
+  Pass() = default;
+  Pass(const Pass&) = delete;
+  Pass& operator=(const Pass&) = delete;
+  ~Pass() {
+    if (inflight.valid()) inflight.wait();  // the thread uses inflight_commits
+  }
+
+  // Waits for the previous batch's commit; its records are then read afresh.
+  Status Settle() {
+    if (!inflight.valid()) return Status::Ok();
+    Status st = inflight.get();
+    inflight_commits.clear();
+    inflight_run_at.clear();
+    for (const auto& key : inflight_dirty) view.values.erase(key);
+    inflight_dirty.clear();
+    return st;
+  }
 };
 
 // ActionEnv over the store and the delivery clients, for one execution.
 class Engine::Env final : public ActionEnv {
  public:
-  Env(Engine& engine, int64_t account_id, BatchView* view)
+  Env(Engine& engine, int64_t account_id, Pass* pass)
       : e_(engine),
         account_id_(account_id),
-        view_(view),
+        pass_(pass),
         filters_(account_id, engine.store_.objects(), engine.store_.lists(),
                  &engine.store_.associations(), engine.properties_, engine.clock_) {}
 
@@ -88,20 +123,20 @@ class Engine::Env final : public ActionEnv {
   Result<std::optional<std::map<std::string, std::string>>> Values(const std::string& type,
                                                                    int64_t id) override {
     using Found = std::optional<std::map<std::string, std::string>>;
-    if (view_) {
+    if (pass_) {
       BatchView::Key key{account_id_, type, id};
-      if (view_->dirty.count(key)) {
+      if (pass_->view.dirty.count(key) || pass_->inflight_dirty.count(key)) {
         conflict_ = true;
         return Error::Unavailable("record " + type + "/" + std::to_string(id) +
                                   " has an uncommitted write");
       }
-      auto it = view_->values.find(key);
-      if (it != view_->values.end()) return it->second;
+      auto it = pass_->view.values.find(key);
+      if (it != pass_->view.values.end()) return it->second;
     }
     FLOWD_ASSIGN_OR_RETURN(auto found, e_.store_.objects().GetObjects(account_id_, type, {id},
                                                                       /*archived=*/false));
     Found values = found.empty() ? Found{} : Found(std::move(found[0].properties));
-    if (view_) view_->values[BatchView::Key{account_id_, type, id}] = values;
+    if (pass_) pass_->view.values[BatchView::Key{account_id_, type, id}] = values;
     return values;
   }
   Result<std::shared_ptr<const crm::PropertySet>> Properties(const std::string& type) override {
@@ -165,7 +200,7 @@ class Engine::Env final : public ActionEnv {
 
   Engine& e_;
   const int64_t account_id_;
-  BatchView* view_;  // null outside a batch (external steps)
+  Pass* pass_;  // null outside a batch (external steps)
   bool conflict_ = false;
   crm::StoreFilterContext filters_;
 };
@@ -231,7 +266,7 @@ Result<std::optional<Engine::Execution>> Engine::Prepare(const store::JobRecord&
   return std::optional<Execution>(std::move(exec));
 }
 
-Result<store::StepCommit> Engine::Run(Execution& exec, BatchView* view, bool* conflict) {
+Result<store::StepCommit> Engine::Run(Execution& exec, Pass* pass, bool* conflict) {
   const int64_t now = clock_.NowMs();
   store::StepCommit c;
   c.job_id = exec.job.id;
@@ -266,7 +301,7 @@ Result<store::StepCommit> Engine::Run(Execution& exec, BatchView* view, bool* co
   }
   const json::object& action = *exec.action;
   c.step.action_type_id = ActionTypeId(action);
-  Env env(*this, exec.enrollment.account_id, view);
+  Env env(*this, exec.enrollment.account_id, pass);
 
   if (FollowsTimeWindows(action)) {
     FLOWD_ASSIGN_OR_RETURN(int64_t allowed, NextAllowedMoment(*exec.flow, now, env.TimeZoneId()));
@@ -430,12 +465,46 @@ void Engine::RecordLatency(int64_t ms) {
 }
 
 Result<bool> Engine::ExecuteDue() {
-  std::lock_guard<std::mutex> pass(executor_mu_);
-  const int64_t now = clock_.NowMs();
-  FLOWD_ASSIGN_OR_RETURN(
-      std::vector<store::JobRecord> jobs,
-      store_.engine().ClaimJobs(options_.worker_id, now, options_.lease_ms, options_.claim_batch));
-  if (jobs.empty()) return false;
+  std::lock_guard<std::mutex> lock(executor_mu_);
+  // Bounded, so that the executor loop renews external leases and notices a stop in time.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
+  Pass pass;
+  FLOWD_ASSIGN_OR_RETURN(std::vector<store::JobRecord> jobs, ClaimDue());
+  bool more = false;
+  while (!jobs.empty()) {
+    more = jobs.size() == options_.claim_batch;
+    FLOWD_TRY(RunBatch(jobs, pass));
+    jobs.clear();
+    if (more && std::chrono::steady_clock::now() < until) {
+      FLOWD_ASSIGN_OR_RETURN(jobs, ClaimDue());
+    }
+    // The batch's commit runs beside the next batch (the claim above came first: it is a write
+    // too, and would otherwise wait behind it).
+    FLOWD_TRY(pass.Settle());
+    if (jobs.empty()) {
+      FLOWD_TRY(Commit(pass.view.commits, pass.view.run_at));
+      break;
+    }
+    pass.inflight_commits = std::move(pass.view.commits);
+    pass.inflight_run_at = std::move(pass.view.run_at);
+    pass.inflight_dirty = std::move(pass.view.dirty);
+    pass.view.commits.clear();
+    pass.view.run_at.clear();
+    pass.view.dirty.clear();
+    pass.inflight = std::async(std::launch::async, [this, &pass] {
+      return Commit(pass.inflight_commits, pass.inflight_run_at);
+    });
+  }
+  return more;
+}
+
+Result<std::vector<store::JobRecord>> Engine::ClaimDue() {
+  return store_.engine().ClaimJobs(options_.worker_id, clock_.NowMs(), options_.lease_ms,
+                                   options_.claim_batch);
+}
+
+Status Engine::RunBatch(std::vector<store::JobRecord>& jobs, Pass& pass) {
+  BatchView& view = pass.view;
   // One read for the batch's enrollments and one per (account, object type) for their records.
   std::vector<int64_t> enrollment_ids;
   enrollment_ids.reserve(jobs.size());
@@ -453,15 +522,17 @@ Result<bool> Engine::ExecuteDue() {
     FLOWD_ASSIGN_OR_RETURN(std::optional<Execution> exec, Prepare(job, std::move(*it->second)));
     if (exec) execs.push_back(std::move(*exec));
   }
-  BatchView view;
+  // Values are read afresh for each batch; those an earlier batch's commit still writes are
+  // dirty, so the read below is never used for them.
+  view.values.clear();
   FLOWD_TRY(ReadRecords(execs, view));
 
-  std::vector<store::StepCommit> commits;
-  std::vector<int64_t> run_at;
+  // Commits what the pass holds: the previous batch's, then this one's so far.
   auto flush = [&]() -> Status {
-    FLOWD_TRY(Commit(commits, run_at));
-    commits.clear();
-    run_at.clear();
+    FLOWD_TRY(pass.Settle());
+    FLOWD_TRY(Commit(view.commits, view.run_at));
+    view.commits.clear();
+    view.run_at.clear();
     for (const auto& key : view.dirty) view.values.erase(key);
     view.dirty.clear();
     return Status::Ok();
@@ -486,22 +557,21 @@ Result<bool> Engine::ExecuteDue() {
     }
     const BatchView::Key enrolled{exec.enrollment.account_id, exec.enrollment.object_type_id,
                                   exec.enrollment.object_id};
-    if (view.dirty.count(enrolled)) FLOWD_TRY(flush());
+    if (view.dirty.count(enrolled) || pass.inflight_dirty.count(enrolled)) FLOWD_TRY(flush());
     bool conflict = false;
-    FLOWD_ASSIGN_OR_RETURN(store::StepCommit c, Run(exec, &view, &conflict));
+    FLOWD_ASSIGN_OR_RETURN(store::StepCommit c, Run(exec, &pass, &conflict));
     if (conflict) {
       FLOWD_TRY(flush());
-      FLOWD_ASSIGN_OR_RETURN(c, Run(exec, &view, &conflict));
+      FLOWD_ASSIGN_OR_RETURN(c, Run(exec, &pass, &conflict));
       if (conflict) return Error::Internal("a step conflicted with an empty batch");
     }
     for (const auto& u : c.updates) {
       for (const auto& w : u.updates) view.dirty.insert({u.account_id, u.object_type_id, w.id});
     }
-    commits.push_back(std::move(c));
-    run_at.push_back(exec.job.run_at_ms);
+    view.commits.push_back(std::move(c));
+    view.run_at.push_back(exec.job.run_at_ms);
   }
-  FLOWD_TRY(flush());
-  return jobs.size() == options_.claim_batch;
+  return Status::Ok();
 }
 
 Status Engine::ReadRecords(const std::vector<Execution>& execs, BatchView& view) {

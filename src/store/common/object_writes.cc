@@ -102,12 +102,9 @@ Result<std::vector<ObjectRecord>> CreateObjectsIn(
   return out;
 }
 
-Result<std::vector<ObjectRecord>> UpdateObjectsIn(ObjectTxn& txn, int64_t account_id,
-                                                  const std::string& type,
-                                                  const std::vector<ObjectUpdate>& updates,
-                                                  const ObjectWriteOptions& options,
-                                                  int64_t now_ms) {
-  std::vector<int64_t> ids;
+Status WriteObjectUpdatesIn(ObjectTxn& txn, int64_t account_id, const std::string& type,
+                            const std::vector<ObjectUpdate>& updates,
+                            const ObjectWriteOptions& options, int64_t now_ms) {
   for (const ObjectUpdate& u : updates) {
     FLOWD_ASSIGN_OR_RETURN(std::optional<LiveRecord> live, txn.LockLive(account_id, type, u.id));
     if (!live) return ObjectNotFound(type, u.id);
@@ -145,8 +142,19 @@ Result<std::vector<ObjectRecord>> UpdateObjectsIn(ObjectTxn& txn, int64_t accoun
       FLOWD_TRY(txn.InsertEvent(e));
     }
     if (changed) FLOWD_TRY(txn.TouchObject(u.id, now_ms));
-    ids.push_back(u.id);
   }
+  return Status::Ok();
+}
+
+Result<std::vector<ObjectRecord>> UpdateObjectsIn(ObjectTxn& txn, int64_t account_id,
+                                                  const std::string& type,
+                                                  const std::vector<ObjectUpdate>& updates,
+                                                  const ObjectWriteOptions& options,
+                                                  int64_t now_ms) {
+  FLOWD_TRY(WriteObjectUpdatesIn(txn, account_id, type, updates, options, now_ms));
+  std::vector<int64_t> ids;
+  ids.reserve(updates.size());
+  for (const ObjectUpdate& u : updates) ids.push_back(u.id);
   FLOWD_ASSIGN_OR_RETURN(std::vector<ObjectRecord> found, txn.LoadLive(account_id, type, ids));
   // Input order, with repeats (the same id updated twice appears twice).
   std::unordered_map<int64_t, const ObjectRecord*> by_id;

@@ -106,6 +106,12 @@ Result<std::vector<ObjectRecord>> CreateObjectsIn(
     const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
     int64_t now_ms);
 
+// The updates' writes (values, history, events), without reading the records back.
+Status WriteObjectUpdatesIn(ObjectTxn& txn, int64_t account_id, const std::string& type,
+                            const std::vector<ObjectUpdate>& updates,
+                            const ObjectWriteOptions& options, int64_t now_ms);
+
+// The writes, then the updated records as they now are (input order, repeats kept).
 Result<std::vector<ObjectRecord>> UpdateObjectsIn(ObjectTxn& txn, int64_t account_id,
                                                   const std::string& type,
                                                   const std::vector<ObjectUpdate>& updates,

@@ -231,8 +231,8 @@ Result<std::vector<int64_t>> ApplyEffects(Connection& conn, const StepCommit& s)
   // releases.
   std::unique_ptr<internal::ObjectTxn> txn = NewObjectTxn(conn);
   for (const ObjectUpdateEffect& u : s.updates) {
-    FLOWD_TRY(internal::UpdateObjectsIn(*txn, u.account_id, u.object_type_id, u.updates, u.options,
-                                        s.now_ms));
+    FLOWD_TRY(internal::WriteObjectUpdatesIn(*txn, u.account_id, u.object_type_id, u.updates,
+                                             u.options, s.now_ms));
   }
   for (const ObjectCreateEffect& c : s.creates) {
     FLOWD_ASSIGN_OR_RETURN(std::vector<ObjectRecord> records,

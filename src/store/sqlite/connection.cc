@@ -193,10 +193,15 @@ Status Connection::Exec(const char* sql) {
   return err;
 }
 
+Status Connection::Run(const char* sql) {
+  FLOWD_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
+  return stmt.Run();
+}
+
 // ---------------------------------------------------------------- Transaction
 
 Result<Transaction> Transaction::Begin(Connection& conn, bool immediate) {
-  FLOWD_TRY(conn.Exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"));
+  FLOWD_TRY(conn.Run(immediate ? "BEGIN IMMEDIATE" : "BEGIN"));
   return Transaction(&conn);
 }
 
@@ -209,7 +214,7 @@ Transaction::~Transaction() {
 Status Transaction::Commit() {
   Connection* conn = conn_;
   conn_ = nullptr;
-  Status st = conn->Exec("COMMIT");
+  Status st = conn->Run("COMMIT");
   // A failed COMMIT can leave the transaction open (e.g. SQLITE_BUSY); do not leave it dangling
   // on a connection that the next caller will reuse.
   if (!st.ok() && !sqlite3_get_autocommit(conn->raw())) {

@@ -77,8 +77,11 @@ class Connection {
   // storage duration (a literal or a never-destroyed string); each distinct text is prepared once
   // per connection with SQLITE_PREPARE_PERSISTENT.
   Result<Stmt> Prepare(const char* sql);
-  // Runs one or more statements without caching (DDL, BEGIN/COMMIT).
+  // Runs one or more statements without caching (DDL, pragmas).
   Status Exec(const char* sql);
+  // Runs one statement through the cache (BEGIN, COMMIT, SAVEPOINT …: run once per write, so
+  // not parsed each time). `sql` as for Prepare.
+  Status Run(const char* sql);
 
   int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }

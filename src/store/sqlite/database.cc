@@ -72,7 +72,7 @@ void Database::RunBatch(const std::vector<WriteTask*>& batch) {
     for (WriteTask* t : batch) t->fail(error);
     finish();
   };
-  if (Status begun = conn.Exec("BEGIN IMMEDIATE"); !begun.ok()) {
+  if (Status begun = conn.Run("BEGIN IMMEDIATE"); !begun.ok()) {
     fail_all(begun.error());
     return;
   }
@@ -85,15 +85,15 @@ void Database::RunBatch(const std::vector<WriteTask*>& batch) {
     }
   } else {
     for (WriteTask* t : batch) {
-      if (Status sp = conn.Exec("SAVEPOINT flowd_write"); !sp.ok()) {
+      if (Status sp = conn.Run("SAVEPOINT flowd_write"); !sp.ok()) {
         t->fail(sp.error());
         continue;
       }
-      if (!t->run(conn)) (void)conn.Exec("ROLLBACK TO SAVEPOINT flowd_write");
-      (void)conn.Exec("RELEASE SAVEPOINT flowd_write");
+      if (!t->run(conn)) (void)conn.Run("ROLLBACK TO SAVEPOINT flowd_write");
+      (void)conn.Run("RELEASE SAVEPOINT flowd_write");
     }
   }
-  if (Status committed = conn.Exec("COMMIT"); !committed.ok()) {
+  if (Status committed = conn.Run("COMMIT"); !committed.ok()) {
     (void)conn.Exec("ROLLBACK");
     fail_all(committed.error());
     return;

@@ -266,13 +266,25 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
 
   Status PutValue(int64_t account_id, const std::string& type, int64_t id, const std::string& name,
                   const std::string& value, int64_t version, bool lookup) override {
+    // Only a property's first value (version 1) is sure to have no row; a later one has one
+    // unless the value was cleared. An UPDATE first costs one seek less than an upsert.
+    if (version > 1) {
+      FLOWD_ASSIGN_OR_RETURN(
+          Stmt up, conn_.Prepare("UPDATE crm_values SET value = ?3, version = ?4, lookup = ?5 "
+                                 "WHERE object_id = ?1 AND name = ?2"));
+      FLOWD_TRY(up.Bind(1, id)
+                    .Bind(2, name)
+                    .Bind(3, value)
+                    .Bind(4, version)
+                    .Bind(5, int64_t{lookup ? 1 : 0})
+                    .Run());
+      if (conn_.Changes() > 0) return Status::Ok();
+    }
     FLOWD_ASSIGN_OR_RETURN(
-        Stmt up, conn_.Prepare("INSERT INTO crm_values (object_id, name, value, version, "
-                               "account_id, object_type_id, lookup) VALUES (?1, ?2, ?3, ?4, ?5, "
-                               "?6, ?7) ON CONFLICT (object_id, name) DO UPDATE SET value = "
-                               "excluded.value, version = excluded.version, lookup = "
-                               "excluded.lookup"));
-    return up.Bind(1, id)
+        Stmt ins, conn_.Prepare("INSERT INTO crm_values (object_id, name, value, version, "
+                                "account_id, object_type_id, lookup) VALUES (?1, ?2, ?3, ?4, ?5, "
+                                "?6, ?7)"));
+    return ins.Bind(1, id)
         .Bind(2, name)
         .Bind(3, value)
         .Bind(4, version)
