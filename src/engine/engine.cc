@@ -188,11 +188,15 @@ void Engine::ExternalLoop() {
       external_active_.insert(job.id);
     }
     RunExternal(job);
+    bool low = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
       external_active_.erase(job.id);
       --external_running_;
+      // Jobs a pass gave back because the queue was full can come now.
+      low = external_queue_.size() == std::max<size_t>(options_.external_threads, 1);
     }
+    if (low) WakeWorker(kExecutor);
     external_cv_.notify_all();
   }
 }

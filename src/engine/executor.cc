@@ -47,6 +47,13 @@ std::string ActionTypeId(const json::object& action) {
   return id.empty() ? StringOf(action, "type") : id;
 }
 
+// External steps queued for the pool per thread: a pass gives the jobs past that back to the
+// queue, due again after kReleasedRetryMs, rather than holding them (for minutes, when each
+// waits on a slow receiver) while another process could run them. The pool wakes the executor
+// when its queue runs low (ExternalLoop).
+constexpr size_t kExternalBacklogPerThread = 16;
+constexpr int64_t kReleasedRetryMs = 25;
+
 // Backoff of a step whose environment failed (store unavailable): 1 s, 2 s, 4 s … 10 min.
 int64_t EnvBackoffMs(int64_t attempt) {
   return std::min<int64_t>(int64_t{1000} << std::min<int64_t>(attempt, 20), 600'000);
@@ -86,6 +93,7 @@ struct Engine::Pass {
   std::vector<store::StepCommit> inflight_commits;
   std::vector<int64_t> inflight_run_at;
   std::set<BatchView::Key> inflight_dirty;
+  size_t released = 0;  // external jobs given back (the pool was full)
 
   Pass() = default;
   Pass(const Pass&) = delete;
@@ -474,6 +482,8 @@ Result<bool> Engine::ExecuteDue() {
   while (!jobs.empty()) {
     more = jobs.size() == options_.claim_batch;
     FLOWD_TRY(RunBatch(jobs, pass));
+    // Jobs given back are due again soon; claiming them now would only give them back again.
+    if (pass.released > 0) more = false;
     jobs.clear();
     if (more && std::chrono::steady_clock::now() < until) {
       FLOWD_ASSIGN_OR_RETURN(jobs, ClaimDue());
@@ -527,6 +537,7 @@ Status Engine::RunBatch(std::vector<store::JobRecord>& jobs, Pass& pass) {
   view.values.clear();
   FLOWD_TRY(ReadRecords(execs, view));
 
+  std::vector<int64_t> released;  // external jobs the pool has no room for
   // Commits what the pass holds: the previous batch's, then this one's so far.
   auto flush = [&]() -> Status {
     FLOWD_TRY(pass.Settle());
@@ -540,13 +551,22 @@ Status Engine::RunBatch(std::vector<store::JobRecord>& jobs, Pass& pass) {
   for (Execution& exec : execs) {
     if (exec.external) {
       bool pooled = false;
+      bool full = false;
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (!threads_.empty()) {
-          external_queue_.push_back(exec.job);
-          ++external_running_;
+          full = external_queue_.size() >=
+                 kExternalBacklogPerThread * std::max<size_t>(options_.external_threads, 1);
+          if (!full) {
+            external_queue_.push_back(exec.job);
+            ++external_running_;
+          }
           pooled = true;
         }
+      }
+      if (full) {
+        released.push_back(exec.job.id);
+        continue;
       }
       if (pooled) {
         external_cv_.notify_one();
@@ -570,6 +590,13 @@ Status Engine::RunBatch(std::vector<store::JobRecord>& jobs, Pass& pass) {
     }
     view.commits.push_back(std::move(c));
     view.run_at.push_back(exec.job.run_at_ms);
+  }
+  if (!released.empty()) {
+    // Back to the queue, due again shortly: another process may take them meanwhile.
+    FLOWD_TRY(store_.engine()
+                  .RenewLeases(options_.worker_id, released, clock_.NowMs() + kReleasedRetryMs)
+                  .status());
+    pass.released += released.size();
   }
   return Status::Ok();
 }
