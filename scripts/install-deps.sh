@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what flowd needs to build and test, only when missing. Safe to run any number of times.
 #   Debian packages: compiler, CMake, Boost 1.81 (Beast/Asio/JSON/URL), SQLite, libpq, OpenSSL,
-#   libcurl, GoogleTest/GoogleMock, Google Benchmark, CLI11, ccache, Node.js/npm, PostgreSQL.
+#   libcurl, GoogleTest/GoogleMock, Google Benchmark, CLI11, ccache, Node.js/npm, PostgreSQL,
+#   tzdata (the IANA zones of account time zones and filters).
 #   npm packages: tests/api (ajv) and tests/client (@hubspot/api-client), from their lock files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
-  postgresql
+  postgresql tzdata
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -9,6 +9,7 @@
 #include "auth/rate_limiter.h"
 #include "common/clock.h"
 #include "flows/flow_service.h"
+#include "store/store.h"
 
 // The CRM services live in flowd::crm (src/crm/); AppServices below names them as crm::….
 namespace flowd::crm {
@@ -45,8 +46,9 @@ struct AppServices {
   crm::EventService* events = nullptr;
   crm::OwnerService* owners = nullptr;
   crm::MarketingEmailService* marketing_emails = nullptr;
-  engine::Engine* engine = nullptr;  // enrollment, performance, emails, metrics
-  FakeClock* manual_clock = nullptr;  // set only under `flowd serve --clock manual`
+  engine::Engine* engine = nullptr;         // enrollment, performance, emails, metrics
+  store::AccountStore* accounts = nullptr;  // account details (time zone)
+  FakeClock* manual_clock = nullptr;        // set only under `flowd serve --clock manual`
 };
 
 class App {

@@ -16,9 +16,11 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/time_format.h"
+#include "crm/account_zones.h"
 #include "crm/association_service.h"
 #include "crm/data_sensitivity.h"
 #include "crm/event_service.h"
+#include "crm/filter/time_zone.h"
 #include "crm/form_service.h"
 #include "crm/list_processor.h"
 #include "crm/list_service.h"
@@ -119,13 +121,17 @@ int Serve(const ServeOptions& o) {
   crm::FormService forms((*store)->forms(), clock, &properties, &objects);
   crm::MarketingEmailService marketing_emails((*store)->marketing_emails(), clock);
   services.owners = &owners;
+  services.accounts = &(*store)->accounts();
   services.forms = &forms;
   services.events = &events;
   services.marketing_emails = &marketing_emails;
   // Lists: the processor keeps DYNAMIC lists' members (its worker thread reads the CRM event
   // log).
+  crm::AccountZones zones((*store)->accounts());
+  crm::ListProcessorOptions list_options;
+  list_options.time_zone_of = [&zones](int64_t account_id) { return zones.ZoneOf(account_id); };
   crm::ListProcessor list_processor((*store)->lists(), (*store)->objects(),
-                                    &(*store)->associations(), properties, clock);
+                                    &(*store)->associations(), properties, clock, list_options);
   crm::ListService lists((*store)->lists(), (*store)->objects(), &(*store)->associations(), schemas,
                          properties, clock, &list_processor);
   services.lists = &lists;
@@ -381,8 +387,19 @@ int Run(int argc, char** argv) {
   auto* account_create = account_cmd->add_subcommand("create", "Create an account; prints its id");
   account_create->add_option("--db", db, "Database URL")->capture_default_str();
   account_create->add_option("--name", account_name, "Account name")->required();
+  std::string account_zone;
+  account_create->add_option("--time-zone", account_zone,
+                             "IANA time zone, e.g. Europe/Paris (default UTC): time windows, "
+                             "delays to a time of day, schedules and relative date filters");
   auto* account_list = account_cmd->add_subcommand("list", "List accounts, one JSON line each");
   account_list->add_option("--db", db, "Database URL")->capture_default_str();
+  int64_t zone_account = 0;
+  auto* account_zone_cmd = account_cmd->add_subcommand(
+      "set-time-zone", "Set an account's time zone (running servers see it within 5 s)");
+  account_zone_cmd->add_option("--db", db, "Database URL")->capture_default_str();
+  account_zone_cmd->add_option("--account", zone_account, "Account id")->required();
+  account_zone_cmd->add_option("--time-zone", account_zone, "IANA time zone, e.g. Europe/Paris")
+      ->required();
 
   auto* token_cmd = app.add_subcommand("token", "Manage access tokens");
   token_cmd->require_subcommand(1);
@@ -489,10 +506,32 @@ int Run(int argc, char** argv) {
     std::cerr << "flowd: database at schema version " << *v << "\n";
     return 0;
   }
+  // A zone id must name a zone of the tz database (or UTC), as HubSpot's settings list them.
+  auto valid_zone = [](const std::string& zone) -> Status {
+    auto found = crm::filter::TimeZone::Find(zone);
+    if (!found.ok())
+      return Error::Invalid("unknown time zone \"" + zone + "\": " + found.error().message);
+    return Status::Ok();
+  };
   if (*account_create) {
+    if (!account_zone.empty()) {
+      if (Status ok = valid_zone(account_zone); !ok.ok()) return Fail(ok.error());
+    }
     auto acct = (*store)->accounts().CreateAccount(account_name, now);
     if (!acct.ok()) return Fail(acct.error());
+    if (!account_zone.empty()) {
+      if (Status set = (*store)->accounts().SetTimeZone(acct->id, account_zone); !set.ok()) {
+        return Fail(set.error());
+      }
+    }
     std::cout << acct->id << "\n";
+    return 0;
+  }
+  if (*account_zone_cmd) {
+    if (Status ok = valid_zone(account_zone); !ok.ok()) return Fail(ok.error());
+    if (Status set = (*store)->accounts().SetTimeZone(zone_account, account_zone); !set.ok()) {
+      return Fail(set.error());
+    }
     return 0;
   }
   if (*account_list) {
@@ -502,6 +541,7 @@ int Run(int argc, char** argv) {
       std::cout << boost::json::serialize(
                        boost::json::object{{"id", a.id},
                                            {"name", a.name},
+                                           {"timeZone", a.time_zone},
                                            {"createdAt", FormatIso8601Ms(a.created_at_ms)}})
                 << "\n";
     }

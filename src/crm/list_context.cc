@@ -37,13 +37,15 @@ Result<std::vector<int64_t>> AssociatedIds(store::AssociationStore& associations
 StoreFilterContext::StoreFilterContext(int64_t account_id, store::ObjectStore& objects,
                                        store::ListStore& lists,
                                        store::AssociationStore* associations,
-                                       PropertyCatalog& properties, const Clock& clock)
+                                       PropertyCatalog& properties, const Clock& clock,
+                                       std::string time_zone)
     : account_id_(account_id),
       objects_(objects),
       lists_(lists),
       associations_(associations),
       properties_(properties),
-      clock_(clock) {}
+      clock_(clock),
+      time_zone_(std::move(time_zone)) {}
 
 void StoreFilterContext::Prefetch(const std::string& type,
                                   const std::vector<store::ObjectRecord>& records,

@@ -27,9 +27,10 @@ class StoreFilterContext final : public filter::FilterContext {
  public:
   // `associations` may be null: association queries then fail with kNotImplemented (filters
   // that need them are refused when lists are created, see ListService).
+  // `time_zone`: the account's IANA zone id (AccountZones).
   StoreFilterContext(int64_t account_id, store::ObjectStore& objects, store::ListStore& lists,
                      store::AssociationStore* associations, PropertyCatalog& properties,
-                     const Clock& clock);
+                     const Clock& clock, std::string time_zone = "UTC");
 
   // Remembers these records' values (live records of `object_type_id`); ids asked for later that
   // are not among them are read one by one.
@@ -37,6 +38,7 @@ class StoreFilterContext final : public filter::FilterContext {
                 const std::vector<int64_t>& asked);
 
   int64_t NowMs() override;
+  std::string TimeZoneId() override { return time_zone_; }
   Result<std::shared_ptr<const PropertySet>> Properties(const std::string& object_type_id) override;
   Result<std::optional<std::map<std::string, std::string>>> Values(
       const filter::RecordRef& record) override;
@@ -58,6 +60,7 @@ class StoreFilterContext final : public filter::FilterContext {
   store::AssociationStore* associations_;
   PropertyCatalog& properties_;
   const Clock& clock_;
+  const std::string time_zone_;
   std::map<std::pair<std::string, int64_t>, Values_> values_;
   std::map<std::string, std::optional<std::string>> list_types_;
 };

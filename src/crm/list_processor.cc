@@ -136,7 +136,8 @@ Status ListProcessor::Dependents(int64_t account_id, int64_t list_id, const std:
 Status ListProcessor::Evaluate(int64_t account_id, Work work) {
   FLOWD_ASSIGN_OR_RETURN(auto lists, DynamicOf(account_id));
   for (size_t depth = 0; depth <= options_.max_cascade_depth && !work.empty(); ++depth) {
-    StoreFilterContext ctx(account_id, objects_, lists_, associations_, properties_, clock_);
+    StoreFilterContext ctx(account_id, objects_, lists_, associations_, properties_, clock_,
+                           ZoneOf(account_id));
     std::vector<store::ListStore::Evaluation> evals;
     std::vector<std::string> types;
     for (const auto& entry : work) {
@@ -252,7 +253,8 @@ Status ListProcessor::ProcessBackfills(bool* more) {
                                                   options_.backfill_batch, false));
       std::vector<int64_t> ids;
       for (const auto& r : page.objects) ids.push_back(r.id);
-      StoreFilterContext ctx(account, objects_, lists_, associations_, properties_, clock_);
+      StoreFilterContext ctx(account, objects_, lists_, associations_, properties_, clock_,
+                             ZoneOf(account));
       ctx.Prefetch(l.object_type_id, page.objects, ids);
       FLOWD_ASSIGN_OR_RETURN(auto members, lists_.FilterMembers(account, l.id, ids));
       std::set<int64_t> member(members.begin(), members.end());

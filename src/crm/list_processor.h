@@ -59,6 +59,9 @@ struct ListProcessorOptions {
   int64_t compile_ttl_ms =
       int64_t{60} * 1000;        // compiled filters are rebuilt after (property changes)
   size_t max_cascade_depth = 8;  // lists filtering on lists filtering on lists …
+  // The account's IANA time zone for relative date filters ("today", "last 7 days" …); UTC
+  // when unset.
+  std::function<std::string(int64_t account_id)> time_zone_of;
 };
 
 class ListProcessor final : public ListChangeSink {
@@ -108,6 +111,10 @@ class ListProcessor final : public ListChangeSink {
   store::AssociationStore* associations_;
   PropertyCatalog& properties_;
   const Clock& clock_;
+  std::string ZoneOf(int64_t account_id) const {
+    return options_.time_zone_of ? options_.time_zone_of(account_id) : "UTC";
+  }
+
   const ListProcessorOptions options_;
   std::function<void()> wake_;
 

@@ -31,7 +31,8 @@ Engine::Engine(store::Store& store, crm::PropertyCatalog& properties, const Cloc
       properties_(properties),
       clock_(clock),
       clients_(clients),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      zones_(store.accounts()) {
   if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();
 }
 

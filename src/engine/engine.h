@@ -39,6 +39,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "crm/account_zones.h"
 #include "crm/list_context.h"
 #include "crm/property_value.h"
 #include "engine/code_runner.h"
@@ -223,6 +224,7 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   EngineOptions options_;
   FlowIndex index_;
   EngineCounters counters_;
+  crm::AccountZones zones_;  // the accounts' time zones
 
   std::mutex mu_;  // guards what follows
   std::condition_variable wake_cv_;

@@ -122,7 +122,8 @@ class Engine::Env final : public ActionEnv {
         account_id_(account_id),
         pass_(pass),
         filters_(account_id, engine.store_.objects(), engine.store_.lists(),
-                 &engine.store_.associations(), engine.properties_, engine.clock_) {}
+                 &engine.store_.associations(), engine.properties_, engine.clock_,
+                 engine.zones_.ZoneOf(account_id)) {}
 
   // Set when the step asked for a record that an uncommitted step of the pass writes: the
   // step's result is void, and it runs again once the pass has committed.

@@ -220,7 +220,8 @@ Status Engine::EvaluateRecord(const IndexedFlow& flow, const store::CrmEvent& ev
 
 std::unique_ptr<crm::StoreFilterContext> Engine::FilterContextOf(int64_t account_id) {
   return std::make_unique<crm::StoreFilterContext>(account_id, store_.objects(), store_.lists(),
-                                                   &store_.associations(), properties_, clock_);
+                                                   &store_.associations(), properties_, clock_,
+                                                   zones_.ZoneOf(account_id));
 }
 
 Result<bool> Engine::MatchesEnrollment(const IndexedFlow& flow, const store::CrmEvent* event,

@@ -35,6 +35,9 @@ struct Account {
   int64_t id = 0;  // HubSpot's portal id
   std::string name;
   int64_t created_at_ms = 0;
+  // IANA zone id (HubSpot's account time zone): time windows, delays to a time of day,
+  // enrollment schedules and relative date filters are in this zone.
+  std::string time_zone = "UTC";
 };
 
 class AccountStore {
@@ -43,6 +46,8 @@ class AccountStore {
   virtual Result<Account> CreateAccount(std::string_view name, int64_t now_ms) = 0;
   virtual Result<Account> GetAccount(int64_t id) = 0;
   virtual Result<std::vector<Account>> ListAccounts() = 0;
+  // Sets the account's time zone (the caller validates the id); kNotFound when no such account.
+  virtual Status SetTimeZone(int64_t id, std::string_view time_zone) = 0;
 };
 
 // ---------------------------------------------------------------- tokens

@@ -45,6 +45,20 @@ TEST_P(StoreConformanceTest, Accounts) {
   EXPECT_EQ(all[1].id, b_.id);
 }
 
+TEST_P(StoreConformanceTest, AccountTimeZone) {
+  EXPECT_EQ(a_.time_zone, "UTC");
+  ASSERT_OK_AND_ASSIGN(Account fresh, store_->accounts().GetAccount(a_.id));
+  EXPECT_EQ(fresh.time_zone, "UTC") << "UTC until set";
+  ASSERT_OK(store_->accounts().SetTimeZone(a_.id, "Europe/Paris"));
+  ASSERT_OK_AND_ASSIGN(Account got, store_->accounts().GetAccount(a_.id));
+  EXPECT_EQ(got.time_zone, "Europe/Paris");
+  ASSERT_OK_AND_ASSIGN(std::vector<Account> all, store_->accounts().ListAccounts());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].time_zone, "Europe/Paris");
+  EXPECT_EQ(all[1].time_zone, "UTC") << "the other account keeps its own";
+  EXPECT_ERROR_CODE(store_->accounts().SetTimeZone(b_.id + 1000, "UTC"), ErrorCode::kNotFound);
+}
+
 // ---------------------------------------------------------------- tokens
 
 TEST_P(StoreConformanceTest, Tokens) {

@@ -487,6 +487,10 @@ CREATE TABLE engine_backfills (
 CREATE INDEX engine_backfills_by_flow ON engine_backfills (account_id, flow_id);
 CREATE INDEX engine_backfills_due ON engine_backfills (occurrence_ms);
 )sql"},
+      // The account's time zone (IANA id), HubSpot's account setting.
+      {15, R"sql(
+ALTER TABLE accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+)sql"},
   };
   return kMigrations;
 }

@@ -526,6 +526,10 @@ CREATE INDEX engine_backfills_due ON engine_backfills (occurrence_ms);
       {11, R"sql(
 CREATE INDEX engine_jobs_leased ON engine_jobs (lease_until_ms) WHERE lease_until_ms > 0;
 )sql"},
+      // The account's time zone (IANA id), HubSpot's account setting.
+      {15, R"sql(
+ALTER TABLE accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+)sql"},
   };
   return kMigrations;
 }

@@ -17,6 +17,7 @@ class SqliteAccountStore final : public AccountStore {
   Result<Account> CreateAccount(std::string_view name, int64_t now_ms) override;
   Result<Account> GetAccount(int64_t id) override;
   Result<std::vector<Account>> ListAccounts() override;
+  Status SetTimeZone(int64_t id, std::string_view time_zone) override;
 
  private:
   Database& db_;
