@@ -9,6 +9,7 @@
 
 #include "store/common/engine_util.h"
 #include "store/common/record_util.h"
+#include "store/postgres/engine_batch.h"
 #include "store/postgres/shared_writes.h"
 #include "store/postgres/stores.h"
 
@@ -668,6 +669,10 @@ Result<std::optional<JobRecord>> PgEngineStore::JobOfEnrollment(int64_t account_
 Result<std::vector<CommitResult>> PgEngineStore::CommitSteps(std::vector<StepCommit>& steps) {
   if (steps.empty()) return std::vector<CommitResult>{};
   return db_.Write([&](Connection& conn) -> Result<std::vector<CommitResult>> {
+    // The executor's usual batch in a few statements; what it declines, one step at a time.
+    FLOWD_ASSIGN_OR_RETURN(std::optional<std::vector<CommitResult>> batched,
+                           CommitStepsBatched(conn, steps));
+    if (batched) return std::move(*batched);
     std::vector<CommitResult> out;
     out.reserve(steps.size());
     for (StepCommit& s : steps) {

@@ -1,0 +1,27 @@
+// The executor's common batch — steps whose only internal effects are property updates — committed
+// in a fixed number of statements whatever the batch's size (engine_store.cc's per-step path costs
+// a dozen network round trips per step). Internal to the PostgreSQL backend.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "common/status.h"
+#include "store/engine_store.h"
+#include "store/postgres/connection.h"
+
+namespace flowd::store::postgres {
+
+// CommitSteps's work for `steps` on `conn`, inside the caller's transaction, with the same
+// outcomes as the per-step path: a step whose job is gone or leased to another worker is
+// kLeaseLost, a step that names no transition (or two) or another account's records, or updates
+// a record that is gone, is kFailed with nothing of it written; the others are committed with
+// their effects, in input order (events, step rows and new jobs take their ids in that order).
+//
+// nullopt, with nothing written (the jobs may be locked), when the batch holds what only the
+// per-step path does: record creations, list memberships, writes of unique properties, one record
+// updated by two steps (or twice by one) or one enrollment's job twice.
+Result<std::optional<std::vector<CommitResult>>> CommitStepsBatched(Connection& conn,
+                                                                    std::vector<StepCommit>& steps);
+
+}  // namespace flowd::store::postgres
