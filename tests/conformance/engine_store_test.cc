@@ -1,6 +1,8 @@
 // The engine part of the Store contract (src/store/engine_store.h).
+#include <atomic>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conformance.h"
@@ -169,22 +171,64 @@ TEST_P(EngineStoreTest, EnrollOutcomes) {
 TEST_P(EngineStoreTest, EventSeqMovesWithTheEnrollments) {
   ASSERT_OK_AND_ASSIGN(int64_t seq, engine().EventSeq());
   EXPECT_EQ(seq, 0);
-  ASSERT_OK(engine().Enroll({New(a_.id, kFlow, 100)}, 42, kT0));
+  ASSERT_OK(engine().Enroll({New(a_.id, kFlow, 100)}, EventAdvance{0, 42}, kT0));
   ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
   EXPECT_EQ(seq, 42);
   // A failing batch (an unknown account) moves nothing, and enrolls nothing.
-  EXPECT_FALSE(engine().Enroll({New(a_.id, kFlow, 200), New(999'999, kFlow, 201)}, 50, kT0).ok());
+  EXPECT_FALSE(
+      engine()
+          .Enroll({New(a_.id, kFlow, 200), New(999'999, kFlow, 201)}, EventAdvance{42, 50}, kT0)
+          .ok());
   ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
   EXPECT_EQ(seq, 42);
   ASSERT_OK_AND_ASSIGN(auto none, engine().EnrollmentsOfObject(a_.id, "0-1", 200));
   EXPECT_TRUE(none.empty());
   // An empty batch still records the position.
-  ASSERT_OK(engine().Enroll({}, 60, kT0));
+  ASSERT_OK(engine().Enroll({}, EventAdvance{42, 60}, kT0));
   ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
   EXPECT_EQ(seq, 60);
-  ASSERT_OK(engine().SetEventSeq(70));
+  ASSERT_OK(engine().SetEventSeq({60, 70}));
   ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
   EXPECT_EQ(seq, 70);
+}
+
+// Two consumers read the events after the same position (two processes on PostgreSQL): the first
+// commit takes the range; the second writes nothing, and the position never moves backwards.
+TEST_P(EngineStoreTest, AnEventRangeIsConsumedOnce) {
+  ASSERT_OK(engine().Enroll({New(a_.id, kFlow, 300)}, EventAdvance{0, 10}, kT0));
+  auto again = engine().Enroll({New(a_.id, kFlow, 301)}, EventAdvance{0, 10}, kT0);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  ASSERT_OK_AND_ASSIGN(auto none, engine().EnrollmentsOfObject(a_.id, "0-1", 301));
+  EXPECT_TRUE(none.empty()) << "the losing consumer enrolls nothing";
+  // A shorter range read from the old position cannot move it back either.
+  auto back = engine().Enroll({}, EventAdvance{0, 5}, kT0);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().code, ErrorCode::kConflict);
+  Status set_back = engine().SetEventSeq({0, 5});
+  ASSERT_FALSE(set_back.ok());
+  EXPECT_EQ(set_back.error().code, ErrorCode::kConflict);
+  ASSERT_OK_AND_ASSIGN(int64_t seq, engine().EventSeq());
+  EXPECT_EQ(seq, 10);
+
+  // Concurrent consumers of one range (on PostgreSQL each on its own connection): one enrolls.
+  ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
+  std::atomic<int> won{0};
+  std::vector<std::thread> consumers;
+  for (int i = 0; i < 4; ++i) {
+    consumers.emplace_back([&, i] {
+      auto r = engine().Enroll({New(a_.id, kFlow, 400 + i)}, EventAdvance{seq, seq + 20}, kT0);
+      if (r.ok()) won++;
+    });
+  }
+  for (auto& t : consumers) t.join();
+  EXPECT_EQ(won.load(), 1);
+  int enrolled = 0;
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto got, engine().EnrollmentsOfObject(a_.id, "0-1", 400 + i));
+    enrolled += static_cast<int>(got.size());
+  }
+  EXPECT_EQ(enrolled, 1);
 }
 
 TEST_P(EngineStoreTest, ListEnrollmentsPagesAndFilters) {

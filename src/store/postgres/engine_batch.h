@@ -24,4 +24,13 @@ namespace flowd::store::postgres {
 Result<std::optional<std::vector<CommitResult>>> CommitStepsBatched(Connection& conn,
                                                                     std::vector<StepCommit>& steps);
 
+// Enroll's work for `items` (accounts already checked) on `conn`, inside the caller's transaction,
+// with the per-item outcomes of one enrollment at a time in input order (a later item sees what
+// an earlier one enrolled): the (account, flow, object) advisory locks in one statement (sorted,
+// so that concurrent batches cannot deadlock), one probe per item in one statement, then the
+// enrollments and their first jobs in one multi-row insert each.
+Result<std::vector<EnrollResult>> EnrollBatched(Connection& conn,
+                                                const std::vector<NewEnrollment>& items,
+                                                int64_t now_ms);
+
 }  // namespace flowd::store::postgres
