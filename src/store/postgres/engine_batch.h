@@ -1,6 +1,7 @@
-// The executor's common batch — steps whose only internal effects are property updates — committed
-// in a fixed number of statements whatever the batch's size (engine_store.cc's per-step path costs
-// a dozen network round trips per step). Internal to the PostgreSQL backend.
+// The executor's common commit batch (steps whose only internal effects are property updates;
+// engine_batch.cc) and enrollment batches (engine_enroll.cc) in a fixed number of statements
+// whatever their size: one step or one enrollment at a time costs a dozen, or four, network round
+// trips each. Internal to the PostgreSQL backend.
 #pragma once
 
 #include <optional>
