@@ -178,7 +178,11 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   store::NewEnrollment MakeEnrollment(const IndexedFlow& flow, int64_t object_id,
                                       const std::string& source, const std::string& reason,
                                       const store::CrmEvent* event, bool once) const;
-  Status CommitEnrollments(std::vector<store::NewEnrollment>& items, std::optional<int64_t> seq);
+  // Commits the enrollments made from the events after `events.from` up to `events.to`, with the
+  // move of the event-log position. False, with nothing written, when another process consumed
+  // that range first (the caller reads on from the new position).
+  Result<bool> CommitEnrollments(std::vector<store::NewEnrollment>& items,
+                                 const store::EventAdvance& events);
   // What follows committed enrollments: counters, unenrollment from other flows, a wake-up.
   Status AfterEnrolled(const std::vector<store::NewEnrollment>& items,
                        const std::vector<store::EnrollResult>& results);

@@ -122,9 +122,13 @@ Result<bool> Engine::ConsumeEvents() {
     FLOWD_TRY(HandleEvent(e, items));
     counters_.events++;
   }
-  if (!events.empty()) FLOWD_TRY(CommitEnrollments(items, events.back().seq));
+  bool consumed = true;
+  if (!events.empty()) {
+    FLOWD_ASSIGN_OR_RETURN(consumed,
+                           CommitEnrollments(items, store::EventAdvance{seq, events.back().seq}));
+  }
   FLOWD_ASSIGN_OR_RETURN(bool backfilling, RunBackfills());
-  return events.size() == options_.event_batch || backfilling;
+  return !consumed || events.size() == options_.event_batch || backfilling;
 }
 
 Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out) {
@@ -296,14 +300,27 @@ store::NewEnrollment Engine::MakeEnrollment(const IndexedFlow& flow, int64_t obj
   return n;
 }
 
-Status Engine::CommitEnrollments(std::vector<store::NewEnrollment>& items,
-                                 std::optional<int64_t> seq) {
+Result<bool> Engine::CommitEnrollments(std::vector<store::NewEnrollment>& items,
+                                       const store::EventAdvance& events) {
+  // Another process's consumer read the same events (PostgreSQL): the first commit takes the
+  // range, the other writes nothing. What both did before committing (ending enrollments whose
+  // goal was met or whose record was archived) is idempotent.
+  auto taken = [&](const Error& e) {
+    if (e.code != ErrorCode::kConflict) return false;
+    auto now = store_.engine().EventSeq();
+    return now.ok() && *now != events.from;
+  };
   if (items.empty()) {
-    if (seq) FLOWD_TRY(store_.engine().SetEventSeq(*seq));
-    return Status::Ok();
+    Status moved = store_.engine().SetEventSeq(events);
+    if (!moved.ok() && taken(moved.error())) return false;
+    FLOWD_TRY(std::move(moved));
+    return true;
   }
-  FLOWD_ASSIGN_OR_RETURN(auto results, store_.engine().Enroll(items, seq, clock_.NowMs()));
-  return AfterEnrolled(items, results);
+  auto results = store_.engine().Enroll(items, events, clock_.NowMs());
+  if (!results.ok() && taken(results.error())) return false;
+  if (!results.ok()) return std::move(results).error();
+  FLOWD_TRY(AfterEnrolled(items, *results));
+  return true;
 }
 
 Status Engine::AfterEnrolled(const std::vector<store::NewEnrollment>& items,

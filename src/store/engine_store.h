@@ -244,16 +244,26 @@ struct BackfillAdvance {
                                           // schedule's next occurrence); id and times ignored
 };
 
+// A trigger consumer's step through the CRM event log: from the position it read the events
+// after, to the last event it handled. Several processes share one position (PostgreSQL): the
+// move succeeds for one of them only, so each event is consumed once.
+struct EventAdvance {
+  int64_t from = 0;
+  int64_t to = 0;
+};
+
 class EngineStore {
  public:
   virtual ~EngineStore() = default;
 
   // ---- enrollment
 
-  // Each item in its own savepoint; results in input order. With `event_seq`, the engine's
-  // event-log position is set to it in the same transaction (the trigger consumer's exactly-once).
+  // Each item in its own savepoint; results in input order. With `events`, the engine's event-log
+  // position moves from `events->from` to `events->to` in the same transaction (the trigger
+  // consumer's exactly-once); when it is no longer `from` (another process consumed that range
+  // meanwhile, PostgreSQL), kConflict and nothing is written.
   virtual Result<std::vector<EnrollResult>> Enroll(const std::vector<NewEnrollment>& items,
-                                                   std::optional<int64_t> event_seq,
+                                                   std::optional<EventAdvance> events,
                                                    int64_t now_ms) = 0;
   // Enrolls a page of a pass (as Enroll) and moves the pass's cursor in the same transaction, so
   // a crash neither skips nor repeats a page. kConflict, with nothing written, when the pass is
@@ -274,7 +284,8 @@ class EngineStore {
                                         std::optional<std::string> kind) = 0;
   // The engine's event-log position (0 before anything was consumed).
   virtual Result<int64_t> EventSeq() = 0;
-  virtual Status SetEventSeq(int64_t seq) = 0;
+  // Moves the position as Enroll does, without enrollments (kConflict when it is not `from`).
+  virtual Status SetEventSeq(const EventAdvance& events) = 0;
 
   virtual Result<EnrollmentRecord> GetEnrollment(int64_t account_id, int64_t enrollment_id) = 0;
   // The executor's batch read: the enrollments with these ids, of any account (the queue's jobs

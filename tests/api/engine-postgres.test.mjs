@@ -1,7 +1,8 @@
 // Scale-out on PostgreSQL (DESIGN.md §2.4, §3): two `flowd serve` processes on one database share
 // the job queue. Both work it, every enrollment completes, internal effects happen once (INCREMENT
 // counters are exactly 1), and when one process is killed with SIGKILL mid-run the other takes
-// over its leased jobs once the (short, --lease-ms) lease has expired and finishes them.
+// over its leased jobs once the (short, --lease-ms) lease has expired and finishes them. Their
+// trigger consumers read one event log: each event is consumed by one of them only.
 //
 // Needs FLOWD_TEST_POSTGRES_URL (scripts/with-postgres.sh starts a throwaway server); skipped
 // without it. Each run uses a schema of its own.
@@ -90,6 +91,82 @@ describe('two processes on one PostgreSQL database', { skip: PG ? false : 'FLOWD
     const keys = slowHook.requests.map((q) => q.headers['idempotency-key']);
     assert.equal(keys.length, 6, `deliveries: ${keys.join(', ')}`);
     assert.equal(new Set(keys).size, 6);
+  });
+
+  it('consume each CRM event once: a re-enrolling event-based flow enrolls once per change', { timeout: 90_000 }, async () => {
+    const api = client(a);
+    const apiB = client(b);
+    const prop = await api('POST', '/crm/v3/properties/contacts', { body: {
+      name: 'ev_runs', label: 'ev_runs', type: 'number', fieldType: 'number', groupName: 'contactinformation',
+    } });
+    assert.equal(prop.status, 201, prop.text);
+    // Enrolls on every change of jobtitle, again and again (shouldReEnroll); one quick step, so
+    // each enrollment has ended long before the next change of its record.
+    const created = await api('POST', `${V4}/flows`, { body: {
+      type: 'CONTACT_FLOW', objectTypeId: '0-1', flowType: 'WORKFLOW', isEnabled: true, name: 'Re-enroll on change',
+      startActionId: '1', actions: [increment('1', 'ev_runs')],
+      enrollmentCriteria: {
+        type: 'EVENT_BASED', shouldReEnroll: true, listMembershipFilterBranches: [],
+        eventFilterBranches: [{
+          filterBranchType: 'UNIFIED_EVENTS', filterBranchOperator: 'AND', eventTypeId: '4-655002',
+          operator: 'HAS_COMPLETED', filterBranches: [],
+          filters: [{ filterType: 'PROPERTY', property: 'hs_name',
+            operation: { operationType: 'STRING', operator: 'IS_EQUAL_TO', value: 'jobtitle', includeObjectsWithNoValueSet: false } }],
+        }],
+      },
+      timeWindows: [], blockedDates: [], customProperties: {}, dataSources: [], suppressionListIds: [], canEnrollFromSalesforce: false,
+    } });
+    assert.equal(created.status, 201, created.text);
+    const flow = created.json;
+    // B has loaded the flow (NOTIFY, then a reload of its trigger index) once it accepts a
+    // manual enrollment into it (400 before); that probe record is not counted below.
+    const [probe] = await contacts(api, 'evprobe', 1);
+    await eventually(async () => (await apiB('POST', `${V4}/flows/${flow.id}/enrollments`,
+      { body: { objectIds: [probe] } })).status === 200, { label: 'B to load the flow' });
+    await noneActive(api, flow.id, 20_000, 'the probe enrollment to end');
+
+    const N = 30;
+    const ROUNDS = 4;
+    const ids = await contacts(api, 'ev', N);
+    const all = async () => {
+      const out = [];
+      let after;
+      do {
+        const r = await api('GET', `${V4}/flows/${flow.id}/enrollments?limit=1000${after ? `&after=${after}` : ''}`);
+        assert.equal(r.status, 200, r.text);
+        out.push(...r.json.results.filter((e) => String(e.objectId) !== String(probe)));
+        after = r.json.paging?.next?.after;
+      } while (after);
+      return out;
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      // Changes written through both processes, in small batches: both consumers read them.
+      for (let i = 0; i < N; i += 5) {
+        const via = (i / 5) % 2 === 0 ? api : apiB;
+        const inputs = ids.slice(i, i + 5).map((id) => ({ id, properties: { jobtitle: `title ${round}` } }));
+        const u = await via('POST', '/crm/v3/objects/contacts/batch/update', { body: { inputs } });
+        assert.equal(u.status, 200, u.text);
+      }
+      await eventually(async () => (await all()).filter((e) => e.status === 'COMPLETED').length >= N * (round + 1),
+        { ms: 30_000, label: `the enrollments of round ${round}` });
+      await noneActive(api, flow.id, 20_000, `round ${round} to end`);
+    }
+    // A consumer that re-read a range would enroll late: give it the time to.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await noneActive(api, flow.id, 20_000, 'late enrollments to end');
+
+    const enrollments = await all();
+    // (An ended enrollment's reason says how it ended, not which event enrolled it: count.)
+    const perContact = new Map();
+    for (const e of enrollments) perContact.set(String(e.objectId), (perContact.get(String(e.objectId)) ?? 0) + 1);
+    const wrong = ids.filter((id) => perContact.get(String(id)) !== ROUNDS)
+      .map((id) => `${id}: ${perContact.get(String(id)) ?? 0}`);
+    assert.deepEqual(wrong, [], `each contact enrolls once per change (${ROUNDS} changes)`);
+    assert.equal(enrollments.length, N * ROUNDS, 'one enrollment per change');
+    const read = await api('POST', '/crm/v3/objects/contacts/batch/read', { body: {
+      inputs: ids.map((id) => ({ id })), properties: ['ev_runs'] } });
+    assert.equal(read.status, 200, read.text);
+    for (const c of read.json.results) assert.equal(c.properties.ev_runs, String(ROUNDS), `contact ${c.id}`);
   });
 
   it('share the queue, run internal effects once, and survive the loss of one', { timeout: 120_000 }, async () => {

@@ -1,5 +1,8 @@
 // The engine part of the Store contract (src/store/engine_store.h).
+#include <atomic>
+#include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conformance.h"
@@ -168,22 +171,64 @@ TEST_P(EngineStoreTest, EnrollOutcomes) {
 TEST_P(EngineStoreTest, EventSeqMovesWithTheEnrollments) {
   ASSERT_OK_AND_ASSIGN(int64_t seq, engine().EventSeq());
   EXPECT_EQ(seq, 0);
-  ASSERT_OK(engine().Enroll({New(a_.id, kFlow, 100)}, 42, kT0));
+  ASSERT_OK(engine().Enroll({New(a_.id, kFlow, 100)}, EventAdvance{0, 42}, kT0));
   ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
   EXPECT_EQ(seq, 42);
   // A failing batch (an unknown account) moves nothing, and enrolls nothing.
-  EXPECT_FALSE(engine().Enroll({New(a_.id, kFlow, 200), New(999'999, kFlow, 201)}, 50, kT0).ok());
+  EXPECT_FALSE(
+      engine()
+          .Enroll({New(a_.id, kFlow, 200), New(999'999, kFlow, 201)}, EventAdvance{42, 50}, kT0)
+          .ok());
   ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
   EXPECT_EQ(seq, 42);
   ASSERT_OK_AND_ASSIGN(auto none, engine().EnrollmentsOfObject(a_.id, "0-1", 200));
   EXPECT_TRUE(none.empty());
   // An empty batch still records the position.
-  ASSERT_OK(engine().Enroll({}, 60, kT0));
+  ASSERT_OK(engine().Enroll({}, EventAdvance{42, 60}, kT0));
   ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
   EXPECT_EQ(seq, 60);
-  ASSERT_OK(engine().SetEventSeq(70));
+  ASSERT_OK(engine().SetEventSeq({60, 70}));
   ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
   EXPECT_EQ(seq, 70);
+}
+
+// Two consumers read the events after the same position (two processes on PostgreSQL): the first
+// commit takes the range; the second writes nothing, and the position never moves backwards.
+TEST_P(EngineStoreTest, AnEventRangeIsConsumedOnce) {
+  ASSERT_OK(engine().Enroll({New(a_.id, kFlow, 300)}, EventAdvance{0, 10}, kT0));
+  auto again = engine().Enroll({New(a_.id, kFlow, 301)}, EventAdvance{0, 10}, kT0);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  ASSERT_OK_AND_ASSIGN(auto none, engine().EnrollmentsOfObject(a_.id, "0-1", 301));
+  EXPECT_TRUE(none.empty()) << "the losing consumer enrolls nothing";
+  // A shorter range read from the old position cannot move it back either.
+  auto back = engine().Enroll({}, EventAdvance{0, 5}, kT0);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().code, ErrorCode::kConflict);
+  Status set_back = engine().SetEventSeq({0, 5});
+  ASSERT_FALSE(set_back.ok());
+  EXPECT_EQ(set_back.error().code, ErrorCode::kConflict);
+  ASSERT_OK_AND_ASSIGN(int64_t seq, engine().EventSeq());
+  EXPECT_EQ(seq, 10);
+
+  // Concurrent consumers of one range (on PostgreSQL each on its own connection): one enrolls.
+  ASSERT_OK_AND_ASSIGN(seq, engine().EventSeq());
+  std::atomic<int> won{0};
+  std::vector<std::thread> consumers;
+  for (int i = 0; i < 4; ++i) {
+    consumers.emplace_back([&, i] {
+      auto r = engine().Enroll({New(a_.id, kFlow, 400 + i)}, EventAdvance{seq, seq + 20}, kT0);
+      if (r.ok()) won++;
+    });
+  }
+  for (auto& t : consumers) t.join();
+  EXPECT_EQ(won.load(), 1);
+  int enrolled = 0;
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto got, engine().EnrollmentsOfObject(a_.id, "0-1", 400 + i));
+    enrolled += static_cast<int>(got.size());
+  }
+  EXPECT_EQ(enrolled, 1);
 }
 
 TEST_P(EngineStoreTest, ListEnrollmentsPagesAndFilters) {
@@ -474,6 +519,136 @@ TEST_P(EngineStoreTest, FailingEffectRollsBackItsStepOnly) {
   EXPECT_TRUE(messages.empty());
   ASSERT_OK_AND_ASSIGN(auto steps, engine().ListSteps(a_.id, e3.id));
   EXPECT_EQ(steps.size(), 1u);
+}
+
+// A batch of property updates only (the executor's usual batch; PostgreSQL commits it in a few
+// statements): every outcome side by side, and the rows written as the per-step path writes them.
+TEST_P(EngineStoreTest, UpdateOnlyBatchKeepsEachStepsOutcome) {
+  ObjectWriteOptions workflow;
+  workflow.unique_properties = {"email"};
+  workflow.source = {"WORKFLOW", std::to_string(kFlow)};
+  ASSERT_OK_AND_ASSIGN(
+      auto made, store_->objects().CreateObjects(a_.id, "0-1",
+                                                 {{{"email", "a@x.com"}, {"firstname", "Ann"}},
+                                                  {{"email", "b@x.com"}, {"firstname", "Cy"}},
+                                                  {{"email", "c@x.com"}},
+                                                  {{"email", "d@x.com"}, {"city", "Oslo"}}},
+                                                 workflow, kT0));
+  const int64_t c1 = made[0].id, c2 = made[1].id, c3 = made[2].id, c4 = made[3].id;
+  std::vector<EnrollmentRecord> e;
+  for (int64_t object : {c1, c2, c3, c4, c1 + 100'000, c1 + 200'000}) {
+    e.push_back(MustEnroll(New(a_.id, kFlow, object)));
+  }
+  ASSERT_OK_AND_ASSIGN(auto before, store_->objects().ReadEvents(0, 1000));
+  const int64_t seq0 = before.empty() ? 0 : before.back().seq;
+  std::vector<JobRecord> claimed = Claim("w", kT0);
+  ASSERT_EQ(claimed.size(), 6u);
+  std::map<int64_t, JobRecord> job;  // enrollment id → job
+  for (const JobRecord& j : claimed) job[j.enrollment_id] = j;
+
+  const int64_t now = kT0 + 70;
+  // 0: a superseded created value (history of version 1 kept) and a new one; moves on.
+  StepCommit s0 = Step(job[e[0].id], "w", now);
+  s0.updates.push_back({a_.id, "0-1", {{c1, {{"firstname", "Bea"}, {"city", "Rome"}}}}, workflow});
+  // 1: clears a value, and ends the enrollment with new data.
+  StepCommit s1 = Step(job[e[1].id], "w", now);
+  s1.updates.push_back({a_.id, "0-1", {{c2, {{"firstname", ""}}}}, workflow});
+  s1.next.reset();
+  s1.end_status = std::string(kEnrollmentCompleted);
+  s1.end_reason = "COMPLETED";
+  s1.data_json = R"({"1":{"x":"y"}})";
+  // 2: an update, then one of a record that does not exist: fails, writes nothing.
+  StepCommit s2 = Step(job[e[2].id], "w", now);
+  s2.updates.push_back({a_.id, "0-1", {{c3, {{"city", "Lima"}}}}, workflow});
+  s2.updates.push_back({a_.id, "0-1", {{c3 + 999'999, {{"city", "Oslo"}}}}, workflow});
+  // 3: the value it writes is the record's already (no change, no event); retries.
+  StepCommit s3 = Step(job[e[3].id], "w", now);
+  s3.updates.push_back({a_.id, "0-1", {{c4, {{"city", "Oslo"}}}}, workflow});
+  s3.next.reset();
+  s3.step.outcome = "RETRYING";
+  s3.retry_at_ms = now + 1000;
+  // 4: leased to another worker.
+  StepCommit s4 = Step(job[e[4].id], "other", now);
+  // 5: names no transition.
+  StepCommit s5 = Step(job[e[5].id], "w", now);
+  s5.next.reset();
+
+  std::vector<CommitResult> r = Commit({s0, s1, s2, s3, s4, s5});
+  ASSERT_EQ(r.size(), 6u);
+  EXPECT_EQ(r[0].outcome, CommitOutcome::kCommitted);
+  EXPECT_EQ(r[1].outcome, CommitOutcome::kCommitted);
+  EXPECT_EQ(r[2].outcome, CommitOutcome::kFailed);
+  ASSERT_TRUE(r[2].error);
+  EXPECT_EQ(r[2].error->code, ErrorCode::kNotFound);
+  EXPECT_EQ(r[3].outcome, CommitOutcome::kCommitted);
+  EXPECT_EQ(r[4].outcome, CommitOutcome::kLeaseLost);
+  EXPECT_EQ(r[5].outcome, CommitOutcome::kFailed);
+
+  EXPECT_EQ(Property(a_.id, c1, "firstname"), "Bea");
+  EXPECT_EQ(Property(a_.id, c1, "city"), "Rome");
+  EXPECT_EQ(Property(a_.id, c2, "firstname"), "");
+  EXPECT_EQ(Property(a_.id, c3, "city"), "") << "the failed step's first update is undone";
+  EXPECT_EQ(Property(a_.id, c4, "city"), "Oslo");
+  ASSERT_OK_AND_ASSIGN(auto hist,
+                       store_->objects().GetHistory(a_.id, "0-1", {c1, c2}, {"firstname"}));
+  ASSERT_EQ(hist[c1]["firstname"].size(), 2u);
+  EXPECT_EQ(hist[c1]["firstname"][0].value, "Bea");
+  EXPECT_EQ(hist[c1]["firstname"][0].source_type, "WORKFLOW");
+  EXPECT_EQ(hist[c1]["firstname"][0].timestamp_ms, now);
+  EXPECT_EQ(hist[c1]["firstname"][1].value, "Ann");
+  EXPECT_EQ(hist[c1]["firstname"][1].timestamp_ms, kT0);
+  ASSERT_EQ(hist[c2]["firstname"].size(), 2u);
+  EXPECT_EQ(hist[c2]["firstname"][0].value, "");
+  EXPECT_EQ(hist[c2]["firstname"][1].value, "Cy");
+  ASSERT_OK_AND_ASSIGN(auto got1, store_->objects().GetObjects(a_.id, "0-1", {c1, c4}, false));
+  ASSERT_EQ(got1.size(), 2u);
+  EXPECT_EQ(got1[0].updated_at_ms, now);
+  EXPECT_EQ(got1[1].updated_at_ms, kT0) << "an unchanged record is not touched";
+
+  // The property-change events, in step order and each step's write order.
+  ASSERT_OK_AND_ASSIGN(auto events, store_->objects().ReadEvents(seq0, 1000));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].object_id, c1);
+  EXPECT_EQ(events[0].properties.at("hs_name"), "firstname");
+  EXPECT_EQ(events[0].properties.at("hs_value"), "Bea");
+  EXPECT_EQ(events[0].properties.at("hs_previous_value"), "Ann");
+  EXPECT_EQ(events[1].object_id, c1);
+  EXPECT_EQ(events[1].properties.at("hs_name"), "city");
+  EXPECT_EQ(events[2].object_id, c2);
+  EXPECT_EQ(events[2].event_type_id, kEventPropertyChanged);
+  EXPECT_EQ(events[2].occurred_at_ms, now);
+
+  ASSERT_OK_AND_ASSIGN(auto next, engine().JobOfEnrollment(a_.id, e[0].id));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->action_id, "2");
+  EXPECT_NE(next->id, job[e[0].id].id);
+  ASSERT_OK_AND_ASSIGN(EnrollmentRecord ended, engine().GetEnrollment(a_.id, e[1].id));
+  EXPECT_EQ(ended.status, kEnrollmentCompleted);
+  EXPECT_EQ(ended.reason, "COMPLETED");
+  EXPECT_EQ(ended.ended_at_ms, now);
+  EXPECT_EQ(ended.data_json, R"({"1":{"x":"y"}})");
+  EXPECT_EQ(ended.executions, 1);
+  ASSERT_OK_AND_ASSIGN(auto none, engine().JobOfEnrollment(a_.id, e[1].id));
+  EXPECT_FALSE(none);
+  ASSERT_OK_AND_ASSIGN(auto retried, engine().JobOfEnrollment(a_.id, e[3].id));
+  ASSERT_TRUE(retried);
+  EXPECT_EQ(retried->attempt, 1);
+  EXPECT_EQ(retried->run_at_ms, now + 1000);
+  EXPECT_EQ(retried->lease_owner, "");
+  for (size_t i : {2u, 4u, 5u}) {
+    ASSERT_OK_AND_ASSIGN(EnrollmentRecord got, engine().GetEnrollment(a_.id, e[i].id));
+    EXPECT_EQ(got.executions, 0) << i;
+    EXPECT_EQ(got.status, kEnrollmentActive) << i;
+    ASSERT_OK_AND_ASSIGN(auto steps, engine().ListSteps(a_.id, e[i].id));
+    EXPECT_TRUE(steps.empty()) << i;
+    ASSERT_OK_AND_ASSIGN(auto held, engine().JobOfEnrollment(a_.id, e[i].id));
+    ASSERT_TRUE(held);
+    EXPECT_EQ(held->lease_owner, "w") << i;
+  }
+  ASSERT_OK_AND_ASSIGN(auto steps0, engine().ListSteps(a_.id, e[0].id));
+  ASSERT_EQ(steps0.size(), 1u);
+  EXPECT_EQ(steps0[0].finished_at_ms, now);
+  EXPECT_EQ(steps0[0].outcome, "SUCCEEDED");
 }
 
 TEST_P(EngineStoreTest, EffectsAreApplied) {

@@ -15,6 +15,11 @@ Error BackfillMoved(int64_t backfill_id) {
                          " was dropped or advanced by another worker");
 }
 
+Error EventRangeTaken(int64_t from) {
+  return Error::Conflict("the event log after " + std::to_string(from) +
+                         " was consumed by another process");
+}
+
 Status ValidateStepCommit(const StepCommit& step, int64_t account_id) {
   const int transitions = (step.next ? 1 : 0) + (step.end_status ? 1 : 0);
   if (transitions > 1 || (transitions == 0 && !step.retry_at_ms)) {

@@ -14,6 +14,8 @@ namespace flowd::store::internal {
 Error EnrollmentNotFound(int64_t enrollment_id);
 // kConflict: the pass was dropped or its cursor moved since the page was read.
 Error BackfillMoved(int64_t backfill_id);
+// kConflict: the event-log position moved away from `from` (another consumer took the range).
+Error EventRangeTaken(int64_t from);
 
 // kInvalidArgument unless the commit names exactly one of next / end_status / retry_at_ms, and
 // every effect belongs to `account_id` (the job's account: a step writes its own account only).

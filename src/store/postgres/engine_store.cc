@@ -2,13 +2,17 @@
 // processes share the queue: claims take due jobs with FOR UPDATE SKIP LOCKED, a commit locks its
 // job row before checking the lease, and enrolling one record in one flow is serialised by a
 // transaction-level advisory lock (the partial unique index on ACTIVE enrollments backs it up).
+// The executor's usual batches and every enrollment batch take a few statements whatever their
+// size (engine_batch.cc).
 // A step's CRM effects use the object, association and list stores' own code (shared_writes.h)
 // inside the step's savepoint.
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "store/common/engine_util.h"
 #include "store/common/record_util.h"
+#include "store/postgres/engine_batch.h"
 #include "store/postgres/shared_writes.h"
 #include "store/postgres/stores.h"
 
@@ -17,10 +21,6 @@ namespace flowd::store::postgres {
 using internal::IdList;
 
 namespace {
-
-// The advisory lock class of enrollment checks ("engn"); the object id hashes (account, flow,
-// object).
-constexpr int64_t kEnrollLockClass = 0x656e676e;
 
 std::string IntArray(const std::vector<int64_t>& ids) { return IdList(ids, '{', '}'); }
 
@@ -120,84 +120,25 @@ Status InsertJob(Connection& conn, int64_t account_id, int64_t enrollment_id, in
   return Status::Ok();
 }
 
-Status WriteEventSeq(Connection& conn, int64_t seq) {
+// kConflict when the position is no longer `events.from`: another process consumed the range
+// and committed first. The row lock makes a second consumer of the same range wait for the first
+// one's commit and then find the position moved (READ COMMITTED re-checks the WHERE clause), so
+// it writes nothing; the position never moves backwards.
+Status MoveEventSeq(Connection& conn, const EventAdvance& events) {
   FLOWD_ASSIGN_OR_RETURN(
-      Rows ignored,
-      conn.Query("UPDATE engine_event_position SET seq = $1 WHERE id = 1", Params().Add(seq)));
+      Rows moved, conn.Query("UPDATE engine_event_position SET seq = $2 WHERE id = 1 AND seq = $1",
+                             Params().Add(events.from).Add(events.to)));
+  if (moved.affected() != 1) return internal::EventRangeTaken(events.from);
   return Status::Ok();
-}
-
-// The account is checked by the caller (once per batch).
-Result<EnrollResult> EnrollOne(Connection& conn, const NewEnrollment& item, int64_t now_ms) {
-  const EnrollmentRecord& e = item.enrollment;
-  // Held to commit: another process enrolling the same record in the same flow waits here and
-  // then sees this enrollment.
-  FLOWD_ASSIGN_OR_RETURN(
-      Rows locked,
-      conn.Query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))",
-                 Params()
-                     .Add(kEnrollLockClass)
-                     .Add(std::to_string(e.account_id) + ":" + std::to_string(e.flow_id) + ":" +
-                          std::to_string(e.object_id))));
-  // One probe answers both checks: an ACTIVE enrollment sorts first, else the newest.
-  {
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows rows,
-        conn.Query(
-            "SELECT " ENROLLMENT_COLUMNS " FROM engine_enrollments WHERE account_id = $1 "
-            "AND flow_id = $2 AND object_id = $3 AND object_type_id = $4 ORDER BY status "
-            "= 'ACTIVE' DESC, id DESC LIMIT 1",
-            Params().Add(e.account_id).Add(e.flow_id).Add(e.object_id).Add(e.object_type_id)));
-    std::vector<EnrollmentRecord> found = ReadEnrollments(rows);
-    if (!found.empty() && found[0].status == kEnrollmentActive) {
-      return EnrollResult{EnrollOutcome::kAlreadyActive, std::move(found[0])};
-    }
-    if (!found.empty() && item.once) {
-      return EnrollResult{EnrollOutcome::kAlreadyEnrolled, std::move(found[0])};
-    }
-  }
-  EnrollmentRecord r = e;
-  r.status = item.first_action_id.empty() ? kEnrollmentCompleted : kEnrollmentActive;
-  r.executions = 0;
-  if (r.enrolled_at_ms == 0) r.enrolled_at_ms = now_ms;
-  r.updated_at_ms = now_ms;
-  r.ended_at_ms = item.first_action_id.empty() ? std::optional<int64_t>(now_ms) : std::nullopt;
-  if (r.data_json.empty()) r.data_json = "{}";
-  FLOWD_ASSIGN_OR_RETURN(
-      Rows ins,
-      conn.Query("INSERT INTO engine_enrollments (account_id, flow_id, revision_id, "
-                 "object_type_id, object_id, status, source, reason, enrolled_at_ms, "
-                 "updated_at_ms, ended_at_ms, data_json, executions) VALUES ($1, $2, $3, $4, $5, "
-                 "$6, $7, $8, $9, $10, $11, $12, 0) RETURNING id",
-                 Params()
-                     .Add(r.account_id)
-                     .Add(r.flow_id)
-                     .Add(r.revision_id)
-                     .Add(r.object_type_id)
-                     .Add(r.object_id)
-                     .Add(r.status)
-                     .Add(r.source)
-                     .Add(r.reason)
-                     .Add(r.enrolled_at_ms)
-                     .Add(r.updated_at_ms)
-                     .AddOpt(r.ended_at_ms)
-                     .Add(r.data_json)));
-  r.id = ins.Int(0, 0);
-  if (!item.first_action_id.empty()) {
-    FLOWD_TRY(InsertJob(conn, r.account_id, r.id, r.flow_id, item.first_action_id, 0, 0,
-                        item.first_run_at_ms, /*paused=*/false));
-  }
-  return EnrollResult{EnrollOutcome::kEnrolled, std::move(r)};
 }
 
 Result<std::vector<EnrollResult>> EnrollAll(Connection& conn,
                                             const std::vector<NewEnrollment>& items,
                                             int64_t now_ms) {
-  FLOWD_ASSIGN_OR_RETURN(
-      std::vector<EnrollResult> out,
-      internal::EnrollEach(
-          items, [&](int64_t account_id) { return RequireAccount(conn, account_id); },
-          [&](const NewEnrollment& item) { return EnrollOne(conn, item, now_ms); }));
+  std::set<int64_t> accounts;
+  for (const NewEnrollment& item : items) accounts.insert(item.enrollment.account_id);
+  for (int64_t account_id : accounts) FLOWD_TRY(RequireAccount(conn, account_id));
+  FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollResult> out, EnrollBatched(conn, items, now_ms));
   // Every path that enrolls (events, manual, backfill pages) wakes the executors once committed.
   for (const EnrollResult& r : out) {
     if (r.outcome == EnrollOutcome::kEnrolled && r.enrollment.status == kEnrollmentActive) {
@@ -387,12 +328,13 @@ Result<CommitResult> CommitOne(Connection& conn, StepCommit& s) {
 // ---- enrollment
 
 Result<std::vector<EnrollResult>> PgEngineStore::Enroll(const std::vector<NewEnrollment>& items,
-                                                        std::optional<int64_t> event_seq,
+                                                        std::optional<EventAdvance> events,
                                                         int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
-    FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollResult> out, EnrollAll(conn, items, now_ms));
-    if (event_seq) FLOWD_TRY(WriteEventSeq(conn, *event_seq));
-    return out;
+    // The position first: a second consumer of the range waits here, before taking any
+    // enrollment lock, and then writes nothing.
+    if (events) FLOWD_TRY(MoveEventSeq(conn, *events));
+    return EnrollAll(conn, items, now_ms);
   });
 }
 
@@ -412,8 +354,8 @@ Result<int64_t> PgEngineStore::EventSeq() {
   });
 }
 
-Status PgEngineStore::SetEventSeq(int64_t seq) {
-  return db_.Write([&](Connection& conn) { return WriteEventSeq(conn, seq); });
+Status PgEngineStore::SetEventSeq(const EventAdvance& events) {
+  return db_.Write([&](Connection& conn) { return MoveEventSeq(conn, events); });
 }
 
 Result<EnrollmentRecord> PgEngineStore::GetEnrollment(int64_t account_id, int64_t enrollment_id) {
@@ -668,6 +610,10 @@ Result<std::optional<JobRecord>> PgEngineStore::JobOfEnrollment(int64_t account_
 Result<std::vector<CommitResult>> PgEngineStore::CommitSteps(std::vector<StepCommit>& steps) {
   if (steps.empty()) return std::vector<CommitResult>{};
   return db_.Write([&](Connection& conn) -> Result<std::vector<CommitResult>> {
+    // The executor's usual batch in a few statements; what it declines, one step at a time.
+    FLOWD_ASSIGN_OR_RETURN(std::optional<std::vector<CommitResult>> batched,
+                           CommitStepsBatched(conn, steps));
+    if (batched) return std::move(*batched);
     std::vector<CommitResult> out;
     out.reserve(steps.size());
     for (StepCommit& s : steps) {

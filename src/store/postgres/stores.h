@@ -251,10 +251,10 @@ class PgEngineStore final : public EngineStore {
  public:
   explicit PgEngineStore(Database& db) : db_(db) {}
   Result<std::vector<EnrollResult>> Enroll(const std::vector<NewEnrollment>& items,
-                                           std::optional<int64_t> event_seq,
+                                           std::optional<EventAdvance> events,
                                            int64_t now_ms) override;
   Result<int64_t> EventSeq() override;
-  Status SetEventSeq(int64_t seq) override;
+  Status SetEventSeq(const EventAdvance& events) override;
   Result<std::vector<EnrollResult>> EnrollBackfillPage(const std::vector<NewEnrollment>& items,
                                                        const BackfillAdvance& advance,
                                                        int64_t now_ms) override;

@@ -99,10 +99,13 @@ Status InsertJob(Connection& conn, int64_t account_id, int64_t enrollment_id, in
       .Run();
 }
 
-Status WriteEventSeq(Connection& conn, int64_t seq) {
-  FLOWD_ASSIGN_OR_RETURN(Stmt up,
-                         conn.Prepare("UPDATE engine_event_position SET seq = ?1 WHERE id = 1"));
-  return up.Bind(1, seq).Run();
+// kConflict when the position is no longer `events.from` (nothing else is written then).
+Status MoveEventSeq(Connection& conn, const EventAdvance& events) {
+  FLOWD_ASSIGN_OR_RETURN(Stmt up, conn.Prepare("UPDATE engine_event_position SET seq = ?2 WHERE "
+                                               "id = 1 AND seq = ?1"));
+  FLOWD_TRY(up.Bind(1, events.from).Bind(2, events.to).Run());
+  if (conn.Changes() != 1) return internal::EventRangeTaken(events.from);
+  return Status::Ok();
 }
 
 // The account is checked by the caller (once per batch). One probe of (account, flow, object)
@@ -364,12 +367,11 @@ Result<CommitResult> CommitOne(Connection& conn, StepCommit& s, bool isolated) {
 // ---- enrollment
 
 Result<std::vector<EnrollResult>> SqliteEngineStore::Enroll(const std::vector<NewEnrollment>& items,
-                                                            std::optional<int64_t> event_seq,
+                                                            std::optional<EventAdvance> events,
                                                             int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
-    FLOWD_ASSIGN_OR_RETURN(std::vector<EnrollResult> out, EnrollAll(conn, items, now_ms));
-    if (event_seq) FLOWD_TRY(WriteEventSeq(conn, *event_seq));
-    return out;
+    if (events) FLOWD_TRY(MoveEventSeq(conn, *events));
+    return EnrollAll(conn, items, now_ms);
   });
 }
 
@@ -390,8 +392,8 @@ Result<int64_t> SqliteEngineStore::EventSeq() {
   });
 }
 
-Status SqliteEngineStore::SetEventSeq(int64_t seq) {
-  return db_.Write([&](Connection& conn) { return WriteEventSeq(conn, seq); });
+Status SqliteEngineStore::SetEventSeq(const EventAdvance& events) {
+  return db_.Write([&](Connection& conn) { return MoveEventSeq(conn, events); });
 }
 
 Result<EnrollmentRecord> SqliteEngineStore::GetEnrollment(int64_t account_id,
