@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "auth/rate_limiter.h"
 #include "common/clock.h"
+#include "flows/action_definitions.h"
 #include "flows/flow_service.h"
 
 // The CRM services live in flowd::crm (src/crm/); AppServices below names them as crm::….
@@ -45,7 +46,8 @@ struct AppServices {
   crm::EventService* events = nullptr;
   crm::OwnerService* owners = nullptr;
   crm::MarketingEmailService* marketing_emails = nullptr;
-  engine::Engine* engine = nullptr;  // enrollment, performance, emails, metrics
+  engine::Engine* engine = nullptr;  // enrollment, performance, emails, metrics, callbacks
+  flows::ActionDefinitionService* action_definitions = nullptr;  // /automation/v4/actions
   FakeClock* manual_clock = nullptr;  // set only under `flowd serve --clock manual`
 };
 

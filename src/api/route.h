@@ -50,5 +50,6 @@ void AddMarketingEmailRoutes(RouteTable& routes);
 void AddFormSubmissionRoutes(RouteTable& routes);
 void AddEventRoutes(RouteTable& routes);
 void AddEngineRoutes(RouteTable& routes);  // engine_handlers.cc
+void AddActionRoutes(RouteTable& routes);  // action_handlers.cc
 
 }  // namespace flowd::api

@@ -16,6 +16,7 @@ void AddAllRoutes(RouteTable& routes) {
   AddFormSubmissionRoutes(routes);
   AddEventRoutes(routes);
   AddEngineRoutes(routes);
+  AddActionRoutes(routes);
 }
 
 }  // namespace flowd::api
