@@ -9,6 +9,7 @@
 #include "api/crm_params.h"
 #include "api/handler_context.h"
 #include "api/route.h"
+#include "engine/app_action.h"
 #include "engine/engine.h"
 #include "flows/action_definitions.h"
 
@@ -191,7 +192,8 @@ HandlerResult GetRevision(const HandlerContext& c) {
 }
 
 // A completion body's outputFields (required; typedOutputs and the rest are accepted and
-// ignored). Adds a problem at `at` when it is missing or not an object.
+// ignored). Adds a problem at `at` when it is missing, not an object, or holds an execution
+// state other than SUCCESS / FAIL_CONTINUE, so a batch is checked whole before any completes.
 const json::value* OutputFieldsOf(const json::value& input, const std::string& at,
                                   std::vector<ErrorDetail>& problems) {
   const json::object* o = input.if_object();
@@ -199,6 +201,11 @@ const json::value* OutputFieldsOf(const json::value& input, const std::string& a
   if (!out || !out->is_object()) {
     problems.push_back(
         ErrorDetail{"outputFields must be an object", at + "outputFields", "REQUIRED", {}});
+    return nullptr;
+  }
+  if (auto answer = engine::ReadOutputFields(*out, false); !answer.ok()) {
+    problems.push_back(
+        ErrorDetail{answer.error().message, at + "outputFields", "INVALID_OUTPUT_FIELDS", {}});
     return nullptr;
   }
   return out;

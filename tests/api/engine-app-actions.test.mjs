@@ -212,6 +212,13 @@ describe('app actions and SIGNATURE webhooks', () => {
     const noScope = srv.createToken(srv.accountId, { scopes: ['crm.objects.contacts.read'] });
     assertError(await api('GET', `${ACT}/${app.appId}`, { token: noScope }), 403, 'MISSING_SCOPES');
     assertError(await api('POST', `${ACT}/callbacks/complete`, { body: { inputs: [] } }), 400, 'VALIDATION_ERROR');
+    const tooMany = Array.from({ length: 101 }, (_, i) => ({ callbackId: `ap-1-2-3-${i}`, outputFields: {} }));
+    assertError(await api('POST', `${ACT}/callbacks/complete`, { body: { inputs: tooMany } }), 400, 'VALIDATION_ERROR');
+    const badInputs = await api('POST', `${ACT}/callbacks/complete`, { body: { inputs: [{ outputFields: 1 }, {}] } });
+    assertError(badInputs, 400, 'VALIDATION_ERROR');
+    assert.equal(badInputs.json.errors.length, 4);
+    assertError(await api('POST', `${ACT}/callbacks/ap-1-2-3-4/complete`, {
+      body: { outputFields: { hs_execution_state: 'BLOCK' } } }), 400, 'VALIDATION_ERROR');
     assertError(await api('POST', `${ACT}/callbacks/ap-1-2-3-4/complete`, { body: { outputFields: {} } }), 404, 'OBJECT_NOT_FOUND');
     assertError(await api('POST', `${ACT}/callbacks/ap-1-2-3-4/complete`, { body: {} }), 400, 'VALIDATION_ERROR');
   });
