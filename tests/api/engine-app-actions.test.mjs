@@ -52,13 +52,20 @@ function signatureOk(req, secret, baseUrl) {
   return ts !== undefined && req.headers['x-hubspot-signature-v3'] === expected;
 }
 
-describe('app actions and SIGNATURE webhooks', () => {
+// The suite runs on SQLite, and on PostgreSQL (a schema of its own) when
+// FLOWD_TEST_POSTGRES_URL is set (scripts/with-postgres.sh).
+const PG = process.env.FLOWD_TEST_POSTGRES_URL;
+for (const backend of ['sqlite', 'postgres']) {
+describe(`app actions and SIGNATURE webhooks (${backend})`, {
+  skip: backend === 'postgres' && !PG ? 'FLOWD_TEST_POSTGRES_URL is not set' : false }, () => {
   let srv; let api; let hook; let app; let other;
   let answer = () => ({ status: 200, body: { outputFields: { tier: 'gold' } } });
 
   before(async () => {
     hook = await startHttpReceiver((req, body, n) => answer(req, body, n));
-    srv = await startServer({ scopes: SCOPES, serveArgs: ['--clock', 'manual'] });
+    const dbUrl = backend === 'postgres'
+      ? `${PG}${PG.includes('?') ? '&' : '?'}schema=app_actions_${process.pid}_${Date.now()}` : null;
+    srv = await startServer({ scopes: SCOPES, serveArgs: ['--clock', 'manual'], dbUrl });
     api = client(srv);
     const out = srv.cli(['app', 'create', '--db', srv.dbUrl, '--account', String(srv.accountId), '--name', 'Scorer']);
     assert.equal(out.code, 0, out.stderr);
@@ -364,3 +371,4 @@ describe('app actions and SIGNATURE webhooks', () => {
     assert.ok(signatureOk(req, app.clientSecret, hook.url));
   });
 });
+}
