@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "auth/rate_limiter.h"
 #include "common/clock.h"
+#include "flows/action_definitions.h"
 #include "flows/flow_service.h"
 #include "store/store.h"
 
@@ -46,9 +47,10 @@ struct AppServices {
   crm::EventService* events = nullptr;
   crm::OwnerService* owners = nullptr;
   crm::MarketingEmailService* marketing_emails = nullptr;
-  engine::Engine* engine = nullptr;         // enrollment, performance, emails, metrics
-  store::AccountStore* accounts = nullptr;  // account details (time zone)
-  FakeClock* manual_clock = nullptr;        // set only under `flowd serve --clock manual`
+  engine::Engine* engine = nullptr;  // enrollment, performance, emails, metrics, callbacks
+  flows::ActionDefinitionService* action_definitions = nullptr;  // /automation/v4/actions
+  store::AccountStore* accounts = nullptr;                       // account details (time zone)
+  FakeClock* manual_clock = nullptr;  // set only under `flowd serve --clock manual`
 };
 
 class App {

@@ -51,5 +51,6 @@ void AddFormSubmissionRoutes(RouteTable& routes);
 void AddEventRoutes(RouteTable& routes);
 void AddEngineRoutes(RouteTable& routes);  // engine_handlers.cc
 void AddAccountRoutes(RouteTable& routes);  // account_handlers.cc
+void AddActionRoutes(RouteTable& routes);  // action_handlers.cc
 
 }  // namespace flowd::api

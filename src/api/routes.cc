@@ -17,6 +17,7 @@ void AddAllRoutes(RouteTable& routes) {
   AddEventRoutes(routes);
   AddEngineRoutes(routes);
   AddAccountRoutes(routes);
+  AddActionRoutes(routes);
 }
 
 }  // namespace flowd::api

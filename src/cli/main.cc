@@ -14,6 +14,7 @@
 #include "auth/auth.h"
 #include "auth/rate_limiter.h"
 #include "common/clock.h"
+#include "common/crypto.h"
 #include "common/log.h"
 #include "common/time_format.h"
 #include "crm/account_zones.h"
@@ -33,6 +34,7 @@
 #include "engine/engine.h"
 #include "engine/mailer.h"
 #include "engine/webhook.h"
+#include "flows/action_definitions.h"
 #include "flows/flow_service.h"
 #include "store/store.h"
 
@@ -107,7 +109,10 @@ int Serve(const ServeOptions& o) {
   flows::FlowService flow_service((*store)->flows(), clock);
   crm::PropertyService properties((*store)->properties(), clock);
   crm::SchemaService schemas((*store)->properties(), properties, clock);
+  flow_service.set_apps(&(*store)->apps());
+  flows::ActionDefinitionService action_definitions((*store)->apps(), clock);
   api::AppServices services{tokens, limiter, flow_service, clock};
+  services.action_definitions = &action_definitions;
   services.properties = &properties;
   services.schemas = &schemas;
   crm::ObjectService objects(**store, schemas, properties, clock);
@@ -247,6 +252,44 @@ int RunOwnerCommand(store::Store& store, int64_t account_id, OwnerCommand comman
     }
     after = page->next_after;
   } while (after);
+  return 0;
+}
+
+enum class AppCommand { kCreate, kList, kDelete };
+
+// `flowd app create|list|delete`: developer apps, whose client secret signs SIGNATURE webhooks
+// and app action requests. create prints one JSON line {appId, name, clientSecret}: the only
+// time the secret is shown (it is kept for signing; list never shows it). delete prints nothing
+// on stdout and removes the app's action definitions too.
+int RunAppCommand(store::Store& store, int64_t account_id, AppCommand command,
+                  const std::string& name, int64_t app_id) {
+  if (auto account = store.accounts().GetAccount(account_id); !account.ok()) {
+    return Fail(account.error());
+  }
+  if (command == AppCommand::kCreate) {
+    std::string secret = HexEncode(RandomBytes(32));
+    auto app = store.apps().CreateApp(account_id, name, secret, SystemClock::Instance().NowMs());
+    if (!app.ok()) return Fail(app.error());
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"appId", app->app_id}, {"name", app->name}, {"clientSecret", secret}})
+              << "\n";
+    return 0;
+  }
+  if (command == AppCommand::kDelete) {
+    Status st = store.apps().DeleteApp(account_id, app_id);
+    if (!st.ok()) return Fail(st.error());
+    std::cerr << "flowd: app " << app_id << " deleted\n";
+    return 0;
+  }
+  auto list = store.apps().ListApps(account_id);
+  if (!list.ok()) return Fail(list.error());
+  for (const store::AppRecord& a : *list) {
+    std::cout << boost::json::serialize(
+                     boost::json::object{{"appId", a.app_id},
+                                         {"name", a.name},
+                                         {"createdAt", FormatIso8601Ms(a.created_at_ms)}})
+              << "\n";
+  }
   return 0;
 }
 
@@ -468,6 +511,26 @@ int Run(int argc, char** argv) {
   secret_delete->add_option("--account", secret_account, "Account id")->required();
   secret_delete->add_option("NAME", secret_name, "Secret name")->required();
 
+  auto* app_cmd = app.add_subcommand(
+      "app", "Manage developer apps (client secrets for SIGNATURE webhooks and app actions)");
+  app_cmd->require_subcommand(1);
+  int64_t app_account = 0;
+  std::string app_name;
+  int64_t app_id = 0;
+  auto* app_create = app_cmd->add_subcommand(
+      "create", "Create an app; prints {appId, name, clientSecret} (the secret only this once)");
+  app_create->add_option("--db", db, "Database URL")->capture_default_str();
+  app_create->add_option("--account", app_account, "Account id")->required();
+  app_create->add_option("--name", app_name, "App name")->required();
+  auto* app_list = app_cmd->add_subcommand("list", "List an account's apps (no secrets)");
+  app_list->add_option("--db", db, "Database URL")->capture_default_str();
+  app_list->add_option("--account", app_account, "Account id")->required();
+  auto* app_delete =
+      app_cmd->add_subcommand("delete", "Delete an app and its custom action definitions");
+  app_delete->add_option("--db", db, "Database URL")->capture_default_str();
+  app_delete->add_option("--account", app_account, "Account id")->required();
+  app_delete->add_option("APP_ID", app_id, "App id")->required();
+
   auto* emails_cmd = app.add_subcommand("emails", "Emails produced by flows");
   emails_cmd->require_subcommand(1);
   int64_t emails_account = 0;
@@ -489,7 +552,7 @@ int Run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "flowd: " << e.what() << "\n"
-              << "usage: flowd {serve|migrate|account|token|owner|secret|emails} [options]   "
+              << "usage: flowd {serve|migrate|account|token|owner|secret|app|emails} [options]   "
                  "(flowd --help)\n";
     return 2;
   }
@@ -601,9 +664,17 @@ int Run(int argc, char** argv) {
                                            : SecretCommand::kDelete,
                             secret_name, secret_value);
   }
+  if (*app_create || *app_list || *app_delete) {
+    return RunAppCommand(**store, app_account,
+                         *app_create ? AppCommand::kCreate
+                         : *app_list ? AppCommand::kList
+                                     : AppCommand::kDelete,
+                         app_name, app_id);
+  }
   if (*emails_list) return RunEmailsList(**store, emails_account, emails_limit);
-  std::cerr << "usage: flowd {serve|migrate|account|token|owner|secret|emails} [options]   (flowd "
-               "--help)\n";
+  std::cerr
+      << "usage: flowd {serve|migrate|account|token|owner|secret|app|emails} [options]   (flowd "
+         "--help)\n";
   return 2;
 }
 

@@ -26,6 +26,7 @@
 #include "engine/code_runner.h"
 #include "engine/mailer.h"
 #include "engine/webhook.h"
+#include "store/app_store.h"
 #include "store/engine_store.h"
 #include "store/marketing_email_store.h"
 #include "store/owner_store.h"
@@ -74,6 +75,12 @@ class ActionEnv {
       const std::string& content_id) = 0;
   virtual Result<std::map<std::string, std::string>> Secrets(
       const std::vector<std::string>& names) = 0;
+  // The client secret of the account's app `app_id` (SIGNATURE webhooks, app actions); nullopt
+  // when the account has no such app. Never log it.
+  virtual Result<std::optional<std::string>> AppSecret(int64_t app_id) = 0;
+  // The account's app action definition (archived ones too); nullopt when it has none.
+  virtual Result<std::optional<store::ActionDefinitionRecord>> ActionDefinition(
+      int64_t definition_id) = 0;
 
   // ---- external effects
   virtual WebhookResponse SendWebhook(const WebhookRequest& request) = 0;

@@ -129,6 +129,12 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   // Ends one enrollment (UNENROLLED, reason MANUAL). kNotFound when unknown, kConflict when it
   // has already ended.
   Status Unenroll(int64_t account_id, int64_t enrollment_id);
+  // The callback completion API (callbacks.cc): completes the BLOCK of the app action named by
+  // `callback_id` with `output_fields` (the request's outputFields: SUCCESS or FAIL_CONTINUE),
+  // durably, and wakes the executor. kInvalidArgument for a malformed id or outputs, kNotFound
+  // when no app action of the account waits for it.
+  Status CompleteCallback(int64_t account_id, const std::string& callback_id,
+                          const boost::json::value& output_fields);
 
   // What the engine recorded (the API's reads).
   store::EngineStore& records() { return store_.engine(); }

@@ -31,6 +31,7 @@ bool IsExternal(const json::object& action, bool has_mailer) {
   if (type == "WEBHOOK" || type == "CUSTOM_CODE") return true;
   if (type != "SINGLE_CONNECTION") return false;
   const std::string id = StringOf(action, "actionTypeId");
+  if (id.starts_with("1-")) return true;  // app actions call the app's actionUrl
   return has_mailer && (id == "0-4" || id == "0-8");
 }
 
@@ -179,6 +180,13 @@ class Engine::Env final : public ActionEnv {
   Result<std::map<std::string, std::string>> Secrets(
       const std::vector<std::string>& names) override {
     return e_.store_.secrets().GetSecrets(account_id_, names);
+  }
+  Result<std::optional<std::string>> AppSecret(int64_t app_id) override {
+    return e_.store_.apps().GetAppSecret(account_id_, app_id);
+  }
+  Result<std::optional<store::ActionDefinitionRecord>> ActionDefinition(
+      int64_t definition_id) override {
+    return Optional(e_.store_.apps().FindDefinition(account_id_, definition_id));
   }
   WebhookResponse SendWebhook(const WebhookRequest& request) override {
     if (!e_.clients_.webhooks) {

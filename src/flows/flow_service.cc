@@ -8,6 +8,7 @@
 
 #include "common/time_format.h"
 #include "crm/filter/filter_eval.h"
+#include "flows/action_definitions.h"
 #include "flows/schedule.h"
 #include "store/object_store.h"
 
@@ -130,12 +131,60 @@ Status CheckRunnable(const model::DecodedFlow& decoded) {
 
 }  // namespace
 
+Status FlowService::CheckAppReferences(int64_t account_id, const model::DecodedFlow& decoded) {
+  if (!apps_ || !decoded.is_enabled) return Status::Ok();
+  const auto* actions = decoded.content.if_contains("actions");
+  if (!actions || !actions->is_array()) return Status::Ok();
+  std::vector<ErrorDetail> problems;
+  const auto& list = actions->get_array();
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto* a = list[i].if_object();
+    if (!a) continue;
+    const std::string at = "actions[" + std::to_string(i) + "]";
+    const auto* type_id = a->if_contains("actionTypeId");
+    if (type_id && type_id->is_string() && type_id->get_string().starts_with("1-")) {
+      auto id = DefinitionIdOfActionType(type_id->get_string());
+      auto found = id ? apps_->FindDefinition(account_id, *id)
+                      : Result<store::ActionDefinitionRecord>(Error::NotFound(""));
+      if (!found.ok() && found.error().code != ErrorCode::kNotFound) return found.error();
+      if (!found.ok()) {
+        problems.push_back(Problem("App action " + std::string(type_id->get_string()) +
+                                       " does not name an action definition of this account",
+                                   at + ".actionTypeId", "UNKNOWN_ACTION_DEFINITION"));
+      } else if (found->archived_at_ms) {
+        problems.push_back(Problem("App action " + std::string(type_id->get_string()) +
+                                       " names an archived action definition",
+                                   at + ".actionTypeId", "ARCHIVED_ACTION_DEFINITION"));
+      }
+    }
+    const auto* type = a->if_contains("type");
+    const auto* auth = a->if_contains("authSettings");
+    if (type && type->is_string() && type->get_string() == "WEBHOOK" && auth && auth->is_object()) {
+      const auto* kind = auth->get_object().if_contains("type");
+      const auto* app = auth->get_object().if_contains("appId");
+      if (kind && kind->is_string() && kind->get_string() == "SIGNATURE" && app &&
+          app->is_int64()) {
+        FLOWD_ASSIGN_OR_RETURN(auto secret, apps_->GetAppSecret(account_id, app->get_int64()));
+        if (!secret) {
+          problems.push_back(Problem("Webhook SIGNATURE authentication names app " +
+                                         std::to_string(app->get_int64()) +
+                                         ", which this account does not have (flowd app create)",
+                                     at + ".authSettings.appId", "UNKNOWN_APP"));
+        }
+      }
+    }
+  }
+  if (problems.empty()) return Status::Ok();
+  return Error::InvalidList(std::move(problems));
+}
+
 Result<store::FlowRecord> FlowService::Create(int64_t account_id, const boost::json::value& body,
                                               const std::vector<std::string>& scopes) {
   FLOWD_ASSIGN_OR_RETURN(
       model::DecodedFlow decoded,
       model::DecodeFlowRequest(body, model::FlowRequestKind::kCreate, std::nullopt, limits_));
   FLOWD_TRY(CheckRunnable(decoded));
+  FLOWD_TRY(CheckAppReferences(account_id, decoded));
   if (sensitivity_) {
     FLOWD_TRY(sensitivity_->CheckFlowWrite(account_id, decoded.object_type_id,
                                            decoded.referenced_properties, scopes));
@@ -170,6 +219,7 @@ Result<store::FlowRecord> FlowService::Replace(int64_t account_id, int64_t flow_
                          model::DecodeFlowRequest(body, model::FlowRequestKind::kPut,
                                                   current.object_type_id, limits_));
   FLOWD_TRY(CheckRunnable(decoded));
+  FLOWD_TRY(CheckAppReferences(account_id, decoded));
   if (sensitivity_) {
     // Both what the flow references now and what it referenced before: replacing a flow that
     // uses sensitive data with one that does not still changes a sensitive flow.

@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "crm/data_sensitivity.h"
 #include "model/flow_codec.h"
+#include "store/app_store.h"
 #include "store/store.h"
 
 namespace flowd::flows {
@@ -62,6 +63,10 @@ class FlowService {
   // Enforces the data-sensitivity rules (crm/data_sensitivity.h) on create, replace, delete and
   // ReferencesSensitiveData when set; `scopes` are the caller's.
   void set_sensitivity(crm::DataSensitivity* sensitivity) { sensitivity_ = sensitivity; }
+  // When set, enabling a flow checks its app references: app actions ("1-<definitionId>") must
+  // name a live definition of the account, SIGNATURE webhooks an app of the account (400 listing
+  // every problem otherwise). Without it those are checked only when the step runs.
+  void set_apps(store::AppStore* apps) { apps_ = apps; }
   void set_change_sink(FlowChangeSink* sink) { sink_ = sink; }
 
   Result<store::FlowRecord> Create(int64_t account_id, const boost::json::value& body,
@@ -99,6 +104,8 @@ class FlowService {
   const Clock& clock_;
   model::FlowLimits limits_;
   crm::DataSensitivity* sensitivity_ = nullptr;
+  store::AppStore* apps_ = nullptr;
+  Status CheckAppReferences(int64_t account_id, const model::DecodedFlow& decoded);
   FlowChangeSink* sink_ = nullptr;
 };
 

@@ -354,6 +354,16 @@ class EngineStore {
   virtual Result<QueueDepth> Depth(int64_t now_ms) = 0;
   virtual Result<std::optional<JobRecord>> JobOfEnrollment(int64_t account_id,
                                                            int64_t enrollment_id) = 0;
+  // Completes an app action's BLOCK (the callback completion API): when the ACTIVE enrollment's
+  // data holds, under `action_id`, outputs with hs_callback_id `callback_id` and
+  // hs_execution_state BLOCK, and its job (that action, not leased) waits, replaces those outputs
+  // with `outputs` (a JSON object, which keeps hs_callback_id) and makes the job due at now_ms —
+  // one transaction, so the completion is durable before the 204. kNotFound when there is no
+  // such blocked execution (unknown, completed, expired or ended); kConflict while the job is
+  // leased (its expiry is running).
+  virtual Status CompleteCallback(int64_t account_id, int64_t enrollment_id,
+                                  const std::string& action_id, const std::string& callback_id,
+                                  const std::string& outputs_json, int64_t now_ms) = 0;
 
   // Commits each step in its own savepoint (a failing one does not stop the others), all in one
   // transaction when the backend allows; results in input order. Storage failures (kInternal,

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/app_store.h"
 #include "store/association_store.h"
 #include "store/change_listener.h"
 #include "store/engine_store.h"
@@ -205,6 +206,7 @@ class Store {
   virtual MarketingEmailStore& marketing_emails() = 0;
   virtual ListStore& lists() = 0;
   virtual SecretStore& secrets() = 0;
+  virtual AppStore& apps() = 0;
   virtual EngineStore& engine() = 0;
 
   // Tells `listener` (null: nobody) about committed changes the engine waits for (see

@@ -21,5 +21,7 @@ Result<ActionResult> RunListBranch(Ctx& ctx);
 Result<ActionResult> RunAbTestBranch(Ctx& ctx);
 Result<ActionResult> RunWebhook(Ctx& ctx);
 Result<ActionResult> RunCustomCode(Ctx& ctx);
+// 1-<definitionId>: an app (custom workflow) action.
+Result<ActionResult> RunAppAction(Ctx& ctx, int64_t definition_id);
 
 }  // namespace flowd::engine::actions

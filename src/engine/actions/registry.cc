@@ -2,6 +2,7 @@
 // its `actionTypeId`.
 #include "engine/action.h"
 #include "engine/actions/actions.h"
+#include "flows/action_definitions.h"
 
 namespace flowd::engine {
 
@@ -38,6 +39,9 @@ Result<ActionResult> RunAction(const ActionInput& input, ActionEnv& env) {
   if (id == "0-9") return actions::RunNotification(ctx);
   if (id == "0-63809083" || id == "0-63863438" || id == "0-13") {
     return actions::RunListMembership(ctx, id);
+  }
+  if (auto definition_id = flows::DefinitionIdOfActionType(id)) {
+    return actions::RunAppAction(ctx, *definition_id);
   }
   return actions::Failed(
       "action type " + (id.empty() ? "(none)" : id) + " is not supported by flowd",

@@ -4,7 +4,8 @@
 // secrets. The answer is classified by HubSpot's rules: delivered continues (outputs: statusCode
 // and, for a JSON object answer, its scalar top-level fields), a retryable failure runs again
 // at RetryPolicy's time until 3 days after the first attempt, anything else fails.
-// SIGNATURE auth needs the app's client secret, which flowd does not hold: it fails.
+// SIGNATURE auth signs with the client secret of the account's app `appId` (flowd app create);
+// an app that no longer exists fails the step (enabling a flow naming an unknown app is refused).
 #include <boost/json/parse.hpp>
 
 #include "common/clock.h"
@@ -70,8 +71,13 @@ Result<ActionResult> RunWebhook(Ctx& ctx) {
     auto it = secrets.find(key->secret_name);
     if (it == secrets.end()) return Failed("secret " + key->secret_name + " does not exist");
     inputs.secret = it->second;
-  } else if (std::holds_alternative<WebhookSignatureAuth>(settings->auth)) {
-    return Failed("webhook SIGNATURE authentication is not supported by flowd (no app secrets)");
+  } else if (const auto* sig = std::get_if<WebhookSignatureAuth>(&settings->auth)) {
+    FLOWD_ASSIGN_OR_RETURN(auto secret, ctx.env.AppSecret(sig->app_id));
+    if (!secret) {
+      return Failed("webhook SIGNATURE: app " + std::to_string(sig->app_id) +
+                    " does not exist in this account (create it with flowd app create)");
+    }
+    inputs.secret = std::move(*secret);
   }
   FLOWD_ASSIGN_OR_RETURN(inputs.body, RecordBody(ctx));
   FakeClock clock(ctx.in.now_ms);  // the signature timestamp: the execution's time

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "store/common/app_util.h"
 #include "store/common/engine_util.h"
 #include "store/common/record_util.h"
 #include "store/postgres/engine_batch.h"
@@ -706,6 +707,42 @@ Result<PerformanceCounts> PgEngineStore::Performance(int64_t account_id, int64_t
       out.actions.push_back(rows.Int(i, 5));
     }
     return out;
+  });
+}
+
+}  // namespace flowd::store::postgres
+
+namespace flowd::store::postgres {
+
+Status PgEngineStore::CompleteCallback(int64_t account_id, int64_t enrollment_id,
+                                       const std::string& action_id, const std::string& callback_id,
+                                       const std::string& outputs_json, int64_t now_ms) {
+  return db_.Write([&](Connection& conn) -> Status {
+    // Locks the job row, as a commit does before checking its lease.
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("SELECT e.data_json, j.lease_until_ms FROM engine_enrollments e JOIN "
+                   "engine_jobs j ON j.enrollment_id = e.id WHERE e.account_id = $1 AND e.id = $2 "
+                   "AND e.status = 'ACTIVE' AND j.action_id = $3 FOR UPDATE OF j, e",
+                   Params().Add(account_id).Add(enrollment_id).Add(action_id)));
+    if (rows.empty()) return internal::CallbackNotFound(callback_id);
+    FLOWD_ASSIGN_OR_RETURN(
+        std::string updated,
+        internal::CompleteBlockedData(rows.Text(0, 0), action_id, callback_id, outputs_json));
+    if (rows.Int(0, 1) > now_ms) {
+      return Error::Conflict("The app action of callback " + callback_id +
+                             " is running (its block is expiring); try again");
+    }
+    FLOWD_TRY(conn.Query("UPDATE engine_enrollments SET data_json = $3, updated_at_ms = $4 WHERE "
+                         "account_id = $1 AND id = $2",
+                         Params().Add(account_id).Add(enrollment_id).Add(updated).Add(now_ms))
+                  .status());
+    FLOWD_TRY(conn.Query("UPDATE engine_jobs SET run_at_ms = $3, due_at_ms = GREATEST($3, "
+                         "lease_until_ms) WHERE account_id = $1 AND enrollment_id = $2",
+                         Params().Add(account_id).Add(enrollment_id).Add(now_ms))
+                  .status());
+    conn.MarkChanged(kJobsQueued);
+    return Status::Ok();
   });
 }
 

@@ -33,6 +33,7 @@ class PostgresStore final : public Store {
         marketing_emails_(*db_),
         lists_(*db_),
         secrets_(*db_),
+        apps_(*db_),
         engine_(*db_) {}
 
   Status Migrate() override;
@@ -49,6 +50,7 @@ class PostgresStore final : public Store {
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
   ListStore& lists() override { return lists_; }
   SecretStore& secrets() override { return secrets_; }
+  AppStore& apps() override { return apps_; }
   EngineStore& engine() override { return engine_; }
   void SetChangeListener(ChangeListener* listener) override { db_->SetChangeListener(listener); }
 
@@ -66,6 +68,7 @@ class PostgresStore final : public Store {
   PgMarketingEmailStore marketing_emails_;
   PgListStore lists_;
   PgSecretStore secrets_;
+  PgAppStore apps_;
   PgEngineStore engine_;
 };
 

@@ -247,6 +247,40 @@ class PgSecretStore final : public SecretStore {
   Database& db_;
 };
 
+class PgAppStore final : public AppStore {
+ public:
+  explicit PgAppStore(Database& db) : db_(db) {}
+  Result<AppRecord> CreateApp(int64_t account_id, std::string_view name,
+                              std::string_view client_secret, int64_t now_ms) override;
+  Result<std::vector<AppRecord>> ListApps(int64_t account_id) override;
+  Result<AppRecord> GetApp(int64_t account_id, int64_t app_id) override;
+  Result<std::optional<std::string>> GetAppSecret(int64_t account_id, int64_t app_id) override;
+  Status DeleteApp(int64_t account_id, int64_t app_id) override;
+  Result<ActionDefinitionRecord> CreateDefinition(int64_t account_id, int64_t app_id,
+                                                  std::string_view body_json,
+                                                  int64_t now_ms) override;
+  Result<ActionDefinitionRecord> GetDefinition(int64_t account_id, int64_t app_id,
+                                               int64_t definition_id) override;
+  Result<ActionDefinitionRecord> FindDefinition(int64_t account_id, int64_t definition_id) override;
+  Result<ActionDefinitionPage> ListDefinitions(int64_t account_id, int64_t app_id, bool archived,
+                                               std::optional<int64_t> after, size_t limit) override;
+  Result<ActionDefinitionRecord> UpdateDefinition(int64_t account_id, int64_t app_id,
+                                                  int64_t definition_id, std::string_view body_json,
+                                                  int64_t now_ms) override;
+  Status SetRequiresObject(int64_t account_id, int64_t app_id, int64_t definition_id,
+                           bool requires_object) override;
+  Status ArchiveDefinition(int64_t account_id, int64_t app_id, int64_t definition_id,
+                           int64_t now_ms) override;
+  Result<ActionRevisionPage> ListRevisions(int64_t account_id, int64_t app_id,
+                                           int64_t definition_id, std::optional<int64_t> after,
+                                           size_t limit) override;
+  Result<ActionRevisionRecord> GetRevision(int64_t account_id, int64_t app_id,
+                                           int64_t definition_id, int64_t revision_id) override;
+
+ private:
+  Database& db_;
+};
+
 class PgEngineStore final : public EngineStore {
  public:
   explicit PgEngineStore(Database& db) : db_(db) {}
@@ -295,6 +329,9 @@ class PgEngineStore final : public EngineStore {
   Result<QueueDepth> Depth(int64_t now_ms) override;
   Result<std::optional<JobRecord>> JobOfEnrollment(int64_t account_id,
                                                    int64_t enrollment_id) override;
+  Status CompleteCallback(int64_t account_id, int64_t enrollment_id, const std::string& action_id,
+                          const std::string& callback_id, const std::string& outputs_json,
+                          int64_t now_ms) override;
   Result<std::vector<CommitResult>> CommitSteps(std::vector<StepCommit>& steps) override;
   Result<std::vector<DeliveryRecord>> ListDeliveries(int64_t account_id,
                                                      int64_t enrollment_id) override;

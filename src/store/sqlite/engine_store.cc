@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "store/common/app_util.h"
 #include "store/common/engine_util.h"
 #include "store/common/record_util.h"
 #include "store/sqlite/shared_writes.h"
@@ -777,6 +778,45 @@ Result<PerformanceCounts> SqliteEngineStore::Performance(int64_t account_id, int
       out.failed.push_back(sel.Int(4));
       out.actions.push_back(sel.Int(5));
     }
+  });
+}
+
+}  // namespace flowd::store::sqlite
+
+namespace flowd::store::sqlite {
+
+Status SqliteEngineStore::CompleteCallback(int64_t account_id, int64_t enrollment_id,
+                                           const std::string& action_id,
+                                           const std::string& callback_id,
+                                           const std::string& outputs_json, int64_t now_ms) {
+  return db_.Write([&](Connection& conn) -> Status {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt read, conn.Prepare("SELECT e.data_json, j.lease_until_ms FROM engine_enrollments e "
+                                "JOIN engine_jobs j ON j.enrollment_id = e.id WHERE e.account_id "
+                                "= ?1 AND e.id = ?2 AND e.status = 'ACTIVE' AND j.action_id = ?3"));
+    read.Bind(1, account_id).Bind(2, enrollment_id).Bind(3, action_id);
+    FLOWD_ASSIGN_OR_RETURN(bool row, read.Step());
+    if (!row) return internal::CallbackNotFound(callback_id);
+    const std::string data = read.Text(0);
+    const int64_t lease_until = read.Int(1);
+    FLOWD_TRY(read.Run());
+    FLOWD_ASSIGN_OR_RETURN(std::string updated, internal::CompleteBlockedData(
+                                                    data, action_id, callback_id, outputs_json));
+    if (lease_until > now_ms) {
+      return Error::Conflict("The app action of callback " + callback_id +
+                             " is running (its block is expiring); try again");
+    }
+    FLOWD_ASSIGN_OR_RETURN(Stmt up_data,
+                           conn.Prepare("UPDATE engine_enrollments SET data_json = ?3, "
+                                        "updated_at_ms = ?4 WHERE account_id = ?1 AND id = ?2"));
+    FLOWD_TRY(
+        up_data.Bind(1, account_id).Bind(2, enrollment_id).Bind(3, updated).Bind(4, now_ms).Run());
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up_job, conn.Prepare("UPDATE engine_jobs SET run_at_ms = ?3, due_at_ms = MAX(?3, "
+                                  "lease_until_ms) WHERE account_id = ?1 AND enrollment_id = ?2"));
+    FLOWD_TRY(up_job.Bind(1, account_id).Bind(2, enrollment_id).Bind(3, now_ms).Run());
+    conn.MarkChanged(kJobsQueued);
+    return Status::Ok();
   });
 }
 

@@ -526,6 +526,40 @@ CREATE INDEX engine_backfills_due ON engine_backfills (occurrence_ms);
       {11, R"sql(
 CREATE INDEX engine_jobs_leased ON engine_jobs (lease_until_ms) WHERE lease_until_ms > 0;
 )sql"},
+      // Developer apps (client secrets for signatures) and their custom action definitions,
+      // with an immutable revision per change (store/app_store.h).
+      {12, R"sql(
+CREATE TABLE apps (
+  app_id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id    INTEGER NOT NULL,
+  name          TEXT    NOT NULL,
+  client_secret TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('apps', 3000000);
+CREATE INDEX apps_by_account ON apps (account_id);
+
+CREATE TABLE app_action_definitions (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id      INTEGER NOT NULL,
+  app_id          INTEGER NOT NULL,
+  revision_id     INTEGER NOT NULL,
+  requires_object INTEGER NOT NULL DEFAULT 1,
+  archived_at_ms  INTEGER,
+  created_at_ms   INTEGER NOT NULL,
+  updated_at_ms   INTEGER NOT NULL,
+  body_json       TEXT    NOT NULL
+);
+INSERT INTO sqlite_sequence (name, seq) VALUES ('app_action_definitions', 100000);
+CREATE INDEX app_action_definitions_by_app ON app_action_definitions (account_id, app_id, id);
+
+CREATE TABLE app_action_revisions (
+  definition_id INTEGER NOT NULL,
+  revision_id   INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  body_json     TEXT    NOT NULL,
+  PRIMARY KEY (definition_id, revision_id)
+) WITHOUT ROWID;
       // The account's time zone (IANA id), HubSpot's account setting.
       {15, R"sql(
 ALTER TABLE accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';

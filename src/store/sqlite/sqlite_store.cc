@@ -26,6 +26,7 @@ class SqliteStore final : public Store {
         marketing_emails_(*db_),
         lists_(*db_),
         secrets_(*db_),
+        apps_(*db_),
         engine_(*db_) {}
 
   Status Migrate() override;
@@ -42,6 +43,7 @@ class SqliteStore final : public Store {
   MarketingEmailStore& marketing_emails() override { return marketing_emails_; }
   ListStore& lists() override { return lists_; }
   SecretStore& secrets() override { return secrets_; }
+  AppStore& apps() override { return apps_; }
   EngineStore& engine() override { return engine_; }
   void SetChangeListener(ChangeListener* listener) override { db_->SetChangeListener(listener); }
 
@@ -58,6 +60,7 @@ class SqliteStore final : public Store {
   SqliteMarketingEmailStore marketing_emails_;
   SqliteListStore lists_;
   SqliteSecretStore secrets_;
+  SqliteAppStore apps_;
   SqliteEngineStore engine_;
 };
 

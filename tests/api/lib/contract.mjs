@@ -29,6 +29,7 @@ import { specDir } from './paths.mjs';
 const SPEC_FILES = {
   v4: 'automation-v4-flows.v4.openapi.json',
   beta: 'automation-v4-flows.2026-09-beta.openapi.json',
+  actions: 'automation-v4-actions.v4.openapi.json',
 };
 // Every CRM/marketing spec in ../shared/spec/crm is loaded too (name = file name without
 // ".openapi.json"); a request outside /automation is checked against the operation, across all
@@ -160,6 +161,7 @@ class Contract {
     let pathname = path.split('?')[0];
     let specName = null;
     if (pathname.startsWith('/automation/2026-09-beta/')) specName = 'beta';
+    else if (pathname.startsWith('/automation/v4/actions/')) specName = 'actions';
     else if (pathname.startsWith('/automation/v4/')) specName = 'v4';
     if (!specName) {
       for (const al of PATH_ALIASES) {
@@ -167,7 +169,7 @@ class Contract {
       }
       let best = null;
       for (const [name, spec] of Object.entries(this.specs)) {
-        if (name === 'v4' || name === 'beta') continue;
+        if (name === 'v4' || name === 'beta' || name === 'actions') continue;
         for (const o of spec.operations) {
           if (o.method !== method.toUpperCase() || !o.re.test(pathname)) continue;
           if (!best || o.literalSegments > best.literalSegments) best = { specName: name, ...o };

@@ -24,6 +24,8 @@ class FakeEnv : public ActionEnv {
   std::map<int64_t, store::OwnerRecord> owners;  // by owner id
   std::map<std::string, store::MarketingEmailRecord> emails;
   std::map<std::string, std::string> secrets;
+  std::map<int64_t, std::string> app_secrets;  // by app id
+  std::map<int64_t, store::ActionDefinitionRecord> definitions;
   bool smtp = false;
   SendResult send_result;
   std::vector<Email> sent;
@@ -82,6 +84,17 @@ class FakeEnv : public ActionEnv {
       if (auto it = secrets.find(n); it != secrets.end()) out[n] = it->second;
     }
     return out;
+  }
+  Result<std::optional<std::string>> AppSecret(int64_t app_id) override {
+    auto it = app_secrets.find(app_id);
+    if (it == app_secrets.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  Result<std::optional<store::ActionDefinitionRecord>> ActionDefinition(
+      int64_t definition_id) override {
+    auto it = definitions.find(definition_id);
+    if (it == definitions.end()) return std::optional<store::ActionDefinitionRecord>();
+    return std::optional<store::ActionDefinitionRecord>(it->second);
   }
   WebhookResponse SendWebhook(const WebhookRequest& request) override {
     webhooks.push_back(request);

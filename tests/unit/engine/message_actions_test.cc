@@ -149,9 +149,12 @@ TEST_F(ActionTest, ListProblems) {
 }
 
 TEST_F(ActionTest, UnknownActionTypesFail) {
+  // An app action whose definition the account does not have (app_action_test.cc covers the
+  // rest).
   ActionResult r = Run(Single("1-179507819", "{}"));
   EXPECT_TRUE(r.failed);
-  EXPECT_EQ(r.error, "action type 1-179507819 is not supported by flowd");
+  EXPECT_EQ(r.error, "app action 179507819 does not exist");
+  EXPECT_EQ(Run(Single("1-x", "{}")).error, "action type 1-x is not supported by flowd");
   EXPECT_EQ(Run(Single("0-11", "{}")).error, "action type 0-11 is not supported by flowd");
   EXPECT_TRUE(Run(R"({"type":"TELEPORT","actionId":"1"})").failed);
 }
