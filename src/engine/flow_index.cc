@@ -142,6 +142,10 @@ FlowSnapshot IndexFlow(const store::FlowRecord& flow) {
     } else if (f->criteria_type == "LIST_BASED") {
       f->keys.insert(std::string(store::kEventObjectCreated));
       AddDependencies(Member(crit, "listFilterBranch"), *f);
+      if (const json::value* schedule = Member(c, "enrollmentSchedule")) {
+        f->date_schedule = flows::DateScheduleOf(*schedule);
+        if (f->date_schedule) f->keys.insert(PropertyKey(f->date_schedule->property));
+      }
       if (const json::value* re = Member(crit, "reEnrollmentTriggersFilterBranches");
           re && re->is_array()) {
         for (const auto& b : re->as_array()) AddDependencies(&b, *f);

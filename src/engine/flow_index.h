@@ -8,6 +8,8 @@
 //   * "4-655002:<property>": flows whose enrollment (LIST_BASED), goal, suppression or
 //     re-enrollment filters read the property, and EVENT_BASED flows triggered by 4-655002;
 //   * "4-1463224" also for every LIST_BASED flow (a new record may match at once);
+//   * "4-655002:<dateProperty>" for a flow with a PROPERTY_BASED enrollmentSchedule (the record's
+//     due time follows the property);
 //   * "flowd.list_membership_changed:<listId>": EVENT_BASED flows whose
 //     listMembershipFilterBranches read the list's membership (IN_LIST), and flows whose
 //     enrollment (LIST_BASED), goal or re-enrollment filters read it;
@@ -29,12 +31,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "common/status.h"
+#include "flows/schedule.h"
 #include "store/object_store.h"
 #include "store/store.h"
 
@@ -62,6 +66,9 @@ struct IndexedFlow {
   std::vector<int64_t> suppression_list_ids;
   std::vector<MembershipBranch> membership_branches;  // EVENT_BASED only
   std::string start_action_id;
+  // A valid PROPERTY_BASED enrollmentSchedule of a LIST_BASED flow: its records enroll on their
+  // dates (backfills.cc), not when a change makes the filter accept them.
+  std::optional<flows::DateSchedule> date_schedule;
   std::set<std::string> keys;  // the index keys it is filed under
   // (associated object type, key): what its filters read on associated records.
   std::set<std::pair<std::string, std::string>> associated_keys;

@@ -118,17 +118,24 @@ Result<bool> Engine::ConsumeEvents() {
   FLOWD_ASSIGN_OR_RETURN(std::vector<store::CrmEvent> events,
                          store_.objects().ReadEvents(seq, options_.event_batch));
   std::vector<store::NewEnrollment> items;
+  std::vector<store::DateDueWrite> dues;
   for (const auto& e : events) {
-    FLOWD_TRY(HandleEvent(e, items));
+    FLOWD_TRY(HandleEvent(e, items, dues));
     counters_.events++;
   }
+  FLOWD_TRY(store_.engine().WriteDateDues(dues));
   if (!events.empty()) FLOWD_TRY(CommitEnrollments(items, events.back().seq));
   FLOWD_ASSIGN_OR_RETURN(bool backfilling, RunBackfills());
-  return events.size() == options_.event_batch || backfilling;
+  FLOWD_ASSIGN_OR_RETURN(bool dating, RunDateDues());
+  return events.size() == options_.event_batch || backfilling || dating;
 }
 
-Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out) {
+Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out,
+                           std::vector<store::DateDueWrite>& dues) {
   if (event.event_type_id == store::kEventObjectArchived) {
+    FLOWD_TRY(store_.engine()
+                  .DropObjectDateDues(event.account_id, event.object_type_id, event.object_id)
+                  .status());
     return store_.engine()
         .EndObjectEnrollments(event.account_id, event.object_type_id, event.object_id,
                               std::string(store::kEnrollmentUnenrolled), "OBJECT_DELETED",
@@ -141,6 +148,7 @@ Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewE
   auto owned = FilterContextOf(event.account_id);
   crm::StoreFilterContext& ctx = *owned;
   for (const FlowSnapshot& flow : flows) {
+    FLOWD_TRY(NoteDateChange(*flow, event, ctx, dues));
     FLOWD_TRY(EvaluateRecord(*flow, event, event.object_id, /*direct=*/true, ctx, out));
   }
   // A change of an associated record: the flows' records associated with it are re-evaluated.
@@ -184,6 +192,8 @@ Status Engine::EvaluateRecord(const IndexedFlow& flow, const store::CrmEvent& ev
     }
     return Status::Ok();
   }
+  // A date-scheduled flow enrolls its records on their dates (date_schedules.cc), not on changes.
+  if (flow.date_schedule) return Status::Ok();
   // An associated record's change enrolls through list filters only: event triggers are about
   // the record's own events.
   const bool list_based = flow.criteria_type == "LIST_BASED";

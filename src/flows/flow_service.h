@@ -63,6 +63,9 @@ class FlowService {
   // ReferencesSensitiveData when set; `scopes` are the caller's.
   void set_sensitivity(crm::DataSensitivity* sensitivity) { sensitivity_ = sensitivity; }
   void set_change_sink(FlowChangeSink* sink) { sink_ = sink; }
+  // The properties a PROPERTY_BASED enrollmentSchedule's dateProperty is checked against when
+  // the flow is enabled (unknown, not a date, highly sensitive: 400). Unchecked when unset.
+  void set_properties(crm::PropertyCatalog* properties) { properties_ = properties; }
 
   Result<store::FlowRecord> Create(int64_t account_id, const boost::json::value& body,
                                    const std::vector<std::string>& scopes = {});
@@ -92,6 +95,8 @@ class FlowService {
                                                   std::optional<int64_t> before, size_t limit);
 
  private:
+  // 400 listing every reason an enabled flow could not run (a draft may lack them).
+  Status CheckRunnable(int64_t account_id, const model::DecodedFlow& decoded);
   // The property names a stored flow references.
   Result<std::set<std::string>> StoredReferences(const store::FlowRecord& flow);
 
@@ -99,6 +104,7 @@ class FlowService {
   const Clock& clock_;
   model::FlowLimits limits_;
   crm::DataSensitivity* sensitivity_ = nullptr;
+  crm::PropertyCatalog* properties_ = nullptr;
   FlowChangeSink* sink_ = nullptr;
 };
 

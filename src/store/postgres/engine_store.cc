@@ -404,6 +404,15 @@ Result<std::vector<EnrollResult>> PgEngineStore::EnrollBackfillPage(
   });
 }
 
+Result<std::vector<EnrollResult>> PgEngineStore::EnrollDateDues(
+    const std::vector<NewEnrollment>& items, const std::vector<DateDueWrite>& writes,
+    int64_t now_ms) {
+  return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
+    FLOWD_TRY(ApplyDateDues(conn, writes));
+    return EnrollAll(conn, items, now_ms);
+  });
+}
+
 Result<int64_t> PgEngineStore::EventSeq() {
   return db_.Read(false, [&](Connection& conn) -> Result<int64_t> {
     FLOWD_ASSIGN_OR_RETURN(Rows rows,

@@ -487,6 +487,20 @@ CREATE TABLE engine_backfills (
 CREATE INDEX engine_backfills_by_flow ON engine_backfills (account_id, flow_id);
 CREATE INDEX engine_backfills_due ON engine_backfills (occurrence_ms);
 )sql"},
+      // Date-based enrollment (PROPERTY_BASED enrollmentSchedule): each record's next due time
+      // per flow, scanned by due time like the job queue's timers.
+      {13, R"sql(
+CREATE TABLE engine_date_dues (
+  account_id     BIGINT  NOT NULL,
+  flow_id        BIGINT  NOT NULL,
+  object_type_id TEXT    NOT NULL,
+  object_id      BIGINT  NOT NULL,
+  due_at_ms      BIGINT  NOT NULL,
+  PRIMARY KEY (account_id, flow_id, object_type_id, object_id)
+);
+CREATE INDEX engine_date_dues_due ON engine_date_dues (due_at_ms);
+CREATE INDEX engine_date_dues_by_object ON engine_date_dues (account_id, object_type_id, object_id);
+)sql"},
   };
   return kMigrations;
 }

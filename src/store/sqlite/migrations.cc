@@ -526,6 +526,20 @@ CREATE INDEX engine_backfills_due ON engine_backfills (occurrence_ms);
       {11, R"sql(
 CREATE INDEX engine_jobs_leased ON engine_jobs (lease_until_ms) WHERE lease_until_ms > 0;
 )sql"},
+      // Date-based enrollment (PROPERTY_BASED enrollmentSchedule): each record's next due time
+      // per flow, scanned by due time like the job queue's timers.
+      {13, R"sql(
+CREATE TABLE engine_date_dues (
+  account_id     INTEGER NOT NULL,
+  flow_id        INTEGER NOT NULL,
+  object_type_id TEXT    NOT NULL,
+  object_id      INTEGER NOT NULL,
+  due_at_ms      INTEGER NOT NULL,
+  PRIMARY KEY (account_id, flow_id, object_type_id, object_id)
+) WITHOUT ROWID;
+CREATE INDEX engine_date_dues_due ON engine_date_dues (due_at_ms);
+CREATE INDEX engine_date_dues_by_object ON engine_date_dues (account_id, object_type_id, object_id);
+)sql"},
   };
   return kMigrations;
 }
