@@ -109,14 +109,20 @@ void CheckSchedule(const boost::json::object& content, std::string_view criteria
 // object type that automation may read (not highly sensitive).
 Status CheckDateProperty(crm::PropertyCatalog& catalog, int64_t account_id,
                          const model::DecodedFlow& decoded, std::vector<ErrorDetail>& problems) {
+  // Read from the JSON rather than DateScheduleOf, so that it is checked even when the
+  // schedule's other fields are wrong (every problem at once).
   const auto* schedule = decoded.content.if_contains("enrollmentSchedule");
-  if (!schedule) return Status::Ok();
-  std::optional<DateSchedule> date = DateScheduleOf(*schedule);
-  if (!date) return Status::Ok();
+  if (!schedule || !schedule->is_object()) return Status::Ok();
+  const auto* type = schedule->as_object().if_contains("type");
+  const auto* date = schedule->as_object().if_contains("dateProperty");
+  if (!type || !type->is_string() || type->as_string() != "PROPERTY_BASED" || !date ||
+      !date->is_string() || date->as_string().empty()) {
+    return Status::Ok();
+  }
   FLOWD_ASSIGN_OR_RETURN(auto properties, catalog.PropertiesOf(account_id, decoded.object_type_id));
-  const store::PropertyRecord* p = properties->Find(date->property);
+  const store::PropertyRecord* p = properties->Find(date->as_string());
   const std::string at = "enrollmentSchedule.dateProperty";
-  const std::string name = date->property.substr(0, 100);
+  const std::string name = std::string(date->as_string()).substr(0, 100);
   if (!p) {
     problems.push_back(Problem("Property " + name + " is not a property of object type " +
                                    decoded.object_type_id,

@@ -240,6 +240,8 @@ describe('PROPERTY_BASED enrollment schedules (manual clock)', () => {
     assert.equal((await enrolled(again.id)).length, 1);
     await advanceTo(at(1));
     assert.equal((await enrolled(again.id)).length, 2);
+    // (The enrollment's one-minute delay ends first: a record still ACTIVE is not enrolled again.)
+    await advanceTo(at(2) - MINUTE);
     await advanceTo(at(2));
     assert.deepEqual(await enrolled(again.id), [id, id, id]);
     // shouldReEnroll false: once, ever.
