@@ -55,8 +55,8 @@ Result<store::DateDueWrite> Engine::DateDueOf(const IndexedFlow& flow, int64_t o
   w.object_id = object_id;
   FLOWD_ASSIGN_OR_RETURN(std::optional<int64_t> date, DateValueOf(flow, object_id, ctx));
   if (date) {
-    FLOWD_ASSIGN_OR_RETURN(w.due_at_ms,
-                           flows::NextDateDue(*flow.date_schedule, *date, after_ms, ctx.TimeZoneId()));
+    FLOWD_ASSIGN_OR_RETURN(
+        w.due_at_ms, flows::NextDateDue(*flow.date_schedule, *date, after_ms, ctx.TimeZoneId()));
   }
   return w;
 }
@@ -120,12 +120,14 @@ Result<bool> Engine::RunDateDues() {
       const std::string zone = ctx->TimeZoneId();
       // Still a date of the record's value (a change not yet consumed may have moved it: then its
       // entry moves without enrolling, and the change's event settles it).
-      FLOWD_ASSIGN_OR_RETURN(std::optional<int64_t> current,
-                             flows::NextDateDue(*flow->date_schedule, *date, d.due_at_ms - 1, zone));
+      FLOWD_ASSIGN_OR_RETURN(
+          std::optional<int64_t> current,
+          flows::NextDateDue(*flow->date_schedule, *date, d.due_at_ms - 1, zone));
       if (current == d.due_at_ms) {
         const RecordRef ref{flow->object_type_id, d.object_id};
         bool enroll = true;
-        if (const boost::json::value* criteria = flow->criteria; criteria && criteria->is_object()) {
+        if (const boost::json::value* criteria = flow->criteria;
+            criteria && criteria->is_object()) {
           const boost::json::value* branch = criteria->as_object().if_contains("listFilterBranch");
           if (branch && !branch->is_null()) {
             FLOWD_ASSIGN_OR_RETURN(enroll, Accepts(*branch, ref, *ctx));
@@ -141,14 +143,13 @@ Result<bool> Engine::RunDateDues() {
           // As at a schedule occurrence: re-enrollment follows shouldReEnroll alone.
           items.push_back(MakeEnrollment(
               *flow, d.object_id, "SCHEDULE",
-              "date " + flow->date_schedule->property + " " + FormatIso8601Ms(d.due_at_ms),
-              nullptr, !flow->should_re_enroll));
+              "date " + flow->date_schedule->property + " " + FormatIso8601Ms(d.due_at_ms), nullptr,
+              !flow->should_re_enroll));
         }
       }
       // Occurrences missed while flowd was down collapse into this one.
-      FLOWD_ASSIGN_OR_RETURN(w.due_at_ms,
-                             flows::NextDateDue(*flow->date_schedule, *date,
-                                                std::max(now, d.due_at_ms), zone));
+      FLOWD_ASSIGN_OR_RETURN(w.due_at_ms, flows::NextDateDue(*flow->date_schedule, *date,
+                                                             std::max(now, d.due_at_ms), zone));
     }
     writes.push_back(std::move(w));
   }

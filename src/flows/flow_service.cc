@@ -124,9 +124,9 @@ Status CheckDateProperty(crm::PropertyCatalog& catalog, int64_t account_id,
   const std::string at = "enrollmentSchedule.dateProperty";
   const std::string name = std::string(date->as_string()).substr(0, 100);
   if (!p) {
-    problems.push_back(Problem("Property " + name + " is not a property of object type " +
-                                   decoded.object_type_id,
-                               at, "UNKNOWN_PROPERTY"));
+    problems.push_back(
+        Problem("Property " + name + " is not a property of object type " + decoded.object_type_id,
+                at, "UNKNOWN_PROPERTY"));
     return Status::Ok();
   }
   if (p->type != "date" && p->type != "datetime") {
@@ -168,7 +168,6 @@ Status FlowService::CheckRunnable(int64_t account_id, const model::DecodedFlow& 
   if (problems.empty()) return Status::Ok();
   return Error::InvalidList(std::move(problems));
 }
-
 
 Result<store::FlowRecord> FlowService::Create(int64_t account_id, const boost::json::value& body,
                                               const std::vector<std::string>& scopes) {

@@ -67,9 +67,9 @@ void Parse(const json::value& schedule, Plan& plan, std::vector<ScheduleProblem>
   const json::value* type = Field(o, "type");
   if (!type || !type->is_string()) return problem("type", "is required");
   plan.type = std::string(type->as_string());
-  static const std::set<std::string> kTypes = {"DAILY", "WEEKLY", "MONTHLY_SPECIFIC_DAYS",
-                                               "MONTHLY_RELATIVE_DAYS", "YEARLY",
-                                               "PROPERTY_BASED"};
+  static const std::set<std::string> kTypes = {
+      "DAILY",  "WEEKLY",        "MONTHLY_SPECIFIC_DAYS", "MONTHLY_RELATIVE_DAYS",
+      "YEARLY", "PROPERTY_BASED"};
   if (!kTypes.count(plan.type)) {
     return problem("type",
                    "must be one of DAILY, WEEKLY, MONTHLY_SPECIFIC_DAYS, "
@@ -249,8 +249,9 @@ Result<std::optional<int64_t>> NextDateDue(const DateSchedule& schedule, int64_t
   if (after_day > kMaxDay) return std::optional<int64_t>();
   int first = static_cast<int>(date.year());
   if (after_day > -kMaxDay) {
-    first = std::max(first,
-                     static_cast<int>(chr::year_month_day{chr::sys_days{chr::days{after_day}}}.year()) - 1);
+    first = std::max(
+        first,
+        static_cast<int>(chr::year_month_day{chr::sys_days{chr::days{after_day}}}.year()) - 1);
   }
   for (int y = first; y <= first + 3; ++y) {
     chr::year_month_day anniversary{chr::year{y}, date.month(), date.day()};

@@ -34,10 +34,10 @@ Result<int64_t> NextOccurrence(const boost::json::value& schedule, int64_t after
 
 // A PROPERTY_BASED schedule's fields.
 struct DateSchedule {
-  std::string property;     // dateProperty: a date or datetime property of the flow's type
-  int64_t days_delta = 0;   // daysDelta, within ±kMaxDaysDelta
-  bool yearly = false;      // every year on the (shifted) anniversary
-  int64_t time_ms = 0;      // timeOfDay as ms after local midnight
+  std::string property;    // dateProperty: a date or datetime property of the flow's type
+  int64_t days_delta = 0;  // daysDelta, within ±kMaxDaysDelta
+  bool yearly = false;     // every year on the (shifted) anniversary
+  int64_t time_ms = 0;     // timeOfDay as ms after local midnight
   bool operator==(const DateSchedule&) const = default;
 };
 // flowd refuses a daysDelta beyond this many days (about 273 years) either way.

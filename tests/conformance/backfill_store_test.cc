@@ -120,8 +120,8 @@ TEST_P(BackfillStoreTest, PageEnrollmentsAndCursorCommitTogether) {
   EXPECT_EQ(Enrolled(a_.id), (std::vector<int64_t>{10, 20}));
 
   // The last page ends the pass and adds the one that follows, in the same transaction.
-  BackfillAdvance last{pass.id, 20, std::nullopt, Pass(a_.id, kFlow, kBackfillSchedule, kT0 + 9),
-                       {}};
+  BackfillAdvance last{
+      pass.id, 20, std::nullopt, Pass(a_.id, kFlow, kBackfillSchedule, kT0 + 9), {}};
   ASSERT_OK(engine().EnrollBackfillPage({New(a_.id, 30, true)}, last, kT0 + 4));
   EXPECT_EQ(Enrolled(a_.id), (std::vector<int64_t>{10, 20, 30}));
   ASSERT_OK_AND_ASSIGN(passes, engine().FlowBackfills(a_.id, kFlow));
@@ -139,11 +139,12 @@ TEST_P(BackfillStoreTest, ADroppedPassEnrollsNothing) {
   EXPECT_ERROR_CODE(engine().EnrollBackfillPage({New(a_.id, 10, true)},
                                                 {pass.id, std::nullopt, 10, std::nullopt, {}}, kT0),
                     ErrorCode::kConflict);
-  EXPECT_ERROR_CODE(engine().EnrollBackfillPage({New(a_.id, 10, true)},
-                                                {pass.id, std::nullopt, std::nullopt,
-                                                 Pass(a_.id, kFlow, kBackfillSchedule, kT0 + 9), {}},
-                                                kT0),
-                    ErrorCode::kConflict);
+  EXPECT_ERROR_CODE(
+      engine().EnrollBackfillPage(
+          {New(a_.id, 10, true)},
+          {pass.id, std::nullopt, std::nullopt, Pass(a_.id, kFlow, kBackfillSchedule, kT0 + 9), {}},
+          kT0),
+      ErrorCode::kConflict);
   EXPECT_TRUE(Enrolled(a_.id).empty());
   ASSERT_OK_AND_ASSIGN(auto passes, engine().FlowBackfills(a_.id, kFlow));
   EXPECT_TRUE(passes.empty());

@@ -54,8 +54,9 @@ class DateDueStoreTest : public StoreConformanceTest {
 using DueList = std::vector<std::pair<int64_t, int64_t>>;
 
 TEST_P(DateDueStoreTest, EntriesAreSetMovedRemovedAndListedWhenDue) {
-  ASSERT_OK(engine().WriteDateDues({Put(a_.id, kFlow, 1, kT0 + 300), Put(a_.id, kFlow, 2, kT0 + 100),
-                                    Put(b_.id, kFlow, 1, kT0 + 200)}));
+  ASSERT_OK(
+      engine().WriteDateDues({Put(a_.id, kFlow, 1, kT0 + 300), Put(a_.id, kFlow, 2, kT0 + 100),
+                              Put(b_.id, kFlow, 1, kT0 + 200)}));
   // A second write of the same record replaces its due time; nullopt removes it.
   ASSERT_OK(engine().WriteDateDues({Put(a_.id, kFlow, 1, kT0 + 150), Put(a_.id, kFlow, 3, kT0 + 50),
                                     Put(a_.id, kFlow, 3, std::nullopt)}));
@@ -80,7 +81,8 @@ TEST_P(DateDueStoreTest, EntriesAreSetMovedRemovedAndListedWhenDue) {
 }
 
 TEST_P(DateDueStoreTest, CompareAndSetWritesFailWholeWhenAnEntryMoved) {
-  ASSERT_OK(engine().WriteDateDues({Put(a_.id, kFlow, 1, kT0 + 100), Put(a_.id, kFlow, 2, kT0 + 100)}));
+  ASSERT_OK(
+      engine().WriteDateDues({Put(a_.id, kFlow, 1, kT0 + 100), Put(a_.id, kFlow, 2, kT0 + 100)}));
   // The second write expects a due time the entry does not have: nothing is written.
   EXPECT_ERROR_CODE(engine().WriteDateDues({Put(a_.id, kFlow, 1, kT0 + 500, kT0 + 100),
                                             Put(a_.id, kFlow, 2, std::nullopt, kT0 + 101)}),
@@ -89,8 +91,8 @@ TEST_P(DateDueStoreTest, CompareAndSetWritesFailWholeWhenAnEntryMoved) {
   // A missing entry does not match either.
   EXPECT_ERROR_CODE(engine().WriteDateDues({Put(a_.id, kFlow, 5, kT0 + 500, kT0 + 100)}),
                     ErrorCode::kConflict);
-  ASSERT_OK(engine().WriteDateDues({Put(a_.id, kFlow, 1, kT0 + 500, kT0 + 100),
-                                    Put(a_.id, kFlow, 2, std::nullopt, kT0 + 100)}));
+  ASSERT_OK(engine().WriteDateDues(
+      {Put(a_.id, kFlow, 1, kT0 + 500, kT0 + 100), Put(a_.id, kFlow, 2, std::nullopt, kT0 + 100)}));
   EXPECT_EQ(Entries(a_.id, kFlow), (DueList{{1, kT0 + 500}}));
 }
 
@@ -98,11 +100,11 @@ TEST_P(DateDueStoreTest, EnrollmentsAndMovesCommitTogether) {
   ASSERT_OK(engine().WriteDateDues({Put(a_.id, kFlow, 1, kT0), Put(a_.id, kFlow, 2, kT0)}));
   // A stale read (entry 2 moved meanwhile) writes neither the enrollments nor the moves.
   ASSERT_OK(engine().WriteDateDues({Put(a_.id, kFlow, 2, kT0 + 10)}));
-  EXPECT_ERROR_CODE(engine().EnrollDateDues({New(a_.id, 1), New(a_.id, 2)},
-                                            {Put(a_.id, kFlow, 1, kT0 + 1000, kT0),
-                                             Put(a_.id, kFlow, 2, std::nullopt, kT0)},
-                                            kT0),
-                    ErrorCode::kConflict);
+  EXPECT_ERROR_CODE(
+      engine().EnrollDateDues(
+          {New(a_.id, 1), New(a_.id, 2)},
+          {Put(a_.id, kFlow, 1, kT0 + 1000, kT0), Put(a_.id, kFlow, 2, std::nullopt, kT0)}, kT0),
+      ErrorCode::kConflict);
   EnrollmentFilter f;
   ASSERT_OK_AND_ASSIGN(auto page, engine().ListEnrollments(a_.id, kFlow, f));
   EXPECT_TRUE(page.enrollments.empty());

@@ -30,8 +30,7 @@ std::vector<DateDueRecord> ReadDateDues(const Rows& rows) {
 
 Status ApplyDateDues(Connection& conn, const std::vector<DateDueWrite>& writes) {
   for (const DateDueWrite& w : writes) {
-    Params key =
-        Params().Add(w.account_id).Add(w.flow_id).Add(w.object_type_id).Add(w.object_id);
+    Params key = Params().Add(w.account_id).Add(w.flow_id).Add(w.object_type_id).Add(w.object_id);
     Result<Rows> changed = Error::Internal("unreached");
     if (w.expected_due_ms && w.due_at_ms) {
       key.Add(*w.due_at_ms).Add(*w.expected_due_ms);
@@ -113,10 +112,10 @@ Result<int64_t> PgEngineStore::DropObjectDateDues(int64_t account_id,
                                                   const std::string& object_type_id,
                                                   int64_t object_id) {
   return db_.Write([&](Connection& conn) -> Result<int64_t> {
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows rows, conn.Query("DELETE FROM engine_date_dues WHERE account_id = $1 AND "
-                              "object_type_id = $2 AND object_id = $3",
-                              Params().Add(account_id).Add(object_type_id).Add(object_id)));
+    FLOWD_ASSIGN_OR_RETURN(Rows rows,
+                           conn.Query("DELETE FROM engine_date_dues WHERE account_id = $1 AND "
+                                      "object_type_id = $2 AND object_id = $3",
+                                      Params().Add(account_id).Add(object_type_id).Add(object_id)));
     return rows.affected();
   });
 }

@@ -49,8 +49,9 @@ Status ApplyDateDues(Connection& conn, const std::vector<DateDueWrite>& writes) 
       if (conn.Changes() != 1) return DateDueMoved(w);
     } else if (w.expected_due_ms) {
       FLOWD_ASSIGN_OR_RETURN(
-          Stmt del, conn.Prepare("DELETE FROM engine_date_dues WHERE account_id = ?1 AND flow_id = "
-                                 "?2 AND object_type_id = ?3 AND object_id = ?4 AND due_at_ms = ?5"));
+          Stmt del,
+          conn.Prepare("DELETE FROM engine_date_dues WHERE account_id = ?1 AND flow_id = "
+                       "?2 AND object_type_id = ?3 AND object_id = ?4 AND due_at_ms = ?5"));
       FLOWD_TRY(del.Bind(1, w.account_id)
                     .Bind(2, w.flow_id)
                     .Bind(3, w.object_type_id)
@@ -74,8 +75,11 @@ Status ApplyDateDues(Connection& conn, const std::vector<DateDueWrite>& writes) 
       FLOWD_ASSIGN_OR_RETURN(
           Stmt del, conn.Prepare("DELETE FROM engine_date_dues WHERE account_id = ?1 AND flow_id = "
                                  "?2 AND object_type_id = ?3 AND object_id = ?4"));
-      FLOWD_TRY(
-          del.Bind(1, w.account_id).Bind(2, w.flow_id).Bind(3, w.object_type_id).Bind(4, w.object_id).Run());
+      FLOWD_TRY(del.Bind(1, w.account_id)
+                    .Bind(2, w.flow_id)
+                    .Bind(3, w.object_type_id)
+                    .Bind(4, w.object_id)
+                    .Run());
     }
   }
   return Status::Ok();
@@ -128,9 +132,9 @@ Result<int64_t> SqliteEngineStore::DropObjectDateDues(int64_t account_id,
                                                       const std::string& object_type_id,
                                                       int64_t object_id) {
   return db_.Write([&](Connection& conn) -> Result<int64_t> {
-    FLOWD_ASSIGN_OR_RETURN(
-        Stmt del, conn.Prepare("DELETE FROM engine_date_dues WHERE account_id = ?1 AND "
-                               "object_type_id = ?2 AND object_id = ?3"));
+    FLOWD_ASSIGN_OR_RETURN(Stmt del,
+                           conn.Prepare("DELETE FROM engine_date_dues WHERE account_id = ?1 AND "
+                                        "object_type_id = ?2 AND object_id = ?3"));
     FLOWD_TRY(del.Bind(1, account_id).Bind(2, object_type_id).Bind(3, object_id).Run());
     return int64_t{conn.Changes()};
   });

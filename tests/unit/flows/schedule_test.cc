@@ -104,10 +104,11 @@ TEST(ScheduleTest, ProblemsListEveryMistake) {
       R"({"type":"YEARLY","month":"FEBRUARY","dayOfMonth":30,"timeOfDay":{"hour":1,"minute":0}})"));
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].field, "enrollmentSchedule.dayOfMonth");
-  EXPECT_TRUE(ScheduleProblems(
-                  boost::json::parse(
-                      R"({"type":"PROPERTY_BASED","dateProperty":"closedate","daysDelta":1,"yearly":true,"timeOfDay":{"hour":1,"minute":0}})"))
-                  .empty());
+  EXPECT_TRUE(
+      ScheduleProblems(
+          boost::json::parse(
+              R"({"type":"PROPERTY_BASED","dateProperty":"closedate","daysDelta":1,"yearly":true,"timeOfDay":{"hour":1,"minute":0}})"))
+          .empty());
   problems = ScheduleProblems(boost::json::parse(
       R"({"type":"PROPERTY_BASED","daysDelta":100001,"yearly":"no","timeOfDay":{"hour":1,"minute":0}})"));
   ASSERT_EQ(problems.size(), 3u);
@@ -115,10 +116,12 @@ TEST(ScheduleTest, ProblemsListEveryMistake) {
   EXPECT_EQ(problems[1].field, "enrollmentSchedule.daysDelta");
   EXPECT_EQ(problems[2].field, "enrollmentSchedule.yearly");
   // A date per record: no occurrences of its own.
-  EXPECT_FALSE(NextOccurrence(boost::json::parse(
-                                  R"({"type":"PROPERTY_BASED","dateProperty":"closedate","daysDelta":1,"yearly":true,"timeOfDay":{"hour":1,"minute":0}})"),
-                              0, "UTC")
-                   .ok());
+  EXPECT_FALSE(
+      NextOccurrence(
+          boost::json::parse(
+              R"({"type":"PROPERTY_BASED","dateProperty":"closedate","daysDelta":1,"yearly":true,"timeOfDay":{"hour":1,"minute":0}})"),
+          0, "UTC")
+          .ok());
   EXPECT_TRUE(
       ScheduleProblems(boost::json::parse(R"({"type":"DAILY","timeOfDay":{"hour":0,"minute":0}})"))
           .empty());
@@ -141,7 +144,8 @@ std::optional<int64_t> Due(const DateSchedule& s, int64_t date, int64_t after,
 }
 
 TEST(DateScheduleTest, OnlyValidPropertyBasedSchedulesHaveOne) {
-  EXPECT_FALSE(DateScheduleOf(boost::json::parse(R"({"type":"DAILY","timeOfDay":{"hour":0,"minute":0}})")));
+  EXPECT_FALSE(
+      DateScheduleOf(boost::json::parse(R"({"type":"DAILY","timeOfDay":{"hour":0,"minute":0}})")));
   EXPECT_FALSE(DateScheduleOf(boost::json::parse(R"({"type":"PROPERTY_BASED","daysDelta":0})")));
   DateSchedule s = Dated(-3, true, 8, 30);
   EXPECT_EQ(s.property, "renewal");
