@@ -133,6 +133,11 @@ Result<bool> Engine::ConsumeEvents() {
 Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out,
                            std::vector<store::DateDueWrite>& dues) {
   if (event.event_type_id == store::kEventObjectArchived) {
+    // Its dates go, including those noted earlier in this batch (not yet written).
+    std::erase_if(dues, [&](const store::DateDueWrite& w) {
+      return w.account_id == event.account_id && w.object_type_id == event.object_type_id &&
+             w.object_id == event.object_id;
+    });
     FLOWD_TRY(store_.engine()
                   .DropObjectDateDues(event.account_id, event.object_type_id, event.object_id)
                   .status());
