@@ -164,6 +164,9 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   Status EvaluateRecord(const IndexedFlow& flow, const store::CrmEvent& event, int64_t object_id,
                         bool direct, crm::filter::FilterContext& ctx,
                         std::vector<store::NewEnrollment>& out);
+  // Ends the waits of the record's enrollments in a "delay until an event" (0-29) whose
+  // event_filter_branches accept `event`: their next job becomes due now (triggers.cc).
+  Status WakeEventDelays(const store::CrmEvent& event, crm::filter::FilterContext& ctx);
   // Passes over a flow's records (backfills.cc): one page of the pass due first; whether one ran.
   Result<bool> RunBackfills();
   // The flow's next schedule occurrence after `after_ms` as a pass, when it has a schedule.

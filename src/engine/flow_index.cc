@@ -154,7 +154,22 @@ FlowSnapshot IndexFlow(const store::FlowRecord& flow) {
   }
   // A goal is checked when what it reads changes.
   AddDependencies(f->goal, *f);
+  if (const json::value* actions = Member(c, "actions"); actions && actions->is_array()) {
+    for (const auto& a : actions->as_array()) {
+      if (a.is_object() && StringOf(a.as_object(), "actionTypeId") == "0-29") {
+        f->keys.insert(std::string(kDelayUntilEventKey));
+        break;
+      }
+    }
+  }
   return f;
+}
+
+bool FlowIndex::HasKey(int64_t account_id, const std::string& object_type_id,
+                       std::string_view key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = by_key_.find({account_id, object_type_id, std::string(key)});
+  return it != by_key_.end() && !it->second.empty();
 }
 
 void FlowIndex::Reset(const std::vector<store::FlowRecord>& flows) {

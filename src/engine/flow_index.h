@@ -16,6 +16,8 @@
 //   * "flowd.association_changed:<toObjectType>": flows whose enrollment (LIST_BASED), goal or
 //     re-enrollment filters read associations to records of that type (ASSOCIATION branches and
 //     filters).
+//   * kDelayUntilEventKey: flows with a 0-29 action (delay until an event): the events of their
+//     object type may end a wait (triggers.cc).
 // A second index files flows under what those filters read on the associated records, per
 // (account, associated object type, key as above): a change of an associated record's property
 // (or events, or list membership) is followed to the flows' records associated with it
@@ -50,6 +52,9 @@ struct MembershipBranch {
   const boost::json::value* branch = nullptr;  // inside the flow's content
   std::set<std::string> list_ids;
 };
+
+// The key of flows with a "delay until an event occurs" (0-29) action: no event has this type.
+inline constexpr std::string_view kDelayUntilEventKey = "flowd.delay_until_event";
 
 struct IndexedFlow {
   int64_t account_id = 0;
@@ -93,6 +98,8 @@ class FlowIndex {
   // The flows whose filters read, through associations, what the event changed on its record:
   // the records they evaluate are the ones associated with the event's record. Flow id order.
   std::vector<FlowSnapshot> AssociatedCandidates(const store::CrmEvent& event) const;
+  // Whether an enabled flow of the account and object type is filed under `key`.
+  bool HasKey(int64_t account_id, const std::string& object_type_id, std::string_view key) const;
   // An enabled flow, or null.
   FlowSnapshot Find(int64_t account_id, int64_t flow_id) const;
   // Every indexed flow (enabled flows), in (account, flow) order.

@@ -384,6 +384,12 @@ class EngineStore {
   // The earliest run_at of an unpaused job, nullopt when the queue is empty (the scheduler's
   // sleep). Leased jobs count with lease_until.
   virtual Result<std::optional<int64_t>> NextDueAt() = 0;
+  // Brings a waiting job forward to `run_at_ms` (a delay until an event whose event happened):
+  // only the account's job `job_id`, while it is still at `execution_index`, due later than
+  // `run_at_ms` and not under a live lease at `run_at_ms`. Whether it moved; a move wakes the
+  // executors as an enrollment does.
+  virtual Result<bool> WakeJob(int64_t account_id, int64_t job_id, int64_t execution_index,
+                               int64_t run_at_ms) = 0;
   // Jobs waiting (unpaused), and of those the ones due at now_ms.
   struct QueueDepth {
     int64_t pending = 0;

@@ -662,6 +662,21 @@ Result<EngineStore::QueueDepth> PgEngineStore::Depth(int64_t now_ms) {
   });
 }
 
+Result<bool> PgEngineStore::WakeJob(int64_t account_id, int64_t job_id, int64_t execution_index,
+                                    int64_t run_at_ms) {
+  return db_.Write([&](Connection& conn) -> Result<bool> {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("UPDATE engine_jobs SET run_at_ms = $4, due_at_ms = $4 WHERE id = $1 "
+                   "AND account_id = $2 AND execution_index = $3 AND run_at_ms > $4 AND "
+                   "lease_until_ms <= $4",
+                   Params().Add(job_id).Add(account_id).Add(execution_index).Add(run_at_ms)));
+    if (rows.affected() != 1) return false;
+    conn.MarkChanged(kJobsQueued);
+    return true;
+  });
+}
+
 Result<std::optional<JobRecord>> PgEngineStore::JobOfEnrollment(int64_t account_id,
                                                                 int64_t enrollment_id) {
   return db_.Read(false, [&](Connection& conn) -> Result<std::optional<JobRecord>> {

@@ -301,6 +301,8 @@ class PgEngineStore final : public EngineStore {
                                            const std::vector<int64_t>& job_ids,
                                            int64_t lease_until_ms) override;
   Result<std::optional<int64_t>> NextDueAt() override;
+  Result<bool> WakeJob(int64_t account_id, int64_t job_id, int64_t execution_index,
+                       int64_t run_at_ms) override;
   Result<QueueDepth> Depth(int64_t now_ms) override;
   Result<std::optional<JobRecord>> JobOfEnrollment(int64_t account_id,
                                                    int64_t enrollment_id) override;

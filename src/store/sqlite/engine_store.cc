@@ -657,6 +657,21 @@ Result<EngineStore::QueueDepth> SqliteEngineStore::Depth(int64_t now_ms) {
   });
 }
 
+Result<bool> SqliteEngineStore::WakeJob(int64_t account_id, int64_t job_id, int64_t execution_index,
+                                        int64_t run_at_ms) {
+  return db_.Write([&](Connection& conn) -> Result<bool> {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up, conn.Prepare("UPDATE engine_jobs SET run_at_ms = ?4, due_at_ms = ?4 WHERE id = ?1 "
+                              "AND account_id = ?2 AND execution_index = ?3 AND run_at_ms > ?4 AND "
+                              "lease_until_ms <= ?4"));
+    FLOWD_TRY(
+        up.Bind(1, job_id).Bind(2, account_id).Bind(3, execution_index).Bind(4, run_at_ms).Run());
+    if (conn.Changes() != 1) return false;
+    conn.MarkChanged(kJobsQueued);
+    return true;
+  });
+}
+
 Result<std::optional<JobRecord>> SqliteEngineStore::JobOfEnrollment(int64_t account_id,
                                                                     int64_t enrollment_id) {
   return db_.Read(false, [&](Connection& conn) -> Result<std::optional<JobRecord>> {
