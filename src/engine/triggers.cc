@@ -257,9 +257,12 @@ Status Engine::WakeEventDelays(const store::CrmEvent& event, crm::filter::Filter
     }
     // Only events that happened while it waited.
     if (event.occurred_at_ms < last.finished_at_ms) continue;
-    FLOWD_ASSIGN_OR_RETURN(auto content, Revision(e.account_id, e.flow_id, e.revision_id));
+    auto content = Revision(e.account_id, e.flow_id, e.revision_id);
+    // A flow deleted meanwhile: its enrollments are ending, nothing to wake.
+    if (!content.ok() && content.error().code == ErrorCode::kNotFound) continue;
+    if (!content.ok()) return std::move(content).error();
     const json::value* branches = nullptr;
-    if (const json::value* actions = content->if_contains("actions");
+    if (const json::value* actions = (*content)->if_contains("actions");
         actions && actions->is_array()) {
       for (const auto& a : actions->as_array()) {
         const json::value* id = Member(&a, "actionId");
