@@ -118,6 +118,7 @@ int Serve(const ServeOptions& o) {
   crm::ObjectService objects(**store, schemas, properties, clock);
   crm::DataSensitivity sensitivity(schemas, properties);
   flow_service.set_sensitivity(&sensitivity);
+  flow_service.set_properties(&properties);
   services.objects = &objects;
   crm::AssociationService associations(**store, schemas, clock);
   services.associations = &associations;

@@ -76,6 +76,11 @@ Result<bool> Engine::RunBackfills() {
     std::vector<int64_t> ids;
     for (const auto& record : page.objects) ids.push_back(record.id);
     ctx->Prefetch(flow->object_type_id, page.objects, ids);
+    // A date-scheduled flow's existing records get their dates, not an enrollment.
+    if (flow->date_schedule) {
+      if (!scheduled) FLOWD_TRY(DatePage(*flow, page.objects, *ctx, advance.date_dues));
+      page.objects.clear();
+    }
     // Existing records enroll once: re-enabling the flow does not enroll a record again. A
     // schedule occurrence follows the flow's re-enrollment setting.
     const bool once = !scheduled || !flow->should_re_enroll;
@@ -120,6 +125,8 @@ std::optional<store::BackfillRecord> Engine::NextSchedulePass(const IndexedFlow&
                                                               int64_t after_ms) {
   const boost::json::value* schedule = flow.content->if_contains("enrollmentSchedule");
   if (!schedule || schedule->is_null() || flow.criteria_type != "LIST_BASED") return std::nullopt;
+  // PROPERTY_BASED: a date per record (date_schedules.cc), no occurrences.
+  if (flow.date_schedule) return std::nullopt;
   auto at =
       flows::NextOccurrence(*schedule, after_ms, FilterContextOf(flow.account_id)->TimeZoneId());
   if (!at.ok()) {

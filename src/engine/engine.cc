@@ -236,21 +236,46 @@ Status Engine::RunUntilIdle(int64_t timeout_ms) {
 }
 
 void Engine::FlowSaved(const store::FlowRecord& flow, bool was_enabled) {
+  FlowSnapshot before = index_.Find(flow.account_id, flow.id);
   index_.Put(flow);
   if (flow.is_enabled != was_enabled) {
     LogFailure("pausing or resuming a flow's jobs failed",
                store_.engine().SetFlowPaused(flow.account_id, flow.id, !flow.is_enabled).status());
   }
   if (!flow.is_enabled) {
-    // Disabling stops its passes; enabling again starts them afresh.
+    // Disabling stops its passes and forgets its records' dates; enabling again starts them
+    // afresh.
     if (was_enabled) {
       LogFailure("dropping a disabled flow's passes failed",
                  store_.engine().DropBackfills(flow.account_id, flow.id, std::nullopt).status());
+      LogFailure("dropping a disabled flow's dates failed",
+                 store_.engine().DropDateDues(flow.account_id, flow.id).status());
     }
     return;
   }
   FlowSnapshot f = index_.Find(flow.account_id, flow.id);
   if (!f) return;
+  // An enabled flow whose PUT changed its PROPERTY_BASED schedule: its records' dates are
+  // computed again, by a fresh pass over its records (which, for such a flow, enrolls nobody).
+  const auto date_of = [](const FlowSnapshot& s) {
+    return s && s->criteria_type == "LIST_BASED" ? s->date_schedule : std::nullopt;
+  };
+  if (was_enabled && date_of(before) != date_of(f)) {
+    LogFailure("dropping a flow's dates failed",
+               store_.engine().DropDateDues(flow.account_id, flow.id).status());
+    LogFailure("dropping a flow's pass failed",
+               store_.engine()
+                   .DropBackfills(flow.account_id, flow.id, std::string(store::kBackfillEnable))
+                   .status());
+    if (date_of(f)) {
+      store::BackfillRecord pass;
+      pass.account_id = flow.account_id;
+      pass.flow_id = flow.id;
+      pass.kind = std::string(store::kBackfillEnable);
+      LogFailure("recording a flow's date pass failed",
+                 store_.engine().AddBackfill(pass, clock_.NowMs()).status());
+    }
+  }
   if (!was_enabled && f->criteria_type == "LIST_BASED") {
     store::BackfillRecord pass;
     pass.account_id = flow.account_id;
@@ -271,6 +296,8 @@ void Engine::FlowDeleted(int64_t account_id, int64_t flow_id) {
   index_.Remove(account_id, flow_id);
   LogFailure("dropping a deleted flow's passes failed",
              store_.engine().DropBackfills(account_id, flow_id, std::nullopt).status());
+  LogFailure("dropping a deleted flow's dates failed",
+             store_.engine().DropDateDues(account_id, flow_id).status());
   LogFailure("ending a deleted flow's enrollments failed",
              store_.engine()
                  .EndFlowEnrollments(account_id, flow_id, std::string(store::kEnrollmentUnenrolled),

@@ -19,7 +19,9 @@
 // HubSpot's default), and each occurrence of its enrollmentSchedule re-evaluates its records:
 // both are passes over the flow's records, a page at a time on the trigger thread, whose cursor
 // is stored with each page's enrollments (EngineStore::EnrollBackfillPage), so a restart resumes
-// them (backfills.cc).
+// them (backfills.cc). A PROPERTY_BASED enrollmentSchedule instead enrolls each record on its
+// own date: the store keeps each record's next due time, kept current from the trigger consumer
+// and enrolled from the trigger thread (date_schedules.cc).
 //
 // Thread safety: every public method may be called from any thread.
 #pragma once
@@ -161,16 +163,37 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   class Env;
 
   // Triggers (triggers.cc).
-  Status HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out);
+  // `dues`: the date-based enrollment entries the event changes (written before the event-log
+  // position moves; recomputing them is idempotent).
+  Status HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out,
+                     std::vector<store::DateDueWrite>& dues);
   // The goal, unenrollment and enrollment of record `object_id` in `flow` after `event`: on the
   // record itself (`direct`) or on a record associated with it.
   Status EvaluateRecord(const IndexedFlow& flow, const store::CrmEvent& event, int64_t object_id,
                         bool direct, crm::filter::FilterContext& ctx,
                         std::vector<store::NewEnrollment>& out);
+  // Ends the waits of the record's enrollments in a "delay until an event" (0-29) whose
+  // event_filter_branches accept `event`: their next job becomes due now (triggers.cc).
+  Status WakeEventDelays(const store::CrmEvent& event, crm::filter::FilterContext& ctx);
   // Passes over a flow's records (backfills.cc): one page of the pass due first; whether one ran.
   Result<bool> RunBackfills();
   // The flow's next schedule occurrence after `after_ms` as a pass, when it has a schedule.
   std::optional<store::BackfillRecord> NextSchedulePass(const IndexedFlow& flow, int64_t after_ms);
+  // Date-based enrollment (date_schedules.cc), for flows with a date_schedule. The instant the
+  // record's date property holds (nullopt: empty, not a date, or the record is gone).
+  Result<std::optional<int64_t>> DateValueOf(const IndexedFlow& flow, int64_t object_id,
+                                             crm::filter::FilterContext& ctx);
+  // The record's entry: its next due time after `after_ms`, or removal.
+  Result<store::DateDueWrite> DateDueOf(const IndexedFlow& flow, int64_t object_id,
+                                        int64_t after_ms, crm::filter::FilterContext& ctx);
+  // The entry to write when `event` (creation, a change of the date property) concerns it.
+  Status NoteDateChange(const IndexedFlow& flow, const store::CrmEvent& event,
+                        crm::filter::FilterContext& ctx, std::vector<store::DateDueWrite>& out);
+  // The entries of a page of existing records (the flow's enable pass).
+  Status DatePage(const IndexedFlow& flow, const std::vector<store::ObjectRecord>& records,
+                  crm::filter::FilterContext& ctx, std::vector<store::DateDueWrite>& out);
+  // Enrolls a batch of due entries and moves them on; whether more may be due.
+  Result<bool> RunDateDues();
   // Makes the stored next occurrence match the flow's schedule (none when it has none), unless an
   // occurrence is due or running (its end stores the next one).
   Status Reschedule(const IndexedFlow& flow);

@@ -142,6 +142,10 @@ FlowSnapshot IndexFlow(const store::FlowRecord& flow) {
     } else if (f->criteria_type == "LIST_BASED") {
       f->keys.insert(std::string(store::kEventObjectCreated));
       AddDependencies(Member(crit, "listFilterBranch"), *f);
+      if (const json::value* schedule = Member(c, "enrollmentSchedule")) {
+        f->date_schedule = flows::DateScheduleOf(*schedule);
+        if (f->date_schedule) f->keys.insert(PropertyKey(f->date_schedule->property));
+      }
       if (const json::value* re = Member(crit, "reEnrollmentTriggersFilterBranches");
           re && re->is_array()) {
         for (const auto& b : re->as_array()) AddDependencies(&b, *f);
@@ -150,7 +154,22 @@ FlowSnapshot IndexFlow(const store::FlowRecord& flow) {
   }
   // A goal is checked when what it reads changes.
   AddDependencies(f->goal, *f);
+  if (const json::value* actions = Member(c, "actions"); actions && actions->is_array()) {
+    for (const auto& a : actions->as_array()) {
+      if (a.is_object() && StringOf(a.as_object(), "actionTypeId") == "0-29") {
+        f->keys.insert(std::string(kDelayUntilEventKey));
+        break;
+      }
+    }
+  }
   return f;
+}
+
+bool FlowIndex::HasKey(int64_t account_id, const std::string& object_type_id,
+                       std::string_view key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = by_key_.find({account_id, object_type_id, std::string(key)});
+  return it != by_key_.end() && !it->second.empty();
 }
 
 void FlowIndex::Reset(const std::vector<store::FlowRecord>& flows) {

@@ -8,12 +8,16 @@
 //   * "4-655002:<property>": flows whose enrollment (LIST_BASED), goal, suppression or
 //     re-enrollment filters read the property, and EVENT_BASED flows triggered by 4-655002;
 //   * "4-1463224" also for every LIST_BASED flow (a new record may match at once);
+//   * "4-655002:<dateProperty>" for a flow with a PROPERTY_BASED enrollmentSchedule (the record's
+//     due time follows the property);
 //   * "flowd.list_membership_changed:<listId>": EVENT_BASED flows whose
 //     listMembershipFilterBranches read the list's membership (IN_LIST), and flows whose
 //     enrollment (LIST_BASED), goal or re-enrollment filters read it;
 //   * "flowd.association_changed:<toObjectType>": flows whose enrollment (LIST_BASED), goal or
 //     re-enrollment filters read associations to records of that type (ASSOCIATION branches and
 //     filters).
+//   * kDelayUntilEventKey: flows with a 0-29 action (delay until an event): the events of their
+//     object type may end a wait (triggers.cc).
 // A second index files flows under what those filters read on the associated records, per
 // (account, associated object type, key as above): a change of an associated record's property
 // (or events, or list membership) is followed to the flows' records associated with it
@@ -29,12 +33,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "common/status.h"
+#include "flows/schedule.h"
 #include "store/object_store.h"
 #include "store/store.h"
 
@@ -46,6 +52,9 @@ struct MembershipBranch {
   const boost::json::value* branch = nullptr;  // inside the flow's content
   std::set<std::string> list_ids;
 };
+
+// The key of flows with a "delay until an event occurs" (0-29) action: no event has this type.
+inline constexpr std::string_view kDelayUntilEventKey = "flowd.delay_until_event";
 
 struct IndexedFlow {
   int64_t account_id = 0;
@@ -62,6 +71,9 @@ struct IndexedFlow {
   std::vector<int64_t> suppression_list_ids;
   std::vector<MembershipBranch> membership_branches;  // EVENT_BASED only
   std::string start_action_id;
+  // A valid PROPERTY_BASED enrollmentSchedule of a LIST_BASED flow: its records enroll on their
+  // dates (backfills.cc), not when a change makes the filter accept them.
+  std::optional<flows::DateSchedule> date_schedule;
   std::set<std::string> keys;  // the index keys it is filed under
   // (associated object type, key): what its filters read on associated records.
   std::set<std::pair<std::string, std::string>> associated_keys;
@@ -86,6 +98,8 @@ class FlowIndex {
   // The flows whose filters read, through associations, what the event changed on its record:
   // the records they evaluate are the ones associated with the event's record. Flow id order.
   std::vector<FlowSnapshot> AssociatedCandidates(const store::CrmEvent& event) const;
+  // Whether an enabled flow of the account and object type is filed under `key`.
+  bool HasKey(int64_t account_id, const std::string& object_type_id, std::string_view key) const;
   // An enabled flow, or null.
   FlowSnapshot Find(int64_t account_id, int64_t flow_id) const;
   // Every indexed flow (enabled flows), in (account, flow) order.

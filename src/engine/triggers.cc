@@ -118,21 +118,33 @@ Result<bool> Engine::ConsumeEvents() {
   FLOWD_ASSIGN_OR_RETURN(std::vector<store::CrmEvent> events,
                          store_.objects().ReadEvents(seq, options_.event_batch));
   std::vector<store::NewEnrollment> items;
+  std::vector<store::DateDueWrite> dues;
   for (const auto& e : events) {
-    FLOWD_TRY(HandleEvent(e, items));
+    FLOWD_TRY(HandleEvent(e, items, dues));
     counters_.events++;
   }
+  FLOWD_TRY(store_.engine().WriteDateDues(dues));
   bool consumed = true;
   if (!events.empty()) {
     FLOWD_ASSIGN_OR_RETURN(consumed,
                            CommitEnrollments(items, store::EventAdvance{seq, events.back().seq}));
   }
   FLOWD_ASSIGN_OR_RETURN(bool backfilling, RunBackfills());
-  return !consumed || events.size() == options_.event_batch || backfilling;
+  FLOWD_ASSIGN_OR_RETURN(bool dating, RunDateDues());
+  return !consumed || events.size() == options_.event_batch || backfilling || dating;
 }
 
-Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out) {
+Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewEnrollment>& out,
+                           std::vector<store::DateDueWrite>& dues) {
   if (event.event_type_id == store::kEventObjectArchived) {
+    // Its dates go, including those noted earlier in this batch (not yet written).
+    std::erase_if(dues, [&](const store::DateDueWrite& w) {
+      return w.account_id == event.account_id && w.object_type_id == event.object_type_id &&
+             w.object_id == event.object_id;
+    });
+    FLOWD_TRY(store_.engine()
+                  .DropObjectDateDues(event.account_id, event.object_type_id, event.object_id)
+                  .status());
     return store_.engine()
         .EndObjectEnrollments(event.account_id, event.object_type_id, event.object_id,
                               std::string(store::kEnrollmentUnenrolled), "OBJECT_DELETED",
@@ -141,10 +153,14 @@ Status Engine::HandleEvent(const store::CrmEvent& event, std::vector<store::NewE
   }
   std::vector<FlowSnapshot> flows = index_.Candidates(event);
   std::vector<FlowSnapshot> via = index_.AssociatedCandidates(event);
-  if (flows.empty() && via.empty()) return Status::Ok();
+  const bool waits = !store::IsInternalEventType(event.event_type_id) &&
+                     index_.HasKey(event.account_id, event.object_type_id, kDelayUntilEventKey);
+  if (flows.empty() && via.empty() && !waits) return Status::Ok();
   auto owned = FilterContextOf(event.account_id);
   crm::StoreFilterContext& ctx = *owned;
+  if (waits) FLOWD_TRY(WakeEventDelays(event, ctx));
   for (const FlowSnapshot& flow : flows) {
+    FLOWD_TRY(NoteDateChange(*flow, event, ctx, dues));
     FLOWD_TRY(EvaluateRecord(*flow, event, event.object_id, /*direct=*/true, ctx, out));
   }
   // A change of an associated record: the flows' records associated with it are re-evaluated.
@@ -188,6 +204,8 @@ Status Engine::EvaluateRecord(const IndexedFlow& flow, const store::CrmEvent& ev
     }
     return Status::Ok();
   }
+  // A date-scheduled flow enrolls its records on their dates (date_schedules.cc), not on changes.
+  if (flow.date_schedule) return Status::Ok();
   // An associated record's change enrolls through list filters only: event triggers are about
   // the record's own events.
   const bool list_based = flow.criteria_type == "LIST_BASED";
@@ -219,6 +237,57 @@ Status Engine::EvaluateRecord(const IndexedFlow& flow, const store::CrmEvent& ev
   }
   out.push_back(MakeEnrollment(flow, object_id, list_based ? "LIST" : "EVENT", reason,
                                direct ? &event : nullptr, once));
+  return Status::Ok();
+}
+
+Status Engine::WakeEventDelays(const store::CrmEvent& event, crm::filter::FilterContext& ctx) {
+  const int64_t now = clock_.NowMs();
+  FLOWD_ASSIGN_OR_RETURN(
+      auto enrollments,
+      store_.engine().EnrollmentsOfObject(event.account_id, event.object_type_id, event.object_id));
+  for (const store::EnrollmentRecord& e : enrollments) {
+    if (e.status != store::kEnrollmentActive) continue;
+    FlowSnapshot flow = index_.Find(e.account_id, e.flow_id);
+    if (!flow || !flow->keys.count(std::string(kDelayUntilEventKey))) continue;
+    FLOWD_ASSIGN_OR_RETURN(auto job, store_.engine().JobOfEnrollment(e.account_id, e.id));
+    if (!job || job->paused || job->run_at_ms <= now) continue;
+    // Waiting in a 0-29 action: its step is the last one, and the job is the step after it.
+    FLOWD_ASSIGN_OR_RETURN(auto steps, store_.engine().ListSteps(e.account_id, e.id));
+    if (steps.empty()) continue;
+    const store::StepRecord& last = steps.back();
+    if (last.action_type_id != "0-29" || last.outcome != "DELAYED" ||
+        last.execution_index + 1 != job->execution_index) {
+      continue;
+    }
+    // Only events that happened while it waited.
+    if (event.occurred_at_ms < last.finished_at_ms) continue;
+    auto content = Revision(e.account_id, e.flow_id, e.revision_id);
+    // A flow deleted meanwhile: its enrollments are ending, nothing to wake.
+    if (!content.ok() && content.error().code == ErrorCode::kNotFound) continue;
+    if (!content.ok()) return std::move(content).error();
+    const json::value* branches = nullptr;
+    if (const json::value* actions = (*content)->if_contains("actions");
+        actions && actions->is_array()) {
+      for (const auto& a : actions->as_array()) {
+        const json::value* id = Member(&a, "actionId");
+        if (id && id->is_string() && id->as_string() == last.action_id) {
+          branches = Member(Member(&a, "fields"), "event_filter_branches");
+          break;
+        }
+      }
+    }
+    if (!branches || !branches->is_array()) continue;
+    OneEventContext one(ctx, event);
+    const RecordRef record{e.object_type_id, e.object_id};
+    for (const auto& b : branches->as_array()) {
+      const json::value* type = Member(&b, "eventTypeId");
+      if (!type || !type->is_string() || type->as_string() != event.event_type_id) continue;
+      FLOWD_ASSIGN_OR_RETURN(bool hit, Accepts(b, record, one));
+      if (!hit) continue;
+      FLOWD_TRY(store_.engine().WakeJob(e.account_id, job->id, job->execution_index, now).status());
+      break;
+    }
+  }
   return Status::Ok();
 }
 

@@ -106,9 +106,49 @@ void CheckSchedule(const boost::json::object& content, std::string_view criteria
   }
 }
 
+// A PROPERTY_BASED schedule's dateProperty must be a date or datetime property of the flow's
+// object type that automation may read (not highly sensitive).
+Status CheckDateProperty(crm::PropertyCatalog& catalog, int64_t account_id,
+                         const model::DecodedFlow& decoded, std::vector<ErrorDetail>& problems) {
+  // Read from the JSON rather than DateScheduleOf, so that it is checked even when the
+  // schedule's other fields are wrong (every problem at once).
+  const auto* schedule = decoded.content.if_contains("enrollmentSchedule");
+  if (!schedule || !schedule->is_object()) return Status::Ok();
+  const auto* type = schedule->as_object().if_contains("type");
+  const auto* date = schedule->as_object().if_contains("dateProperty");
+  if (!type || !type->is_string() || type->as_string() != "PROPERTY_BASED" || !date ||
+      !date->is_string() || date->as_string().empty()) {
+    return Status::Ok();
+  }
+  FLOWD_ASSIGN_OR_RETURN(auto properties, catalog.PropertiesOf(account_id, decoded.object_type_id));
+  const store::PropertyRecord* p = properties->Find(date->as_string());
+  const std::string at = "enrollmentSchedule.dateProperty";
+  const std::string name = std::string(date->as_string()).substr(0, 100);
+  if (!p) {
+    problems.push_back(
+        Problem("Property " + name + " is not a property of object type " + decoded.object_type_id,
+                at, "UNKNOWN_PROPERTY"));
+    return Status::Ok();
+  }
+  if (p->type != "date" && p->type != "datetime") {
+    problems.push_back(Problem("Property " + name + " is a " + p->type +
+                                   " property: a PROPERTY_BASED schedule needs a date or "
+                                   "datetime property",
+                               at, "INVALID_DATE_PROPERTY"));
+  }
+  if (p->data_sensitivity == "highly_sensitive") {
+    problems.push_back(
+        Problem("Property " + name + " holds highly sensitive data, which workflows cannot use", at,
+                "HIGHLY_SENSITIVE_PROPERTY"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 // What an enabled flow needs to be able to run; a draft (disabled) may lack it, so a GET body
 // round-trips. flowd holds no datasets, so a DATASET-enrolled flow could never enroll anything.
-Status CheckRunnable(const model::DecodedFlow& decoded) {
+Status FlowService::CheckRunnable(int64_t account_id, const model::DecodedFlow& decoded) {
   if (!decoded.is_enabled) return Status::Ok();
   auto criteria = decoded.content.find("enrollmentCriteria");
   if (criteria == decoded.content.end() || !criteria->value().is_object()) return Status::Ok();
@@ -125,6 +165,7 @@ Status CheckRunnable(const model::DecodedFlow& decoded) {
     CheckEventTriggers(c, decoded.object_type_id, problems);
   }
   CheckSchedule(decoded.content, type->value().as_string(), problems);
+  if (properties_) FLOWD_TRY(CheckDateProperty(*properties_, account_id, decoded, problems));
   if (problems.empty()) return Status::Ok();
   return Error::InvalidList(std::move(problems));
 }
@@ -183,7 +224,7 @@ Result<store::FlowRecord> FlowService::Create(int64_t account_id, const boost::j
   FLOWD_ASSIGN_OR_RETURN(
       model::DecodedFlow decoded,
       model::DecodeFlowRequest(body, model::FlowRequestKind::kCreate, std::nullopt, limits_));
-  FLOWD_TRY(CheckRunnable(decoded));
+  FLOWD_TRY(CheckRunnable(account_id, decoded));
   FLOWD_TRY(CheckAppReferences(account_id, decoded));
   if (sensitivity_) {
     FLOWD_TRY(sensitivity_->CheckFlowWrite(account_id, decoded.object_type_id,
@@ -218,7 +259,7 @@ Result<store::FlowRecord> FlowService::Replace(int64_t account_id, int64_t flow_
   FLOWD_ASSIGN_OR_RETURN(model::DecodedFlow decoded,
                          model::DecodeFlowRequest(body, model::FlowRequestKind::kPut,
                                                   current.object_type_id, limits_));
-  FLOWD_TRY(CheckRunnable(decoded));
+  FLOWD_TRY(CheckRunnable(account_id, decoded));
   FLOWD_TRY(CheckAppReferences(account_id, decoded));
   if (sensitivity_) {
     // Both what the flow references now and what it referenced before: replacing a flow that

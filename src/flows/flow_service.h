@@ -68,6 +68,9 @@ class FlowService {
   // every problem otherwise). Without it those are checked only when the step runs.
   void set_apps(store::AppStore* apps) { apps_ = apps; }
   void set_change_sink(FlowChangeSink* sink) { sink_ = sink; }
+  // The properties a PROPERTY_BASED enrollmentSchedule's dateProperty is checked against when
+  // the flow is enabled (unknown, not a date, highly sensitive: 400). Unchecked when unset.
+  void set_properties(crm::PropertyCatalog* properties) { properties_ = properties; }
 
   Result<store::FlowRecord> Create(int64_t account_id, const boost::json::value& body,
                                    const std::vector<std::string>& scopes = {});
@@ -97,6 +100,8 @@ class FlowService {
                                                   std::optional<int64_t> before, size_t limit);
 
  private:
+  // 400 listing every reason an enabled flow could not run (a draft may lack them).
+  Status CheckRunnable(int64_t account_id, const model::DecodedFlow& decoded);
   // The property names a stored flow references.
   Result<std::set<std::string>> StoredReferences(const store::FlowRecord& flow);
 
@@ -106,6 +111,7 @@ class FlowService {
   crm::DataSensitivity* sensitivity_ = nullptr;
   store::AppStore* apps_ = nullptr;
   Status CheckAppReferences(int64_t account_id, const model::DecodedFlow& decoded);
+  crm::PropertyCatalog* properties_ = nullptr;
   FlowChangeSink* sink_ = nullptr;
 };
 

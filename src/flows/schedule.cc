@@ -1,5 +1,6 @@
 #include "flows/schedule.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/json/serialize.hpp>
 #include <chrono>
@@ -52,6 +53,7 @@ struct Plan {
   std::set<unsigned> month_days;  // MONTHLY_SPECIFIC_DAYS
   std::string relative;           // MONTHLY_RELATIVE_DAYS
   unsigned month = 0, day = 0;    // YEARLY: 1-based
+  DateSchedule date;              // PROPERTY_BASED
 };
 
 // Parses `schedule` into `plan`, adding a text to `problems` for everything wrong.
@@ -65,17 +67,13 @@ void Parse(const json::value& schedule, Plan& plan, std::vector<ScheduleProblem>
   const json::value* type = Field(o, "type");
   if (!type || !type->is_string()) return problem("type", "is required");
   plan.type = std::string(type->as_string());
-  static const std::set<std::string> kTypes = {"DAILY", "WEEKLY", "MONTHLY_SPECIFIC_DAYS",
-                                               "MONTHLY_RELATIVE_DAYS", "YEARLY"};
-  if (plan.type == "PROPERTY_BASED") {
-    return problem("type",
-                   "PROPERTY_BASED is not supported: flowd runs schedules as passes over the "
-                   "flow's records, not as a date per record");
-  }
+  static const std::set<std::string> kTypes = {
+      "DAILY",  "WEEKLY",        "MONTHLY_SPECIFIC_DAYS", "MONTHLY_RELATIVE_DAYS",
+      "YEARLY", "PROPERTY_BASED"};
   if (!kTypes.count(plan.type)) {
     return problem("type",
                    "must be one of DAILY, WEEKLY, MONTHLY_SPECIFIC_DAYS, "
-                   "MONTHLY_RELATIVE_DAYS, YEARLY (got " +
+                   "MONTHLY_RELATIVE_DAYS, YEARLY, PROPERTY_BASED (got " +
                        plan.type + ")");
   }
   const json::value* tod = Field(o, "timeOfDay");
@@ -88,7 +86,29 @@ void Parse(const json::value& schedule, Plan& plan, std::vector<ScheduleProblem>
     if (!m || *m < 0 || *m > 59) problem("timeOfDay.minute", "must be an integer 0-59");
     if (h && m) plan.time_ms = (*h * 60 + *m) * 60'000;
   }
-  if (plan.type == "WEEKLY") {
+  if (plan.type == "PROPERTY_BASED") {
+    plan.date.time_ms = plan.time_ms;
+    const json::value* prop = Field(o, "dateProperty");
+    if (!prop || !prop->is_string() || prop->as_string().empty()) {
+      problem("dateProperty", "is required: the name of a date or datetime property");
+    } else {
+      plan.date.property = std::string(prop->as_string());
+    }
+    auto delta = Int(Field(o, "daysDelta"));
+    if (!delta || *delta < -kMaxDaysDelta || *delta > kMaxDaysDelta) {
+      problem("daysDelta", "must be an integer number of days from -" +
+                               std::to_string(kMaxDaysDelta) + " to " +
+                               std::to_string(kMaxDaysDelta));
+    } else {
+      plan.date.days_delta = *delta;
+    }
+    const json::value* yearly = Field(o, "yearly");
+    if (!yearly || !yearly->is_bool()) {
+      problem("yearly", "is required: true or false");
+    } else {
+      plan.date.yearly = yearly->as_bool();
+    }
+  } else if (plan.type == "WEEKLY") {
     const json::value* days = Field(o, "daysOfWeek");
     if (!days || !days->is_array() || days->as_array().empty()) {
       problem("daysOfWeek", "is required: one or more of MONDAY … SUNDAY");
@@ -178,6 +198,9 @@ Result<int64_t> NextOccurrence(const json::value& schedule, int64_t after_ms,
   std::vector<ScheduleProblem> problems;
   Parse(schedule, plan, problems);
   if (!problems.empty()) return Error::Invalid(problems.front().message);
+  if (plan.type == "PROPERTY_BASED") {
+    return Error::Invalid("a PROPERTY_BASED schedule has a date per record (NextDateDue)");
+  }
   FLOWD_ASSIGN_OR_RETURN(auto zone, crm::filter::TimeZone::Find(zone_id));
   const int64_t local = zone->UtcToLocal(after_ms);
   int64_t day = local >= 0 ? local / kDayMs : -((-local + kDayMs - 1) / kDayMs);
@@ -191,6 +214,52 @@ Result<int64_t> NextOccurrence(const json::value& schedule, int64_t after_ms,
     if (at > after_ms) return at;
   }
   return Error::Invalid("enrollmentSchedule never fires");
+}
+
+std::optional<DateSchedule> DateScheduleOf(const json::value& schedule) {
+  Plan plan;
+  std::vector<ScheduleProblem> problems;
+  Parse(schedule, plan, problems);
+  if (!problems.empty() || plan.type != "PROPERTY_BASED") return std::nullopt;
+  return plan.date;
+}
+
+Result<std::optional<int64_t>> NextDateDue(const DateSchedule& schedule, int64_t date_ms,
+                                           int64_t after_ms, const std::string& zone_id) {
+  FLOWD_ASSIGN_OR_RETURN(auto zone, crm::filter::TimeZone::Find(zone_id));
+  // Day numbers (days since 1970-01-01) of local dates.
+  auto day_of = [](int64_t local_ms) {
+    return local_ms >= 0 ? local_ms / kDayMs : -((-local_ms + kDayMs - 1) / kDayMs);
+  };
+  // Keeps the calendar within what std::chrono's year holds (±32767).
+  constexpr int64_t kMaxDay = 10'000'000;
+  const int64_t date_day = day_of(zone->UtcToLocal(date_ms));
+  if (date_day < -kMaxDay || date_day > kMaxDay) return std::optional<int64_t>();
+  auto at = [&](int64_t anniversary_day) {
+    return zone->LocalToUtc((anniversary_day + schedule.days_delta) * kDayMs + schedule.time_ms);
+  };
+  if (!schedule.yearly) {
+    const int64_t due = at(date_day);
+    return due > after_ms ? std::optional<int64_t>(due) : std::nullopt;
+  }
+  const chr::year_month_day date{chr::sys_days{chr::days{date_day}}};
+  // The anniversary due after `after_ms` is in the year of (after - delta) or the next one; start
+  // a year early for time zone offsets, and never before the date's own year.
+  const int64_t after_day = day_of(after_ms) - schedule.days_delta;
+  if (after_day > kMaxDay) return std::optional<int64_t>();
+  int first = static_cast<int>(date.year());
+  if (after_day > -kMaxDay) {
+    first = std::max(
+        first,
+        static_cast<int>(chr::year_month_day{chr::sys_days{chr::days{after_day}}}.year()) - 1);
+  }
+  for (int y = first; y <= first + 3; ++y) {
+    chr::year_month_day anniversary{chr::year{y}, date.month(), date.day()};
+    if (!anniversary.ok()) anniversary = chr::year{y} / date.month() / chr::last;  // February 29
+    const int64_t due = at(chr::sys_days{anniversary}.time_since_epoch().count());
+    if (due > after_ms) return std::optional<int64_t>(due);
+  }
+  return std::optional<int64_t>();
 }
 
 }  // namespace flowd::flows

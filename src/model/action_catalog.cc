@@ -55,6 +55,19 @@ std::vector<ActionType> MakeCatalogue() {
               false, "json")},
       false});
   types.push_back(ActionType{
+      "0-29",
+      "Delay until an event occurs",
+      "DELAYS",
+      {},
+      {Simple("event_filter_branches", "Events",
+              "The events to wait for on the enrolled record: filter branches with an eventTypeId "
+              "and filters on the event's properties, as in EVENT_BASED enrollment triggers.",
+              true, "json"),
+       Simple("expiration_minutes", "Expiration",
+              "Optional: minutes after which the enrollment continues without the event.", false,
+              "number")},
+      false});
+  types.push_back(ActionType{
       "0-3",
       "Create task",
       "CRM",

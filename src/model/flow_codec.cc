@@ -159,6 +159,16 @@ Result<DecodedFlow> DecodeFlowRequest(const json::value& body, FlowRequestKind k
 
   content["nextAvailableActionId"] = std::to_string(max_action_id + 1);
   content["crmObjectCreationStatus"] = "COMPLETE";
+  // A PROPERTY_BASED enrollmentSchedule reads its dateProperty (data-sensitivity rules).
+  if (const json::value* schedule = content.if_contains("enrollmentSchedule");
+      schedule && schedule->is_object()) {
+    const json::value* type = schedule->as_object().if_contains("type");
+    const json::value* date = schedule->as_object().if_contains("dateProperty");
+    if (type && type->is_string() && type->as_string() == "PROPERTY_BASED" && date &&
+        date->is_string()) {
+      ctx.properties().insert(std::string(date->as_string()));
+    }
+  }
   out.referenced_properties = std::move(ctx.properties());
   out.content = std::move(content);
   return out;

@@ -235,6 +235,28 @@ struct BackfillRecord {
   int64_t updated_at_ms = 0;
 };
 
+// A record's next date-based enrollment in a flow with a PROPERTY_BASED enrollmentSchedule:
+// due at `due_at_ms`. One per (account, flow, object type, record); the engine keeps it current
+// as the record's date property changes and scans the due ones (DueDates) like timers.
+struct DateDueRecord {
+  int64_t account_id = 0;
+  int64_t flow_id = 0;
+  std::string object_type_id;
+  int64_t object_id = 0;
+  int64_t due_at_ms = 0;
+};
+
+// Sets (due_at_ms) or removes (nullopt) a record's entry. With `expected_due_ms`, only when the
+// stored entry is due then (it exists): the write is then a compare-and-set.
+struct DateDueWrite {
+  int64_t account_id = 0;
+  int64_t flow_id = 0;
+  std::string object_type_id;
+  int64_t object_id = 0;
+  std::optional<int64_t> due_at_ms;
+  std::optional<int64_t> expected_due_ms;
+};
+
 // What a page of a pass leaves, committed with the page's enrollments.
 struct BackfillAdvance {
   int64_t backfill_id = 0;
@@ -242,6 +264,8 @@ struct BackfillAdvance {
   std::optional<int64_t> next_after;      // the new cursor; nullopt: the pass is done (deleted)
   std::optional<BackfillRecord> then;     // when done: a pass added in the same transaction (a
                                           // schedule's next occurrence); id and times ignored
+  std::vector<DateDueWrite> date_dues;    // written in the same transaction (the page's records'
+                                          // entries, for a PROPERTY_BASED flow)
 };
 
 // A trigger consumer's step through the CRM event log: from the position it read the events
@@ -282,6 +306,31 @@ class EngineStore {
   // Drops the flow's pending passes (of `kind` only, when given); returns how many.
   virtual Result<int64_t> DropBackfills(int64_t account_id, int64_t flow_id,
                                         std::optional<std::string> kind) = 0;
+
+  // ---- date-based enrollment (PROPERTY_BASED enrollmentSchedule)
+
+  // Applies the writes in one transaction, in order. kConflict, with nothing written, when a
+  // compare-and-set write finds its entry missing or due at another time.
+  virtual Status WriteDateDues(const std::vector<DateDueWrite>& writes) = 0;
+  // Entries of every account due at `now_ms` (due_at_ms <= now_ms), earliest first (then by
+  // account, flow, object type, record), at most `limit`.
+  virtual Result<std::vector<DateDueRecord>> DueDates(int64_t now_ms, size_t limit) = 0;
+  // One flow's entries in record id order, records with id > after_object_id, at most `limit`.
+  virtual Result<std::vector<DateDueRecord>> FlowDateDues(int64_t account_id, int64_t flow_id,
+                                                          int64_t after_object_id,
+                                                          size_t limit) = 0;
+  // Enrolls (as Enroll) and applies `writes` (as WriteDateDues) in one transaction: kConflict,
+  // with nothing written, when a compare-and-set write fails (another worker or a property change
+  // moved the entry since it was read).
+  virtual Result<std::vector<EnrollResult>> EnrollDateDues(const std::vector<NewEnrollment>& items,
+                                                           const std::vector<DateDueWrite>& writes,
+                                                           int64_t now_ms) = 0;
+  // Removes a flow's entries (disabled, deleted, schedule changed); returns how many.
+  virtual Result<int64_t> DropDateDues(int64_t account_id, int64_t flow_id) = 0;
+  // Removes a record's entries in every flow (record archived); returns how many.
+  virtual Result<int64_t> DropObjectDateDues(int64_t account_id, const std::string& object_type_id,
+                                             int64_t object_id) = 0;
+
   // The engine's event-log position (0 before anything was consumed).
   virtual Result<int64_t> EventSeq() = 0;
   // Moves the position as Enroll does, without enrollments (kConflict when it is not `from`).
@@ -346,6 +395,12 @@ class EngineStore {
   // The earliest run_at of an unpaused job, nullopt when the queue is empty (the scheduler's
   // sleep). Leased jobs count with lease_until.
   virtual Result<std::optional<int64_t>> NextDueAt() = 0;
+  // Brings a waiting job forward to `run_at_ms` (a delay until an event whose event happened):
+  // only the account's job `job_id`, while it is still at `execution_index`, due later than
+  // `run_at_ms` and not under a live lease at `run_at_ms`. Whether it moved; a move wakes the
+  // executors as an enrollment does.
+  virtual Result<bool> WakeJob(int64_t account_id, int64_t job_id, int64_t execution_index,
+                               int64_t run_at_ms) = 0;
   // Jobs waiting (unpaused), and of those the ones due at now_ms.
   struct QueueDepth {
     int64_t pending = 0;

@@ -135,7 +135,7 @@ describe('scheduled enrollment (manual clock)', () => {
       enrollmentSchedule: { type: 'PROPERTY_BASED', dateProperty: 'closedate', daysDelta: 0, yearly: false,
         timeOfDay: { hour: 1, minute: 0 } } }) });
     assertError(r, 400, 'VALIDATION_ERROR');
-    assert.match(r.text, /PROPERTY_BASED is not supported/);
+    assert.match(r.text, /Property closedate is not a property of object type 0-1/);
     const manual = listFlow('Manual with schedule', {
       enrollmentSchedule: { type: 'YEARLY', month: 'APRIL', dayOfMonth: 31, timeOfDay: { hour: 1, minute: 0 } } });
     manual.enrollmentCriteria = { type: 'MANUAL', shouldReEnroll: false };

@@ -94,7 +94,7 @@ TEST_P(BackfillStoreTest, PassesAreStoredListedWhenDueAndDropped) {
 TEST_P(BackfillStoreTest, PageEnrollmentsAndCursorCommitTogether) {
   ASSERT_OK_AND_ASSIGN(BackfillRecord pass,
                        engine().AddBackfill(Pass(a_.id, kFlow, kBackfillEnable), kT0));
-  BackfillAdvance first{pass.id, std::nullopt, 20, std::nullopt};
+  BackfillAdvance first{pass.id, std::nullopt, 20, std::nullopt, {}};
   ASSERT_OK_AND_ASSIGN(auto r, engine().EnrollBackfillPage(
                                    {New(a_.id, 10, true), New(a_.id, 20, true)}, first, kT0 + 1));
   ASSERT_EQ(r.size(), 2u);
@@ -110,7 +110,7 @@ TEST_P(BackfillStoreTest, PageEnrollmentsAndCursorCommitTogether) {
   EXPECT_EQ(Enrolled(a_.id), (std::vector<int64_t>{10, 20}));
 
   // A page whose enrollments fail (an unknown account) moves no cursor.
-  BackfillAdvance second{pass.id, 20, 40, std::nullopt};
+  BackfillAdvance second{pass.id, 20, 40, std::nullopt, {}};
   EXPECT_FALSE(
       engine()
           .EnrollBackfillPage({New(a_.id, 30, true), New(999'999, 40, true)}, second, kT0 + 3)
@@ -120,7 +120,8 @@ TEST_P(BackfillStoreTest, PageEnrollmentsAndCursorCommitTogether) {
   EXPECT_EQ(Enrolled(a_.id), (std::vector<int64_t>{10, 20}));
 
   // The last page ends the pass and adds the one that follows, in the same transaction.
-  BackfillAdvance last{pass.id, 20, std::nullopt, Pass(a_.id, kFlow, kBackfillSchedule, kT0 + 9)};
+  BackfillAdvance last{
+      pass.id, 20, std::nullopt, Pass(a_.id, kFlow, kBackfillSchedule, kT0 + 9), {}};
   ASSERT_OK(engine().EnrollBackfillPage({New(a_.id, 30, true)}, last, kT0 + 4));
   EXPECT_EQ(Enrolled(a_.id), (std::vector<int64_t>{10, 20, 30}));
   ASSERT_OK_AND_ASSIGN(passes, engine().FlowBackfills(a_.id, kFlow));
@@ -136,13 +137,14 @@ TEST_P(BackfillStoreTest, ADroppedPassEnrollsNothing) {
                        engine().AddBackfill(Pass(a_.id, kFlow, kBackfillEnable), kT0));
   ASSERT_OK(engine().DropBackfills(a_.id, kFlow, std::nullopt));
   EXPECT_ERROR_CODE(engine().EnrollBackfillPage({New(a_.id, 10, true)},
-                                                {pass.id, std::nullopt, 10, std::nullopt}, kT0),
+                                                {pass.id, std::nullopt, 10, std::nullopt, {}}, kT0),
                     ErrorCode::kConflict);
-  EXPECT_ERROR_CODE(engine().EnrollBackfillPage({New(a_.id, 10, true)},
-                                                {pass.id, std::nullopt, std::nullopt,
-                                                 Pass(a_.id, kFlow, kBackfillSchedule, kT0 + 9)},
-                                                kT0),
-                    ErrorCode::kConflict);
+  EXPECT_ERROR_CODE(
+      engine().EnrollBackfillPage(
+          {New(a_.id, 10, true)},
+          {pass.id, std::nullopt, std::nullopt, Pass(a_.id, kFlow, kBackfillSchedule, kT0 + 9), {}},
+          kT0),
+      ErrorCode::kConflict);
   EXPECT_TRUE(Enrolled(a_.id).empty());
   ASSERT_OK_AND_ASSIGN(auto passes, engine().FlowBackfills(a_.id, kFlow));
   EXPECT_TRUE(passes.empty());

@@ -370,6 +370,30 @@ TEST_P(EngineStoreTest, PausedJobsAreNotClaimed) {
   EXPECT_EQ(next, kT0 + 100 + kLease);
 }
 
+TEST_P(EngineStoreTest, WakeJobBringsAWaitingJobForward) {
+  const int64_t e = MustEnroll(New(a_.id, kFlow, 1, kT0 + 10'000)).id;
+  ASSERT_OK_AND_ASSIGN(auto job, engine().JobOfEnrollment(a_.id, e));
+  ASSERT_TRUE(job);
+  // Only the account's job, at its execution index, and only forward.
+  ASSERT_OK_AND_ASSIGN(bool moved, engine().WakeJob(b_.id, job->id, 0, kT0));
+  EXPECT_FALSE(moved);
+  ASSERT_OK_AND_ASSIGN(moved, engine().WakeJob(a_.id, job->id, 1, kT0));
+  EXPECT_FALSE(moved);
+  ASSERT_OK_AND_ASSIGN(moved, engine().WakeJob(a_.id, job->id, 0, kT0 + 20'000));
+  EXPECT_FALSE(moved);
+  EXPECT_TRUE(Claim("w", kT0).empty());
+  ASSERT_OK_AND_ASSIGN(moved, engine().WakeJob(a_.id, job->id, 0, kT0));
+  EXPECT_TRUE(moved);
+  ASSERT_OK_AND_ASSIGN(std::optional<int64_t> next, engine().NextDueAt());
+  EXPECT_EQ(next, kT0);
+  std::vector<JobRecord> jobs = Claim("w", kT0);
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].run_at_ms, kT0);
+  // A leased job is not moved.
+  ASSERT_OK_AND_ASSIGN(moved, engine().WakeJob(a_.id, job->id, 0, kT0 - 1));
+  EXPECT_FALSE(moved);
+}
+
 // Workers claiming at once (several processes on PostgreSQL) never get the same job.
 TEST_P(EngineStoreTest, ConcurrentClaimsNeverShareAJob) {
   constexpr int kJobs = 60;

@@ -8,6 +8,7 @@ namespace flowd::engine::actions {
 
 Result<ActionResult> RunDelay(Ctx& ctx);               // 0-1
 Result<ActionResult> RunDelayUntilDate(Ctx& ctx);      // 0-35
+Result<ActionResult> RunDelayUntilEvent(Ctx& ctx);     // 0-29
 Result<ActionResult> RunSetProperty(Ctx& ctx);         // 0-5
 Result<ActionResult> RunCreateRecord(Ctx& ctx);        // 0-14
 Result<ActionResult> RunCreateTask(Ctx& ctx);          // 0-3

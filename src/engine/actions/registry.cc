@@ -31,6 +31,7 @@ Result<ActionResult> RunAction(const ActionInput& input, ActionEnv& env) {
   std::string id = actions::TextField(*input.action, "actionTypeId").value_or("");
   if (id == "0-1") return actions::RunDelay(ctx);
   if (id == "0-35") return actions::RunDelayUntilDate(ctx);
+  if (id == "0-29") return actions::RunDelayUntilEvent(ctx);
   if (id == "0-5") return actions::RunSetProperty(ctx);
   if (id == "0-14") return actions::RunCreateRecord(ctx);
   if (id == "0-3") return actions::RunCreateTask(ctx);

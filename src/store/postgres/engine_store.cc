@@ -347,6 +347,15 @@ Result<std::vector<EnrollResult>> PgEngineStore::EnrollBackfillPage(
   });
 }
 
+Result<std::vector<EnrollResult>> PgEngineStore::EnrollDateDues(
+    const std::vector<NewEnrollment>& items, const std::vector<DateDueWrite>& writes,
+    int64_t now_ms) {
+  return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
+    FLOWD_TRY(ApplyDateDues(conn, writes));
+    return EnrollAll(conn, items, now_ms);
+  });
+}
+
 Result<int64_t> PgEngineStore::EventSeq() {
   return db_.Read(false, [&](Connection& conn) -> Result<int64_t> {
     FLOWD_ASSIGN_OR_RETURN(Rows rows,
@@ -593,6 +602,21 @@ Result<EngineStore::QueueDepth> PgEngineStore::Depth(int64_t now_ms) {
       depth.due = rows.Int(0, 1);
     }
     return depth;
+  });
+}
+
+Result<bool> PgEngineStore::WakeJob(int64_t account_id, int64_t job_id, int64_t execution_index,
+                                    int64_t run_at_ms) {
+  return db_.Write([&](Connection& conn) -> Result<bool> {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("UPDATE engine_jobs SET run_at_ms = $4, due_at_ms = $4 WHERE id = $1 "
+                   "AND account_id = $2 AND execution_index = $3 AND run_at_ms > $4 AND "
+                   "lease_until_ms <= $4",
+                   Params().Add(job_id).Add(account_id).Add(execution_index).Add(run_at_ms)));
+    if (rows.affected() != 1) return false;
+    conn.MarkChanged(kJobsQueued);
+    return true;
   });
 }
 

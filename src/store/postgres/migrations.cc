@@ -519,6 +519,19 @@ CREATE TABLE app_action_revisions (
   body_json     TEXT   NOT NULL,
   PRIMARY KEY (definition_id, revision_id)
 );
+      // Date-based enrollment (PROPERTY_BASED enrollmentSchedule): each record's next due time
+      // per flow, scanned by due time like the job queue's timers.
+      {13, R"sql(
+CREATE TABLE engine_date_dues (
+  account_id     BIGINT  NOT NULL,
+  flow_id        BIGINT  NOT NULL,
+  object_type_id TEXT    NOT NULL,
+  object_id      BIGINT  NOT NULL,
+  due_at_ms      BIGINT  NOT NULL,
+  PRIMARY KEY (account_id, flow_id, object_type_id, object_id)
+);
+CREATE INDEX engine_date_dues_due ON engine_date_dues (due_at_ms);
+CREATE INDEX engine_date_dues_by_object ON engine_date_dues (account_id, object_type_id, object_id);
       // The account's time zone (IANA id), HubSpot's account setting.
       {15, R"sql(
 ALTER TABLE accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';

@@ -78,6 +78,7 @@ Status AdvanceBackfill(Connection& conn, const BackfillAdvance& advance, int64_t
                   .Run());
   }
   if (conn.Changes() != 1) return internal::BackfillMoved(advance.backfill_id);
+  FLOWD_TRY(ApplyDateDues(conn, advance.date_dues));
   if (!advance.next_after && advance.then) {
     FLOWD_TRY(InsertBackfill(conn, *advance.then, now_ms).status());
   }

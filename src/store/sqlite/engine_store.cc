@@ -384,6 +384,15 @@ Result<std::vector<EnrollResult>> SqliteEngineStore::EnrollBackfillPage(
   });
 }
 
+Result<std::vector<EnrollResult>> SqliteEngineStore::EnrollDateDues(
+    const std::vector<NewEnrollment>& items, const std::vector<DateDueWrite>& writes,
+    int64_t now_ms) {
+  return db_.Write([&](Connection& conn) -> Result<std::vector<EnrollResult>> {
+    FLOWD_TRY(ApplyDateDues(conn, writes));
+    return EnrollAll(conn, items, now_ms);
+  });
+}
+
 Result<int64_t> SqliteEngineStore::EventSeq() {
   return db_.Read(false, [&](Connection& conn) -> Result<int64_t> {
     FLOWD_ASSIGN_OR_RETURN(Stmt sel,
@@ -652,6 +661,21 @@ Result<EngineStore::QueueDepth> SqliteEngineStore::Depth(int64_t now_ms) {
     FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
     if (row) depth.due = sel.Int(0);
     return depth;
+  });
+}
+
+Result<bool> SqliteEngineStore::WakeJob(int64_t account_id, int64_t job_id, int64_t execution_index,
+                                        int64_t run_at_ms) {
+  return db_.Write([&](Connection& conn) -> Result<bool> {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up, conn.Prepare("UPDATE engine_jobs SET run_at_ms = ?4, due_at_ms = ?4 WHERE id = ?1 "
+                              "AND account_id = ?2 AND execution_index = ?3 AND run_at_ms > ?4 AND "
+                              "lease_until_ms <= ?4"));
+    FLOWD_TRY(
+        up.Bind(1, job_id).Bind(2, account_id).Bind(3, execution_index).Bind(4, run_at_ms).Run());
+    if (conn.Changes() != 1) return false;
+    conn.MarkChanged(kJobsQueued);
+    return true;
   });
 }
 

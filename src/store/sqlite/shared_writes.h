@@ -30,4 +30,7 @@ Result<MembershipResult> ChangeListMembers(Connection& conn, int64_t account_id,
 // kConflict when the pass is gone or its cursor is not `expected_after`.
 Status AdvanceBackfill(Connection& conn, const BackfillAdvance& advance, int64_t now_ms);
 
+// EngineStore::WriteDateDues on `conn` (date_due_store.cc).
+Status ApplyDateDues(Connection& conn, const std::vector<DateDueWrite>& writes);
+
 }  // namespace flowd::store::sqlite

@@ -297,6 +297,16 @@ class SqliteEngineStore final : public EngineStore {
   Result<std::vector<BackfillRecord>> FlowBackfills(int64_t account_id, int64_t flow_id) override;
   Result<int64_t> DropBackfills(int64_t account_id, int64_t flow_id,
                                 std::optional<std::string> kind) override;
+  Status WriteDateDues(const std::vector<DateDueWrite>& writes) override;
+  Result<std::vector<DateDueRecord>> DueDates(int64_t now_ms, size_t limit) override;
+  Result<std::vector<DateDueRecord>> FlowDateDues(int64_t account_id, int64_t flow_id,
+                                                  int64_t after_object_id, size_t limit) override;
+  Result<std::vector<EnrollResult>> EnrollDateDues(const std::vector<NewEnrollment>& items,
+                                                   const std::vector<DateDueWrite>& writes,
+                                                   int64_t now_ms) override;
+  Result<int64_t> DropDateDues(int64_t account_id, int64_t flow_id) override;
+  Result<int64_t> DropObjectDateDues(int64_t account_id, const std::string& object_type_id,
+                                     int64_t object_id) override;
   Result<EnrollmentRecord> GetEnrollment(int64_t account_id, int64_t enrollment_id) override;
   Result<std::vector<EnrollmentRecord>> EnrollmentsById(
       const std::vector<int64_t>& enrollment_ids) override;
@@ -326,6 +336,8 @@ class SqliteEngineStore final : public EngineStore {
                                            const std::vector<int64_t>& job_ids,
                                            int64_t lease_until_ms) override;
   Result<std::optional<int64_t>> NextDueAt() override;
+  Result<bool> WakeJob(int64_t account_id, int64_t job_id, int64_t execution_index,
+                       int64_t run_at_ms) override;
   Result<QueueDepth> Depth(int64_t now_ms) override;
   Result<std::optional<JobRecord>> JobOfEnrollment(int64_t account_id,
                                                    int64_t enrollment_id) override;

@@ -190,5 +190,25 @@ TEST(FlowIndex, MalformedContentIsIndexedWithoutTriggers) {
   EXPECT_TRUE(index.Find(1, 30)->keys.empty());
 }
 
+TEST(FlowIndex, APropertyBasedScheduleFilesTheFlowUnderItsDateProperty) {
+  std::string flow = kStageFlow;
+  flow.pop_back();
+  const std::string dated = flow +
+                            R"(,"enrollmentSchedule":{"type":"PROPERTY_BASED","dateProperty":
+    "renewal_date","daysDelta":-3,"yearly":true,"timeOfDay":{"hour":9,"minute":0}}})";
+  const std::string daily =
+      flow + R"(,"enrollmentSchedule":{"type":"DAILY","timeOfDay":{"hour":9,"minute":0}}})";
+  FlowIndex index;
+  index.Reset({Flow(1, 10, true, dated), Flow(1, 11, true, daily)});
+  EXPECT_EQ(Ids(index.Candidates(Event(1, "4-655002", "0-1", "renewal_date"))),
+            (std::vector<int64_t>{10}));
+  FlowSnapshot f = index.Find(1, 10);
+  ASSERT_TRUE(f && f->date_schedule);
+  EXPECT_EQ(f->date_schedule->property, "renewal_date");
+  EXPECT_EQ(f->date_schedule->days_delta, -3);
+  EXPECT_TRUE(f->date_schedule->yearly);
+  EXPECT_FALSE(index.Find(1, 11)->date_schedule);
+}
+
 }  // namespace
 }  // namespace flowd::engine

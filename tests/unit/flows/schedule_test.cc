@@ -104,14 +104,106 @@ TEST(ScheduleTest, ProblemsListEveryMistake) {
       R"({"type":"YEARLY","month":"FEBRUARY","dayOfMonth":30,"timeOfDay":{"hour":1,"minute":0}})"));
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].field, "enrollmentSchedule.dayOfMonth");
+  EXPECT_TRUE(
+      ScheduleProblems(
+          boost::json::parse(
+              R"({"type":"PROPERTY_BASED","dateProperty":"closedate","daysDelta":1,"yearly":true,"timeOfDay":{"hour":1,"minute":0}})"))
+          .empty());
   problems = ScheduleProblems(boost::json::parse(
-      R"({"type":"PROPERTY_BASED","dateProperty":"closedate","daysDelta":1,"yearly":true,"timeOfDay":{"hour":1,"minute":0}})"));
-  ASSERT_EQ(problems.size(), 1u);
-  EXPECT_NE(problems[0].message.find("PROPERTY_BASED is not supported"), std::string::npos);
-  EXPECT_FALSE(NextOccurrence(boost::json::parse(R"({"type":"PROPERTY_BASED"})"), 0, "UTC").ok());
+      R"({"type":"PROPERTY_BASED","daysDelta":100001,"yearly":"no","timeOfDay":{"hour":1,"minute":0}})"));
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_EQ(problems[0].field, "enrollmentSchedule.dateProperty");
+  EXPECT_EQ(problems[1].field, "enrollmentSchedule.daysDelta");
+  EXPECT_EQ(problems[2].field, "enrollmentSchedule.yearly");
+  // A date per record: no occurrences of its own.
+  EXPECT_FALSE(
+      NextOccurrence(
+          boost::json::parse(
+              R"({"type":"PROPERTY_BASED","dateProperty":"closedate","daysDelta":1,"yearly":true,"timeOfDay":{"hour":1,"minute":0}})"),
+          0, "UTC")
+          .ok());
   EXPECT_TRUE(
       ScheduleProblems(boost::json::parse(R"({"type":"DAILY","timeOfDay":{"hour":0,"minute":0}})"))
           .empty());
+}
+
+DateSchedule Dated(int64_t delta, bool yearly, int hour = 9, int minute = 0) {
+  auto s = DateScheduleOf(boost::json::parse(
+      R"({"type":"PROPERTY_BASED","dateProperty":"renewal","daysDelta":)" + std::to_string(delta) +
+      R"(,"yearly":)" + (yearly ? "true" : "false") + R"(,"timeOfDay":{"hour":)" +
+      std::to_string(hour) + R"(,"minute":)" + std::to_string(minute) + "}}"));
+  EXPECT_TRUE(s.has_value());
+  return s.value_or(DateSchedule{});
+}
+
+std::optional<int64_t> Due(const DateSchedule& s, int64_t date, int64_t after,
+                           const std::string& zone = "UTC") {
+  auto r = NextDateDue(s, date, after, zone);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? *r : std::nullopt;
+}
+
+TEST(DateScheduleTest, OnlyValidPropertyBasedSchedulesHaveOne) {
+  EXPECT_FALSE(
+      DateScheduleOf(boost::json::parse(R"({"type":"DAILY","timeOfDay":{"hour":0,"minute":0}})")));
+  EXPECT_FALSE(DateScheduleOf(boost::json::parse(R"({"type":"PROPERTY_BASED","daysDelta":0})")));
+  DateSchedule s = Dated(-3, true, 8, 30);
+  EXPECT_EQ(s.property, "renewal");
+  EXPECT_EQ(s.days_delta, -3);
+  EXPECT_TRUE(s.yearly);
+  EXPECT_EQ(s.time_ms, (8 * 60 + 30) * 60'000);
+}
+
+TEST(DateScheduleTest, TheDatePlusDaysDeltaAtTheTimeOfDay) {
+  const int64_t date = At(2027, 3, 10);
+  EXPECT_EQ(Due(Dated(0, false), date, At(2027, 1, 1)), At(2027, 3, 10, 9));
+  EXPECT_EQ(Due(Dated(5, false, 17, 45), date, At(2027, 1, 1)), At(2027, 3, 15, 17, 45));
+  EXPECT_EQ(Due(Dated(-14, false, 0, 0), date, At(2027, 1, 1)), At(2027, 2, 24));
+  // Across a month and a year's end.
+  EXPECT_EQ(Due(Dated(25, false), At(2027, 12, 20), At(2027, 1, 1)), At(2028, 1, 14, 9));
+  // A datetime counts by its date: the hour it holds is replaced by timeOfDay.
+  EXPECT_EQ(Due(Dated(1, false), At(2027, 3, 10, 23, 59), At(2027, 1, 1)), At(2027, 3, 11, 9));
+}
+
+TEST(DateScheduleTest, APastDateWithoutYearlyNeverEnrolls) {
+  const int64_t date = At(2027, 3, 10);
+  EXPECT_EQ(Due(Dated(0, false), date, At(2027, 3, 10, 8, 59)), At(2027, 3, 10, 9));
+  EXPECT_EQ(Due(Dated(0, false), date, At(2027, 3, 10, 9)), std::nullopt);
+  EXPECT_EQ(Due(Dated(0, false), date, At(2030, 1, 1)), std::nullopt);
+  // daysDelta can move a past date into the future.
+  EXPECT_EQ(Due(Dated(30, false), date, At(2027, 3, 20)), At(2027, 4, 9, 9));
+}
+
+TEST(DateScheduleTest, YearlyRepeatsOnTheAnniversaryFromTheDatesYearOn) {
+  const DateSchedule s = Dated(0, true);
+  const int64_t birthday = At(1990, 5, 17);
+  EXPECT_EQ(Due(s, birthday, At(2027, 1, 1)), At(2027, 5, 17, 9));
+  EXPECT_EQ(Due(s, birthday, At(2027, 5, 17, 9)), At(2028, 5, 17, 9));
+  EXPECT_EQ(Due(s, birthday, At(2028, 5, 17, 9)), At(2029, 5, 17, 9));
+  // A date in the future: its first occurrence is the date itself, not earlier anniversaries.
+  EXPECT_EQ(Due(s, At(2030, 2, 1), At(2027, 1, 1)), At(2030, 2, 1, 9));
+  // daysDelta shifts every anniversary, also across the year's end.
+  EXPECT_EQ(Due(Dated(-7, true), At(2000, 1, 3), At(2027, 1, 1)), At(2027, 12, 27, 9));
+  EXPECT_EQ(Due(Dated(-7, true), At(2000, 1, 3), At(2027, 12, 27, 9)), At(2028, 12, 27, 9));
+  EXPECT_EQ(Due(Dated(10, true), At(2000, 12, 28), At(2027, 1, 1)), At(2027, 1, 7, 9));
+  EXPECT_EQ(Due(Dated(10, true), At(2000, 12, 28), At(2027, 1, 7, 9)), At(2028, 1, 7, 9));
+}
+
+TEST(DateScheduleTest, February29IsFebruary28InOtherYears) {
+  const DateSchedule s = Dated(0, true, 0, 0);
+  const int64_t leap = At(2024, 2, 29);
+  EXPECT_EQ(Due(s, leap, At(2026, 1, 1)), At(2026, 2, 28));
+  EXPECT_EQ(Due(s, leap, At(2027, 3, 1)), At(2028, 2, 29));
+  // The shift applies to that day: one day later is March 1 in both kinds of year.
+  EXPECT_EQ(Due(Dated(1, true, 0, 0), leap, At(2026, 1, 1)), At(2026, 3, 1));
+  EXPECT_EQ(Due(Dated(1, true, 0, 0), leap, At(2027, 3, 2)), At(2028, 3, 1));
+}
+
+TEST(DateScheduleTest, TimeOfDayInTheZone) {
+  // Paris is UTC+1 in winter: 09:00 local is 08:00 UTC.
+  EXPECT_EQ(Due(Dated(0, false), At(2027, 1, 20), At(2027, 1, 1), "Europe/Paris"),
+            At(2027, 1, 20, 8));
+  EXPECT_FALSE(NextDateDue(Dated(0, false), 0, 0, "Nowhere/Unknown").ok());
 }
 
 }  // namespace

@@ -119,7 +119,18 @@ TEST(ActionFields, ValidBuiltinsOfEveryType) {
 
 TEST(ActionFields, UnknownActionTypesAreNotChecked) {
   EXPECT_OK(Create(Flow("1-179507819", R"({"anything":{"goes":[1,2,3]}})", true)));
-  EXPECT_OK(Create(Flow("0-29", "{}", true)));
+  EXPECT_OK(Create(Flow("0-15", "{}", true)));
+}
+
+TEST(ActionFields, DelayUntilAnEventNeedsItsEventsWhenEnabled) {
+  EXPECT_FALSE(Create(Flow("0-29", R"({"expiration_minutes":"60"})", true)).ok());
+  EXPECT_OK(Create(Flow("0-29", R"({"expiration_minutes":"60"})", false)));
+  EXPECT_OK(Create(Flow(
+      "0-29",
+      R"({"event_filter_branches":[{"filterBranchType":"UNIFIED_EVENTS","filterBranchOperator":"AND",
+      "eventTypeId":"4-655002","operator":"HAS_COMPLETED","filterBranches":[],"filters":[]}],
+      "expiration_minutes":60})",
+      true)));
 }
 
 TEST(ActionFields, MarketingEmailOnlyForContacts) {
