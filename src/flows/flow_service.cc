@@ -170,8 +170,6 @@ Status FlowService::CheckRunnable(int64_t account_id, const model::DecodedFlow& 
   return Error::InvalidList(std::move(problems));
 }
 
-}  // namespace
-
 Status FlowService::CheckAppReferences(int64_t account_id, const model::DecodedFlow& decoded) {
   if (!apps_ || !decoded.is_enabled) return Status::Ok();
   const auto* actions = decoded.content.if_contains("actions");
