@@ -519,6 +519,7 @@ CREATE TABLE app_action_revisions (
   body_json     TEXT   NOT NULL,
   PRIMARY KEY (definition_id, revision_id)
 );
+)sql"},
       // Date-based enrollment (PROPERTY_BASED enrollmentSchedule): each record's next due time
       // per flow, scanned by due time like the job queue's timers.
       {13, R"sql(
@@ -532,6 +533,7 @@ CREATE TABLE engine_date_dues (
 );
 CREATE INDEX engine_date_dues_due ON engine_date_dues (due_at_ms);
 CREATE INDEX engine_date_dues_by_object ON engine_date_dues (account_id, object_type_id, object_id);
+)sql"},
       // The account's time zone (IANA id), HubSpot's account setting.
       {15, R"sql(
 ALTER TABLE accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
