@@ -57,6 +57,15 @@ describe('executor batches', () => {
       const e = await api('POST', `${V4}/flows/${f.json.id}/enrollments`, { body: { objectIds: ids } });
       assert.ok(e.status === 200 || e.status === 201, e.text);
     }
+    // The delays start when their step runs: wait for every one of them before moving the clock
+    // (a slow executor, e.g. under ASan, would otherwise start some after the move).
+    for (const flowId of flows) {
+      await eventually(async () => {
+        const r = await api('GET', `${V4}/flows/${flowId}/enrollments?limit=100`);
+        assert.equal(r.status, 200, r.text);
+        return r.json.results.length === CONTACTS && r.json.results.every((e) => e.executions >= 1);
+      }, { label: `flow ${flowId} delays started` });
+    }
     // Both flows' increments become due at the same moment: one claim takes them together.
     const moved = await api('POST', '/flowd/v1/clock', { body: { advanceMs: 120_000 } });
     assert.equal(moved.status, 200, moved.text);
