@@ -10,6 +10,7 @@ namespace flowd {
 
 // `s` with A–Z lower-cased; other bytes (UTF-8 included) unchanged.
 std::string AsciiLower(std::string_view s);
+std::string AsciiUpper(std::string_view s);
 
 // `s` without leading and trailing ASCII white space.
 std::string_view TrimAscii(std::string_view s);

@@ -9,17 +9,13 @@
 #include <mutex>
 #include <sstream>
 
+#include "common/text.h"
+
 namespace flowd::crm::filter {
 namespace {
 
 constexpr int64_t kDayMs = 86400000;
 constexpr size_t kMaxTzifBytes = 1 << 20;
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // "+hh[[:]mm[[:]ss]]" or "+h" → seconds east of UTC; nullopt when malformed or beyond ±18 h.
 std::optional<int32_t> ParseOffset(std::string_view s) {
@@ -399,7 +395,7 @@ Result<std::shared_ptr<const TimeZone>> TimeZone::Find(std::string_view zone_id)
     if (it != cache.end()) return it->second;
   }
   const std::string id(zone_id);
-  const std::string up = Upper(id);
+  const std::string up = AsciiUpper(id);
   std::shared_ptr<const TimeZone> zone;
   if (up == "UTC" || up == "Z" || up == "GMT" || up == "UT" || up == "ETC/UTC" || up == "ETC/GMT" ||
       up == "UCT" || up == "ETC/UCT" || up == "ZULU" || up == "ETC/ZULU") {

@@ -24,6 +24,15 @@ namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
 
+}  // namespace
+
+std::string Ctx::ObjectTypeName() const {
+  auto type = crm::FindStandardObjectType(object_type());
+  return type ? AsciiUpper(type->singular) : object_type();
+}
+
+namespace {
+
 const json::object& EmptyObject() {
   static const json::object empty;
   return empty;

@@ -61,6 +61,9 @@ class Ctx {
 
   // Records `message` as the problem.
   NoValue Problem(std::string message);
+  // The enrolled record's type as HubSpot names it in payloads to code and apps: CONTACT,
+  // COMPANY … for standard types, a custom type's id as it is.
+  std::string ObjectTypeName() const;
 
  private:
   bool loaded_ = false;

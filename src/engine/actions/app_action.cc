@@ -24,13 +24,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string Upper(std::string s) {
-  for (char& c : s) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return s;
-}
-
 int64_t ExecutionIndexOf(const std::string& key) {
   size_t colon = key.rfind(':');
   if (colon == std::string::npos) return 0;
@@ -108,8 +101,7 @@ Result<ActionResult> RunAppAction(Ctx& ctx, int64_t definition_id) {
   call.action_id = ParseDecimalId(ctx.action_id, true).value_or(0);
   call.with_object = definition->requires_object;
   call.object_id = ctx.object_id();
-  auto type = crm::FindStandardObjectType(ctx.object_type());
-  call.object_type = type ? Upper(type->singular) : ctx.object_type();
+  call.object_type = ctx.ObjectTypeName();
   if (const json::object* options = ObjectField(body, "objectRequestOptions")) {
     const json::array* wanted = ArrayField(*options, "properties");
     FLOWD_ASSIGN_OR_RETURN(const Values* values, ctx.Enrolled());

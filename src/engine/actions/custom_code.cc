@@ -17,13 +17,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string Upper(std::string s) {
-  for (char& c : s) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return s;
-}
-
 int64_t IdOr0(std::string_view s) { return ParseDecimalId(s, true).value_or(0); }
 
 // The execution index: the last part of the idempotency key (enrollmentId:actionId:index).
@@ -70,8 +63,7 @@ Result<ActionResult> RunCustomCode(Ctx& ctx) {
   }
   CodeEvent& e = request.event;
   e.object_id = ctx.object_id();
-  auto type = crm::FindStandardObjectType(ctx.object_type());
-  e.object_type = type ? Upper(type->singular) : ctx.object_type();
+  e.object_type = ctx.ObjectTypeName();
   e.portal_id = IdOr0(ctx.in.portal_id);
   e.flow_id = ctx.enrollment().flow_id;
   e.action_id = IdOr0(ctx.action_id);
