@@ -181,13 +181,8 @@ Result<ActionResult> RunAppAction(Ctx& ctx, int64_t definition_id) {
       break;
     }
     case DeliveryStatus::kRetry:
-      delivery.outcome = "RETRY";
-      r = RetryOrGiveUp(ctx, outcome, "app action", std::move(detail));
-      if (r.failed) delivery.outcome = "FAILED";
-      break;
     case DeliveryStatus::kFailed:
-      delivery.outcome = "FAILED";
-      r = Failed("app action failed: " + outcome.reason, std::move(detail));
+      r = Undelivered(ctx, outcome, "app action", std::move(detail), delivery.outcome);
       break;
   }
   r.deliveries.push_back(std::move(delivery));

@@ -39,4 +39,15 @@ ActionResult RetryOrGiveUp(Ctx& ctx, const DeliveryOutcome& outcome, const std::
   return r;
 }
 
+ActionResult Undelivered(Ctx& ctx, const DeliveryOutcome& outcome, const std::string& what,
+                         boost::json::object detail, std::string& delivery_outcome) {
+  if (outcome.status == DeliveryStatus::kRetry) {
+    ActionResult r = RetryOrGiveUp(ctx, outcome, what, std::move(detail));
+    delivery_outcome = r.failed ? "FAILED" : "RETRY";
+    return r;
+  }
+  delivery_outcome = "FAILED";
+  return Failed(what + " failed: " + outcome.reason, std::move(detail));
+}
+
 }  // namespace flowd::engine::actions

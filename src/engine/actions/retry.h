@@ -16,4 +16,10 @@ int64_t FirstAttemptMs(const ActionInput& in, const RetryPolicy& policy = {});
 ActionResult RetryOrGiveUp(Ctx& ctx, const DeliveryOutcome& outcome, const std::string& what,
                            boost::json::object detail);
 
+// The result of an HTTP delivery that did not succeed (kRetry or kFailed): RetryOrGiveUp, or
+// failed with "<what> failed: <reason>"; `delivery_outcome` (the attempt's record) is set to
+// RETRY or FAILED to match.
+ActionResult Undelivered(Ctx& ctx, const DeliveryOutcome& outcome, const std::string& what,
+                         boost::json::object detail, std::string& delivery_outcome);
+
 }  // namespace flowd::engine::actions

@@ -114,13 +114,8 @@ Result<ActionResult> RunWebhook(Ctx& ctx) {
       break;
     }
     case DeliveryStatus::kRetry:
-      delivery.outcome = "RETRY";
-      r = RetryOrGiveUp(ctx, outcome, "webhook", std::move(detail));
-      if (r.failed) delivery.outcome = "FAILED";
-      break;
     case DeliveryStatus::kFailed:
-      delivery.outcome = "FAILED";
-      r = Failed("webhook failed: " + outcome.reason, std::move(detail));
+      r = Undelivered(ctx, outcome, "webhook", std::move(detail), delivery.outcome);
       break;
   }
   r.deliveries.push_back(std::move(delivery));
