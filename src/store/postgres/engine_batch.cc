@@ -341,41 +341,7 @@ Status RecordSteps(Connection& conn, const std::vector<const StepCommit*>& steps
   // Deliveries and messages are rare (external steps come one at a time): one row each.
   for (const StepCommit* s : steps) {
     const LockedJob& job = jobs.at(s->job_id);
-    for (const DeliveryRecord& d : s->deliveries) {
-      FLOWD_ASSIGN_OR_RETURN(
-          Rows ignored,
-          conn.Query("INSERT INTO engine_deliveries (account_id, enrollment_id, idempotency_key, "
-                     "kind, attempt, at_ms, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                     "$8)",
-                     Params()
-                         .Add(job.account_id)
-                         .Add(job.enrollment_id)
-                         .Add(d.idempotency_key)
-                         .Add(d.kind)
-                         .Add(d.attempt)
-                         .Add(d.at_ms)
-                         .Add(d.outcome)
-                         .Add(d.detail)));
-    }
-    for (const MessageRecord& m : s->messages) {
-      FLOWD_ASSIGN_OR_RETURN(
-          Rows ignored,
-          conn.Query("INSERT INTO engine_messages (account_id, enrollment_id, idempotency_key, "
-                     "channel, to_addr, from_addr, subject, body, delivery, created_at_ms) VALUES "
-                     "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (account_id, "
-                     "idempotency_key) DO NOTHING",
-                     Params()
-                         .Add(job.account_id)
-                         .Add(job.enrollment_id)
-                         .Add(m.idempotency_key)
-                         .Add(m.channel)
-                         .Add(m.to)
-                         .Add(m.from)
-                         .Add(m.subject)
-                         .Add(m.body)
-                         .Add(m.delivery)
-                         .Add(s->now_ms)));
-    }
+    FLOWD_TRY(InsertOutbox(conn, job.account_id, job.enrollment_id, *s));
   }
   // The enrollment's data and count, and its end when the step ends it.
   FLOWD_ASSIGN_OR_RETURN(

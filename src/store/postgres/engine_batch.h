@@ -22,6 +22,10 @@ namespace flowd::store::postgres {
 // nullopt, with nothing written (the jobs may be locked), when the batch holds what only the
 // per-step path does: record creations, list memberships, writes of unique properties, one record
 // updated by two steps (or twice by one) or one enrollment's job twice.
+// A step's delivery attempts and local messages (engine_store.cc), shared by both commit paths.
+Status InsertOutbox(Connection& conn, int64_t account_id, int64_t enrollment_id,
+                    const StepCommit& s);
+
 Result<std::optional<std::vector<CommitResult>>> CommitStepsBatched(Connection& conn,
                                                                     std::vector<StepCommit>& steps);
 

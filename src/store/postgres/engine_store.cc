@@ -19,6 +19,47 @@
 
 namespace flowd::store::postgres {
 
+// The step's delivery attempts and local messages (external steps: one row each).
+Status InsertOutbox(Connection& conn, int64_t account_id, int64_t enrollment_id,
+                    const StepCommit& s) {
+  for (const DeliveryRecord& d : s.deliveries) {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows ignored,
+        conn.Query("INSERT INTO engine_deliveries (account_id, enrollment_id, idempotency_key, "
+                   "kind, attempt, at_ms, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                   "$8)",
+                   Params()
+                       .Add(account_id)
+                       .Add(enrollment_id)
+                       .Add(d.idempotency_key)
+                       .Add(d.kind)
+                       .Add(d.attempt)
+                       .Add(d.at_ms)
+                       .Add(d.outcome)
+                       .Add(d.detail)));
+  }
+  for (const MessageRecord& m : s.messages) {
+    FLOWD_ASSIGN_OR_RETURN(
+        Rows ignored,
+        conn.Query("INSERT INTO engine_messages (account_id, enrollment_id, idempotency_key, "
+                   "channel, to_addr, from_addr, subject, body, delivery, created_at_ms) VALUES "
+                   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (account_id, "
+                   "idempotency_key) DO NOTHING",
+                   Params()
+                       .Add(account_id)
+                       .Add(enrollment_id)
+                       .Add(m.idempotency_key)
+                       .Add(m.channel)
+                       .Add(m.to)
+                       .Add(m.from)
+                       .Add(m.subject)
+                       .Add(m.body)
+                       .Add(m.delivery)
+                       .Add(s.now_ms)));
+  }
+  return Status::Ok();
+}
+
 using internal::IdList;
 
 namespace {
@@ -215,41 +256,7 @@ Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s) {
                      .Add(s.step.finished_at_ms)
                      .Add(s.step.outcome)
                      .Add(s.step.detail_json.empty() ? "{}" : s.step.detail_json)));
-  for (const DeliveryRecord& d : s.deliveries) {
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows ignored,
-        conn.Query("INSERT INTO engine_deliveries (account_id, enrollment_id, idempotency_key, "
-                   "kind, attempt, at_ms, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                   "$8)",
-                   Params()
-                       .Add(job.account_id)
-                       .Add(job.enrollment_id)
-                       .Add(d.idempotency_key)
-                       .Add(d.kind)
-                       .Add(d.attempt)
-                       .Add(d.at_ms)
-                       .Add(d.outcome)
-                       .Add(d.detail)));
-  }
-  for (const MessageRecord& m : s.messages) {
-    FLOWD_ASSIGN_OR_RETURN(
-        Rows ignored,
-        conn.Query("INSERT INTO engine_messages (account_id, enrollment_id, idempotency_key, "
-                   "channel, to_addr, from_addr, subject, body, delivery, created_at_ms) VALUES "
-                   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (account_id, "
-                   "idempotency_key) DO NOTHING",
-                   Params()
-                       .Add(job.account_id)
-                       .Add(job.enrollment_id)
-                       .Add(m.idempotency_key)
-                       .Add(m.channel)
-                       .Add(m.to)
-                       .Add(m.from)
-                       .Add(m.subject)
-                       .Add(m.body)
-                       .Add(m.delivery)
-                       .Add(s.now_ms)));
-  }
+  FLOWD_TRY(InsertOutbox(conn, job.account_id, job.enrollment_id, s));
   FLOWD_ASSIGN_OR_RETURN(
       Rows enrollment,
       conn.Query("UPDATE engine_enrollments SET data_json = COALESCE($1::text, data_json), "
