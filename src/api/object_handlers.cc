@@ -1,6 +1,7 @@
 // /crm/v3/objects/{objectType}…: HubSpot's CRM objects API (and, through the same routes, the
 // per-type APIs /crm/v3/objects/contacts, /companies, /deals, /tickets, /tasks, /notes).
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -313,9 +314,11 @@ HandlerResult SearchObjects(const HandlerContext& c) {
     return Error::InvalidList({{"The body must be a JSON object", "", "", {}}});
   FLOWD_ASSIGN_OR_RETURN(crm::SearchRequest req, ParseSearchRequest(body.get_object()));
   FLOWD_ASSIGN_OR_RETURN(crm::SearchResult r, crm::Search(*t.service, t.caller, t.type, req));
-  json::array results;
-  for (const auto& v : r.results) results.push_back(RenderObject(v));
-  json::object out{{"total", r.total}, {"results", std::move(results)}};
+  json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
+  json::array results(sp);
+  results.reserve(r.results.size());
+  for (const auto& v : r.results) results.push_back(RenderObject(v, sp));
+  json::object out({{"total", r.total}, {"results", std::move(results)}}, sp);
   if (r.next_after) {
     out["paging"] = json::object{{"next", json::object{{"after", std::to_string(*r.next_after)}}}};
   }

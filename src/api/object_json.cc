@@ -1,5 +1,6 @@
 #include "api/object_json.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
 
@@ -114,23 +115,25 @@ Result<crm::ReadOptions> ReadOptionsFromQuery(const HttpRequest& r) {
   return read;
 }
 
-json::object RenderObject(const crm::ObjectView& v) {
-  json::object props;
-  for (const auto& [k, val] : v.properties) props[k] = val;
-  json::object o{{"id", std::to_string(v.record.id)},
-                 {"properties", std::move(props)},
-                 {"createdAt", FormatIso8601Ms(v.record.created_at_ms)},
-                 {"updatedAt", FormatIso8601Ms(v.record.updated_at_ms)},
-                 {"archived", v.record.archived_at_ms.has_value()}};
+json::object RenderObject(const crm::ObjectView& v, json::storage_ptr sp) {
+  json::object props(v.properties.size(), sp);
+  for (const auto& [k, val] : v.properties) props.emplace(k, val);
+  json::object o({{"id", std::to_string(v.record.id)},
+                  {"properties", std::move(props)},
+                  {"createdAt", FormatIso8601Ms(v.record.created_at_ms)},
+                  {"updatedAt", FormatIso8601Ms(v.record.updated_at_ms)},
+                  {"archived", v.record.archived_at_ms.has_value()}},
+                 sp);
   if (v.record.archived_at_ms) o["archivedAt"] = FormatIso8601Ms(*v.record.archived_at_ms);
   if (!v.history.empty()) {
-    json::object hist;
+    json::object hist(sp);
     for (const auto& [name, versions] : v.history) {
-      json::array arr;
+      json::array arr(sp);
       for (const auto& ver : versions) {
-        json::object e{{"value", ver.value},
-                       {"timestamp", FormatIso8601Ms(ver.timestamp_ms)},
-                       {"sourceType", ver.source_type}};
+        json::object e({{"value", ver.value},
+                        {"timestamp", FormatIso8601Ms(ver.timestamp_ms)},
+                        {"sourceType", ver.source_type}},
+                       sp);
         if (!ver.source_id.empty()) e["sourceId"] = ver.source_id;
         arr.push_back(std::move(e));
       }
@@ -143,18 +146,21 @@ json::object RenderObject(const crm::ObjectView& v) {
 
 HttpResponse BatchResponse(const crm::BatchResult& r, int64_t started_ms, int ok_status,
                            bool upsert) {
-  json::array results;
+  json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
+  json::array results(sp);
+  results.reserve(r.results.size());
   for (size_t i = 0; i < r.results.size(); ++i) {
-    json::object o = RenderObject(r.results[i]);
+    json::object o = RenderObject(r.results[i], sp);
     if (upsert) o["new"] = r.is_new.at(i);
     results.push_back(std::move(o));
   }
-  json::object body{{"status", "COMPLETE"},
-                    {"results", std::move(results)},
-                    {"startedAt", FormatIso8601Ms(started_ms)},
-                    {"completedAt", FormatIso8601Ms(SystemClock::Instance().NowMs())}};
+  json::object body({{"status", "COMPLETE"},
+                     {"results", std::move(results)},
+                     {"startedAt", FormatIso8601Ms(started_ms)},
+                     {"completedAt", FormatIso8601Ms(SystemClock::Instance().NowMs())}},
+                    sp);
   if (!r.errors.empty()) {
-    json::array errors;
+    json::array errors(sp);
     for (const auto& e : r.errors) errors.push_back(StandardError(e));
     body["numErrors"] = static_cast<int64_t>(r.errors.size());
     body["errors"] = std::move(errors);

@@ -53,7 +53,9 @@ Result<std::vector<crm::ObjectUpdateInput>> UpdateInputs(const boost::json::arra
 Result<crm::SearchRequest> ParseSearchRequest(const boost::json::object& o);
 
 // A record as HubSpot's SimplePublicObject (propertiesWithHistory when there is history).
-boost::json::object RenderObject(const crm::ObjectView& v);
+// `sp`: where the JSON lives (a page of records renders into one monotonic_resource: most of a
+// render's cost was allocations).
+boost::json::object RenderObject(const crm::ObjectView& v, boost::json::storage_ptr sp = {});
 // HubSpot's batch envelope: `ok_status`, or 207 with StandardErrors when items failed; `upsert`
 // adds each result's `new`.
 HttpResponse BatchResponse(const crm::BatchResult& r, int64_t started_ms, int ok_status,

@@ -196,7 +196,14 @@ Status ListProcessor::Evaluate(int64_t account_id, Work work) {
 
 Status ListProcessor::ProcessEvents(bool* more) {
   FLOWD_ASSIGN_OR_RETURN(int64_t seq, lists_.ProcessedSeq());
-  FLOWD_ASSIGN_OR_RETURN(auto events, objects_.ReadEvents(seq, options_.event_batch));
+  // Only what Relevant reads of an event's properties is decoded: which property or association
+  // changed, in an account with dynamic lists (dynamic_ stays as it is during the pass).
+  FLOWD_ASSIGN_OR_RETURN(
+      auto events, objects_.ReadEvents(seq, options_.event_batch, [this](const store::CrmEvent& e) {
+        return (e.event_type_id == store::kEventPropertyChanged ||
+                e.event_type_id == store::kEventAssociationChanged) &&
+               dynamic_.count(e.account_id) > 0;
+      }));
   if (events.empty()) return Status::Ok();
   std::map<int64_t, Work> work;
   for (const store::CrmEvent& e : events) {

@@ -172,10 +172,24 @@ bool FlowIndex::HasKey(int64_t account_id, const std::string& object_type_id,
   return it != by_key_.end() && !it->second.empty();
 }
 
+bool FlowIndex::Watches(int64_t account_id, const std::string& object_type_id) const {
+  const Key first{account_id, object_type_id, ""};
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto* index : {&by_key_, &by_associated_key_}) {
+    auto it = index->lower_bound(first);  // sets are never empty (Unfile erases empty ones)
+    if (it != index->end() && std::get<0>(it->first) == account_id &&
+        std::get<1>(it->first) == object_type_id) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void FlowIndex::Reset(const std::vector<store::FlowRecord>& flows) {
   std::lock_guard<std::mutex> lock(mu_);
   flows_.clear();
   by_key_.clear();
+  by_associated_key_.clear();
   for (const auto& flow : flows) {
     if (flow.is_enabled) FileLocked(IndexFlow(flow));
   }

@@ -98,6 +98,9 @@ class FlowIndex {
   // The flows whose filters read, through associations, what the event changed on its record:
   // the records they evaluate are the ones associated with the event's record. Flow id order.
   std::vector<FlowSnapshot> AssociatedCandidates(const store::CrmEvent& event) const;
+  // Whether any enabled flow is filed under a key of the account and object type, directly or
+  // through associations: whether an event of that record type can concern a flow at all.
+  bool Watches(int64_t account_id, const std::string& object_type_id) const;
   // Whether an enabled flow of the account and object type is filed under `key`.
   bool HasKey(int64_t account_id, const std::string& object_type_id, std::string_view key) const;
   // An enabled flow, or null.

@@ -2,6 +2,7 @@
 // trigger index files it under, goals and unenrollment criteria checked for the records already
 // enrolled, and the enrollments committed with the new log position (engine.h).
 #include <boost/json/serialize.hpp>
+#include <set>
 
 #include "common/log.h"
 #include "crm/filter/filter_eval.h"
@@ -115,11 +116,28 @@ Result<bool> MembershipFired(const IndexedFlow& flow, const store::CrmEvent& eve
 Result<bool> Engine::ConsumeEvents() {
   std::lock_guard<std::mutex> pass(trigger_mu_);
   FLOWD_ASSIGN_OR_RETURN(int64_t seq, store_.engine().EventSeq());
-  FLOWD_ASSIGN_OR_RETURN(std::vector<store::CrmEvent> events,
-                         store_.objects().ReadEvents(seq, options_.event_batch));
+  // Events that no enabled flow can concern are read without their properties (records created
+  // or changed in bulk in an account without flows cost little); one that a flow enabled since
+  // does concern is read again, whole.
+  std::set<int64_t> bare;
+  auto needs = [this](const store::CrmEvent& e) {
+    return e.event_type_id != store::kEventObjectArchived &&
+           index_.Watches(e.account_id, e.object_type_id);
+  };
+  FLOWD_ASSIGN_OR_RETURN(
+      std::vector<store::CrmEvent> events,
+      store_.objects().ReadEvents(seq, options_.event_batch, [&](const store::CrmEvent& e) {
+        if (needs(e)) return true;
+        bare.insert(e.seq);
+        return false;
+      }));
   std::vector<store::NewEnrollment> items;
   std::vector<store::DateDueWrite> dues;
-  for (const auto& e : events) {
+  for (auto& e : events) {
+    if (bare.count(e.seq) && needs(e)) {
+      FLOWD_ASSIGN_OR_RETURN(auto whole, store_.objects().ReadEvents(e.seq - 1, 1));
+      if (!whole.empty() && whole.front().seq == e.seq) e = std::move(whole.front());
+    }
     FLOWD_TRY(HandleEvent(e, items, dues));
     counters_.events++;
   }

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -203,8 +204,17 @@ class ObjectStore {
 
   // Appends events (form submissions, custom events) with seq assigned; returns them.
   virtual Result<std::vector<CrmEvent>> AppendEvents(const std::vector<CrmEvent>& events) = 0;
-  // Events of all accounts with seq > after_seq, in seq order (the engine's feed).
-  virtual Result<std::vector<CrmEvent>> ReadEvents(int64_t after_seq, size_t limit) = 0;
+  // Which events of a feed read a consumer needs the properties of: called with each event as
+  // read, its properties still empty; false leaves them empty (they are not decoded, which is
+  // most of a read's cost when nothing listens, e.g. records created in bulk).
+  using EventNeed = std::function<bool(const CrmEvent& event)>;
+  // Events of all accounts with seq > after_seq, in seq order (the engine's feed). With `need`,
+  // only the events it accepts carry their properties.
+  virtual Result<std::vector<CrmEvent>> ReadEvents(int64_t after_seq, size_t limit,
+                                                   const EventNeed& need) = 0;
+  Result<std::vector<CrmEvent>> ReadEvents(int64_t after_seq, size_t limit) {
+    return ReadEvents(after_seq, limit, EventNeed());
+  }
   // One record's events of one type (all types when empty), oldest first.
   virtual Result<std::vector<CrmEvent>> ObjectEvents(int64_t account_id,
                                                      const std::string& object_type_id,

@@ -6,6 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
 import { client } from './lib/api.mjs';
+import { eventually } from './lib/sinks.mjs';
 
 const V4 = '/automation/v4';
 const C = '/crm/v3/objects/contacts';
@@ -62,6 +63,13 @@ describe('delay until an event occurs (0-29, manual clock)', () => {
     assert.equal(r.status, 200, r.text);
     return r.json;
   };
+  // The wait starts when its step runs: the test waits for that before moving the clock (a slow
+  // executor, e.g. under ASan, would otherwise start it after the move, and count from there).
+  const waitsStarted = async (flowId, count) => eventually(async () => {
+    const r = await api('GET', `${V4}/flows/${flowId}/enrollments?limit=100`);
+    assert.equal(r.status, 200, r.text);
+    return r.json.results.length === count && r.json.results.every((e) => e.executions >= 1);
+  }, { label: `flow ${flowId} waits started` });
 
   it('continues when a matching event happens on the record, not before', async () => {
     const r = await api('POST', `${V4}/flows`, { body: waitFlow('Wait for job title', {
@@ -94,6 +102,7 @@ describe('delay until an event occurs (0-29, manual clock)', () => {
     const id = await contact();
     await advance(1);
     await enroll(r.json.id, [id]);
+    await waitsStarted(r.json.id, 1);
     await advance(59 * MINUTE);
     assert.equal(await stage(id), 'lead');
     await advance(MINUTE);

@@ -388,6 +388,27 @@ TEST_P(ObjectStoreTest, EventFeedIsGlobalOrderedAndResumable) {
   EXPECT_TRUE(theirs.empty());
 }
 
+TEST_P(ObjectStoreTest, EventFeedDecodesOnlyThePropertiesAReaderNeeds) {
+  ASSERT_OK_AND_ASSIGN(auto first, objects().ReadEvents(0, 1000));
+  const int64_t start = first.empty() ? 0 : first.back().seq;
+  ASSERT_OK(CreateOne(a_.id, {{"city", "Oslo"}}));
+  ASSERT_OK(CreateOne(b_.id, {{"city", "Rome"}}));
+  std::vector<int64_t> asked;
+  ASSERT_OK_AND_ASSIGN(auto feed, objects().ReadEvents(start, 10, [&](const CrmEvent& e) {
+    EXPECT_TRUE(e.properties.empty());  // asked before decoding
+    asked.push_back(e.account_id);
+    return e.account_id == b_.id;
+  }));
+  ASSERT_EQ(feed.size(), 2u);
+  EXPECT_EQ(asked, (std::vector<int64_t>{a_.id, b_.id}));
+  // Every event is there, in order, with its other fields; only the accepted one decoded.
+  EXPECT_EQ(feed[0].account_id, a_.id);
+  EXPECT_EQ(feed[0].event_type_id, kEventObjectCreated);
+  EXPECT_GT(feed[0].object_id, 0);
+  EXPECT_TRUE(feed[0].properties.empty());
+  EXPECT_EQ(feed[1].properties.at("city"), "Rome");
+}
+
 TEST_P(ObjectStoreTest, ConcurrentWritersNeverShareAUniqueValueAndEventsStayOrdered) {
   const auto u = Unique({"email"});
   std::atomic<int> created{0}, conflicts{0};

@@ -1,6 +1,7 @@
 #include "store/common/object_writes.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "store/common/object_util.h"
@@ -52,54 +53,90 @@ Status ObjectTxn::PutNewValues(int64_t account_id, const std::string& type,
 }
 
 Status ObjectTxn::InsertEvents(std::vector<CrmEvent>& events) {
-  for (CrmEvent& e : events) FLOWD_TRY(InsertEvent(e));
-  return Status::Ok();
+  std::vector<std::string> json;
+  json.reserve(events.size());
+  for (const CrmEvent& e : events) json.push_back(EventPropertiesJson(e.properties));
+  return InsertEncodedEvents(events, json);
+}
+
+PreparedCreate PrepareCreate(const std::vector<std::vector<PropertyWrite>>& inputs,
+                             const ObjectWriteOptions& options) {
+  PreparedCreate p;
+  p.writes.reserve(inputs.size());
+  p.event_json.reserve(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::vector<PropertyWrite> writes = LastWriteWins(inputs[i]);
+    std::erase_if(writes, [](const PropertyWrite& w) { return w.value.empty(); });
+    // In key order (name within a record; ids grow): every value row lands at the end of the
+    // values' primary key.
+    std::sort(writes.begin(), writes.end(),
+              [](const PropertyWrite& a, const PropertyWrite& b) { return a.name < b.name; });
+    std::map<std::string, std::string> initial;
+    for (const PropertyWrite& w : writes) initial.emplace(w.name, w.value);
+    p.event_json.push_back(EventPropertiesJson(initial));
+    p.writes.push_back(std::move(writes));
+  }
+  // After the last push_back: the pointers below stay valid.
+  for (size_t i = 0; i < p.writes.size(); ++i) {
+    for (const PropertyWrite& w : p.writes[i]) {
+      if (IsUnique(options, w.name)) {
+        p.claims.push_back(UniqueClaim{0, &w});
+        p.claim_record.push_back(i);
+      }
+      // Version 1 of a created value has no history row until it is superseded: its time and
+      // source are the record's (a create writes a third of the rows it did with one).
+      p.values.push_back(NewValue{0, &w, IsLookup(options, w.name)});
+      p.value_record.push_back(i);
+    }
+  }
+  return p;
+}
+
+Result<std::vector<int64_t>> ApplyCreate(ObjectTxn& txn, int64_t account_id,
+                                         const std::string& type, PreparedCreate& p,
+                                         const ObjectWriteOptions& options, int64_t now_ms) {
+  // In phases, each one batched call for all the records (a backend may do each in a few
+  // statements): rows, unique claims (all before any value, so a clash leaves nothing to undo
+  // but the transaction), values, events.
+  FLOWD_ASSIGN_OR_RETURN(
+      std::vector<int64_t> ids,
+      txn.InsertObjects(account_id, type, p.writes.size(), now_ms, options.source));
+  for (size_t i = 0; i < p.claims.size(); ++i) p.claims[i].object_id = ids[p.claim_record[i]];
+  for (size_t i = 0; i < p.values.size(); ++i) p.values[i].object_id = ids[p.value_record[i]];
+  if (!p.claims.empty()) FLOWD_TRY(txn.ClaimUniques(account_id, type, p.claims));
+  FLOWD_TRY(txn.PutNewValues(account_id, type, p.values));
+  std::vector<CrmEvent> events;
+  events.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    events.push_back(
+        CrmEvent{0, account_id, std::string(kEventObjectCreated), type, ids[i], now_ms, {}});
+  }
+  FLOWD_TRY(txn.InsertEncodedEvents(events, p.event_json));
+  return ids;
+}
+
+std::vector<ObjectRecord> CreatedRecords(const std::string& type, PreparedCreate& p,
+                                         const std::vector<int64_t>& ids, int64_t now_ms) {
+  std::vector<ObjectRecord> out(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    ObjectRecord& r = out[i];
+    r.id = ids[i];
+    r.object_type_id = type;
+    r.created_at_ms = r.updated_at_ms = now_ms;
+    for (PropertyWrite& w : p.writes[i]) r.properties.emplace(w.name, std::move(w.value));
+    AddMaintainedProperties(r);
+  }
+  return out;
 }
 
 Result<std::vector<ObjectRecord>> CreateObjectsIn(
     ObjectTxn& txn, int64_t account_id, const std::string& type,
     const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
     int64_t now_ms) {
-  // In phases, each one batched call for all the records (a backend may do each in a few
-  // statements): rows, unique claims (all before any value, so a clash leaves nothing to undo
-  // but the transaction), values, events.
-  FLOWD_ASSIGN_OR_RETURN(
-      std::vector<int64_t> ids,
-      txn.InsertObjects(account_id, type, inputs.size(), now_ms, options.source));
-  std::vector<std::vector<PropertyWrite>> writes;
-  writes.reserve(inputs.size());
-  std::vector<UniqueClaim> claims;
-  std::vector<NewValue> values;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    writes.push_back(LastWriteWins(inputs[i]));
-    for (const PropertyWrite& w : writes.back()) {
-      if (w.value.empty()) continue;
-      if (IsUnique(options, w.name)) claims.push_back(UniqueClaim{ids[i], &w});
-      // Version 1 of a created value has no history row until it is superseded: its time and
-      // source are the record's (a create writes a third of the rows it did with one).
-      values.push_back(NewValue{ids[i], &w, IsLookup(options, w.name)});
-    }
-  }
-  if (!claims.empty()) FLOWD_TRY(txn.ClaimUniques(account_id, type, claims));
-  FLOWD_TRY(txn.PutNewValues(account_id, type, values));
-
-  std::vector<ObjectRecord> out(inputs.size());
-  std::vector<CrmEvent> events;
-  events.reserve(inputs.size());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    ObjectRecord& r = out[i];
-    r.id = ids[i];
-    r.object_type_id = type;
-    r.created_at_ms = r.updated_at_ms = now_ms;
-    for (PropertyWrite& w : writes[i]) {
-      if (!w.value.empty()) r.properties[w.name] = std::move(w.value);  // values are written
-    }
-    events.push_back(CrmEvent{0, account_id, std::string(kEventObjectCreated), type, r.id, now_ms,
-                              r.properties});
-    AddMaintainedProperties(r);
-  }
-  FLOWD_TRY(txn.InsertEvents(events));
-  return out;
+  PreparedCreate p = PrepareCreate(inputs, options);
+  FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                         ApplyCreate(txn, account_id, type, p, options, now_ms));
+  return CreatedRecords(type, p, ids, now_ms);
 }
 
 Status WriteObjectUpdatesIn(ObjectTxn& txn, int64_t account_id, const std::string& type,

@@ -85,7 +85,11 @@ class ObjectTxn {
   virtual Status PutNewValues(int64_t account_id, const std::string& type,
                               std::span<const NewValue> values);
   // Appends the events in order (seqs assigned, not reported).
-  virtual Status InsertEvents(std::vector<CrmEvent>& events);
+  Status InsertEvents(std::vector<CrmEvent>& events);
+  // The same with the events' properties already encoded: properties_json[i] is what
+  // events[i].properties are stored as (EventPropertiesJson; their map is not read).
+  virtual Status InsertEncodedEvents(std::vector<CrmEvent>& events,
+                                     std::span<const std::string> properties_json) = 0;
 
   // Marks the live ones among `ids` archived; the ids archived, ascending.
   virtual Result<std::vector<int64_t>> MarkArchived(int64_t account_id, const std::string& type,
@@ -101,6 +105,30 @@ class ObjectTxn {
                                                      const std::vector<int64_t>& ids) = 0;
 };
 
+// What a create writes, worked out before its transaction: a backend whose writes are serialised
+// (SQLite's single writer) prepares outside the critical section, which then only runs the
+// statements. Keeps pointers into nothing: it owns its data.
+struct PreparedCreate {
+  std::vector<std::vector<PropertyWrite>> writes;  // per record, de-duplicated, non-empty values
+  std::vector<NewValue> values;  // object_id unset (0) until the rows exist; key order per record
+  std::vector<UniqueClaim> claims;   // likewise
+  std::vector<size_t> value_record;  // values[i] belongs to record value_record[i]
+  std::vector<size_t> claim_record;
+  std::vector<std::string> event_json;  // per record: its created event's properties
+};
+// `inputs` as CreateObjectsIn takes them. Pointers in the result point into the result itself:
+// do not copy it (move is fine: vectors keep their buffers).
+PreparedCreate PrepareCreate(const std::vector<std::vector<PropertyWrite>>& inputs,
+                             const ObjectWriteOptions& options);
+// Runs a prepared create; the new records' ids, in input order.
+Result<std::vector<int64_t>> ApplyCreate(ObjectTxn& txn, int64_t account_id,
+                                         const std::string& type, PreparedCreate& prepared,
+                                         const ObjectWriteOptions& options, int64_t now_ms);
+// The created records as CreateObjects returns them (consumes the prepared writes).
+std::vector<ObjectRecord> CreatedRecords(const std::string& type, PreparedCreate& prepared,
+                                         const std::vector<int64_t>& ids, int64_t now_ms);
+
+// PrepareCreate, ApplyCreate and CreatedRecords in one.
 Result<std::vector<ObjectRecord>> CreateObjectsIn(
     ObjectTxn& txn, int64_t account_id, const std::string& type,
     const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,

@@ -56,7 +56,8 @@ Status InsertHistory(Connection& conn, int64_t object_id, const std::string& nam
 
 // `locked`: whether this transaction already holds the event-log lock (taken once, held until
 // commit).
-Status InsertEvent(Connection& conn, CrmEvent& e, bool& locked) {
+// `json`: the properties' stored form (EventPropertiesJson(e.properties)).
+Status InsertEncodedEvent(Connection& conn, CrmEvent& e, const std::string& json, bool& locked) {
   conn.MarkChanged(kEventsAppended);
   if (!locked) {
     FLOWD_TRY(LockEventLog(conn));
@@ -72,9 +73,13 @@ Status InsertEvent(Connection& conn, CrmEvent& e, bool& locked) {
                      .Add(e.object_type_id)
                      .Add(e.object_id)
                      .Add(e.occurred_at_ms)
-                     .Add(internal::EventPropertiesJson(e.properties))));
+                     .Add(json)));
   e.seq = rows.Int(0, 0);
   return Status::Ok();
+}
+
+Status InsertEvent(Connection& conn, CrmEvent& e, bool& locked) {
+  return InsertEncodedEvent(conn, e, internal::EventPropertiesJson(e.properties), locked);
 }
 
 Status ClaimUnique(Connection& conn, int64_t account_id, const std::string& type,
@@ -178,12 +183,17 @@ std::vector<int64_t> Ids(const Rows& rows) {
 #define EVENT_COLUMNS \
   "seq, account_id, event_type_id, object_type_id, object_id, occurred_at_ms, properties_json"
 
-std::vector<CrmEvent> ReadEventRows(const Rows& rows) {
+std::vector<CrmEvent> ReadEventRows(const Rows& rows, const ObjectStore::EventNeed& need = {}) {
   std::vector<CrmEvent> out;
   for (int i = 0; i < rows.size(); ++i) {
-    out.push_back(CrmEvent{rows.Int(i, 0), rows.Int(i, 1), rows.Text(i, 2), rows.Text(i, 3),
-                           rows.Int(i, 4), rows.Int(i, 5),
-                           internal::ParseEventProperties(rows.Text(i, 6))});
+    CrmEvent& e = out.emplace_back(CrmEvent{rows.Int(i, 0),
+                                            rows.Int(i, 1),
+                                            rows.Text(i, 2),
+                                            rows.Text(i, 3),
+                                            rows.Int(i, 4),
+                                            rows.Int(i, 5),
+                                            {}});
+    if (!need || need(e)) e.properties = internal::ParseEventProperties(rows.Text(i, 6));
   }
   return out;
 }
@@ -252,6 +262,13 @@ class PgObjectTxn final : public internal::ObjectTxn {
 
   Status InsertEvent(CrmEvent& e) override {
     return postgres::InsertEvent(conn_, e, event_log_locked_);
+  }
+  Status InsertEncodedEvents(std::vector<CrmEvent>& events,
+                             std::span<const std::string> properties_json) override {
+    for (size_t i = 0; i < events.size(); ++i) {
+      FLOWD_TRY(InsertEncodedEvent(conn_, events[i], properties_json[i], event_log_locked_));
+    }
+    return Status::Ok();
   }
 
   Status ClaimUnique(int64_t account_id, const std::string& type, const std::string& name,
@@ -334,10 +351,14 @@ Result<std::vector<ObjectRecord>> PgObjectStore::CreateObjects(
     int64_t account_id, const std::string& type,
     const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
     int64_t now_ms) {
-  return db_.Write([&](Connection& conn) {
-    PgObjectTxn txn(conn);
-    return internal::CreateObjectsIn(txn, account_id, type, inputs, options, now_ms);
-  });
+  // Worked out before the write (outside the writer's critical section).
+  internal::PreparedCreate prepared = internal::PrepareCreate(inputs, options);
+  FLOWD_ASSIGN_OR_RETURN(
+      std::vector<int64_t> ids, db_.Write([&](Connection& conn) -> Result<std::vector<int64_t>> {
+        PgObjectTxn txn(conn);
+        return internal::ApplyCreate(txn, account_id, type, prepared, options, now_ms);
+      }));
+  return internal::CreatedRecords(type, prepared, ids, now_ms);
 }
 
 Result<std::vector<ObjectRecord>> PgObjectStore::UpdateObjects(
@@ -493,14 +514,15 @@ Result<std::vector<CrmEvent>> PgObjectStore::AppendEvents(const std::vector<CrmE
   });
 }
 
-Result<std::vector<CrmEvent>> PgObjectStore::ReadEvents(int64_t after_seq, size_t limit) {
+Result<std::vector<CrmEvent>> PgObjectStore::ReadEvents(int64_t after_seq, size_t limit,
+                                                        const EventNeed& need) {
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<CrmEvent>> {
     FLOWD_ASSIGN_OR_RETURN(
         Rows rows, conn.Query("SELECT " EVENT_COLUMNS " FROM crm_events WHERE seq > $1 ORDER BY "
                               "seq LIMIT $2",
                               Params().Add(after_seq).Add(
                                   static_cast<int64_t>(std::min(limit, internal::kMaxPage)))));
-    return ReadEventRows(rows);
+    return ReadEventRows(rows, need);
   });
 }
 

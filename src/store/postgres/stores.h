@@ -129,7 +129,9 @@ class PgObjectStore final : public ObjectStore {
                                   const std::vector<int64_t>& ids,
                                   const std::vector<std::string>& properties) override;
   Result<std::vector<CrmEvent>> AppendEvents(const std::vector<CrmEvent>& events) override;
-  Result<std::vector<CrmEvent>> ReadEvents(int64_t after_seq, size_t limit) override;
+  Result<std::vector<CrmEvent>> ReadEvents(int64_t after_seq, size_t limit,
+                                           const EventNeed& need) override;
+  using ObjectStore::ReadEvents;
   Result<std::vector<CrmEvent>> ObjectEvents(int64_t account_id, const std::string& object_type_id,
                                              int64_t object_id,
                                              std::string_view event_type_id) override;

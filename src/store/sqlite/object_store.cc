@@ -418,7 +418,8 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
         [](Stmt& s) { return s.Run(); });
   }
 
-  Status InsertEvents(std::vector<CrmEvent>& events) override {
+  Status InsertEncodedEvents(std::vector<CrmEvent>& events,
+                             std::span<const std::string> properties_json) override {
     conn_.MarkChanged(kEventsAppended);
     static const MultiRowSql kInsert(
         "INSERT INTO crm_events (account_id, event_type_id, object_type_id, object_id, "
@@ -433,7 +434,7 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
               .Bind(first + 2, e.object_type_id)
               .Bind(first + 3, e.object_id)
               .Bind(first + 4, e.occurred_at_ms)
-              .Bind(first + 5, internal::EventPropertiesJson(e.properties));
+              .Bind(first + 5, properties_json[i]);
         },
         [](Stmt& s) { return s.Run(); });
   }
@@ -502,10 +503,14 @@ Result<std::vector<ObjectRecord>> SqliteObjectStore::CreateObjects(
     int64_t account_id, const std::string& type,
     const std::vector<std::vector<PropertyWrite>>& inputs, const ObjectWriteOptions& options,
     int64_t now_ms) {
-  return db_.Write([&](Connection& conn) {
-    SqliteObjectTxn txn(conn);
-    return internal::CreateObjectsIn(txn, account_id, type, inputs, options, now_ms);
-  });
+  // Worked out before the write (outside the writer's critical section).
+  internal::PreparedCreate prepared = internal::PrepareCreate(inputs, options);
+  FLOWD_ASSIGN_OR_RETURN(
+      std::vector<int64_t> ids, db_.Write([&](Connection& conn) -> Result<std::vector<int64_t>> {
+        SqliteObjectTxn txn(conn);
+        return internal::ApplyCreate(txn, account_id, type, prepared, options, now_ms);
+      }));
+  return internal::CreatedRecords(type, prepared, ids, now_ms);
 }
 
 Result<std::vector<ObjectRecord>> SqliteObjectStore::UpdateObjects(
@@ -666,13 +671,14 @@ Result<std::vector<CrmEvent>> SqliteObjectStore::AppendEvents(const std::vector<
 
 namespace {
 
-Result<std::vector<CrmEvent>> ReadEventRows(Stmt& sel) {
+Result<std::vector<CrmEvent>> ReadEventRows(Stmt& sel, const ObjectStore::EventNeed& need = {}) {
   std::vector<CrmEvent> out;
   while (true) {
     FLOWD_ASSIGN_OR_RETURN(bool row, sel.Step());
     if (!row) break;
-    out.push_back(CrmEvent{sel.Int(0), sel.Int(1), sel.Text(2), sel.Text(3), sel.Int(4), sel.Int(5),
-                           internal::ParseEventProperties(sel.Text(6))});
+    CrmEvent& e = out.emplace_back(
+        CrmEvent{sel.Int(0), sel.Int(1), sel.Text(2), sel.Text(3), sel.Int(4), sel.Int(5), {}});
+    if (!need || need(e)) e.properties = internal::ParseEventProperties(sel.Text(6));
   }
   return out;
 }
@@ -682,12 +688,13 @@ Result<std::vector<CrmEvent>> ReadEventRows(Stmt& sel) {
 
 }  // namespace
 
-Result<std::vector<CrmEvent>> SqliteObjectStore::ReadEvents(int64_t after_seq, size_t limit) {
+Result<std::vector<CrmEvent>> SqliteObjectStore::ReadEvents(int64_t after_seq, size_t limit,
+                                                            const EventNeed& need) {
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<CrmEvent>> {
     FLOWD_ASSIGN_OR_RETURN(Stmt sel, conn.Prepare("SELECT " EVENT_COLUMNS " FROM crm_events WHERE "
                                                   "seq > ?1 ORDER BY seq LIMIT ?2"));
     sel.Bind(1, after_seq).Bind(2, static_cast<int64_t>(std::min(limit, internal::kMaxPage)));
-    return ReadEventRows(sel);
+    return ReadEventRows(sel, need);
   });
 }
 

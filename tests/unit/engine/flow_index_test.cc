@@ -50,6 +50,21 @@ std::vector<int64_t> Ids(const std::vector<FlowSnapshot>& flows) {
   return ids;
 }
 
+TEST(FlowIndex, WatchesTheAccountsAndObjectTypesOfEnabledFlows) {
+  FlowIndex index;
+  index.Reset({Flow(1, 10, true, kFormFlow), Flow(2, 11, false, kFormFlow),
+               Flow(3, 12, true, kStageFlow, "0-3")});
+  EXPECT_TRUE(index.Watches(1, "0-1"));
+  EXPECT_FALSE(index.Watches(1, "0-3"));  // another object type
+  EXPECT_FALSE(index.Watches(2, "0-1"));  // disabled
+  EXPECT_TRUE(index.Watches(3, "0-3"));
+  EXPECT_FALSE(index.Watches(4, "0-1"));  // no flows
+  index.Remove(1, 10);
+  EXPECT_FALSE(index.Watches(1, "0-1"));
+  index.Put(Flow(2, 11, true, kFormFlow));
+  EXPECT_TRUE(index.Watches(2, "0-1"));
+}
+
 TEST(FlowIndex, EventFlowsAreFiledUnderTheirEventType) {
   FlowIndex index;
   index.Reset(
@@ -162,9 +177,19 @@ TEST(FlowIndex, AssociationFiltersAreFiledUnderAssociationsAndAssociatedProperti
   EXPECT_EQ(Ids(index.AssociatedCandidates(employees)), (std::vector<int64_t>{20}));
   EXPECT_TRUE(index.AssociatedCandidates(Event(1, "4-655002", "0-2", "name")).empty());
   EXPECT_TRUE(index.AssociatedCandidates(Event(2, "4-655002", "0-2", "numberofemployees")).empty());
+  // Companies' events can concern it (through associations), deals' only the deal flow.
+  EXPECT_TRUE(index.Watches(1, "0-2"));
+  EXPECT_TRUE(index.Watches(1, "0-3"));
+  EXPECT_FALSE(index.Watches(1, "0-5"));
   // Unfiled with the flow.
   assoc.properties[std::string(store::kToObjectTypeProperty)] = "0-2";
   index.Remove(1, 20);
+  EXPECT_FALSE(index.Watches(1, "0-2"));
+  // Reset forgets what it filed before.
+  index.Put(Flow(1, 20, true, kBigCompanyFlow));
+  index.Reset({});
+  EXPECT_FALSE(index.Watches(1, "0-2"));
+  EXPECT_TRUE(index.AssociatedCandidates(employees).empty());
   EXPECT_TRUE(index.AssociatedCandidates(employees).empty());
   EXPECT_TRUE(index.Candidates(assoc).empty());
 }
