@@ -187,7 +187,7 @@ describe('engine: rotate record to owner, enroll in another workflow', () => {
     assert.deepEqual(r.json.errors.map((e) => e.in).sort(), ['actions[0].fields.user_ids', 'actions[1].fields.flow_id']);
     // A disabled draft may name an unknown flow and owner; enabling it by PUT is refused.
     const draft = await createFlow(flowBody('Draft', [enrollIn('1', '987654321', '2'), rotate('2', { user_ids: ['999999'] })], { isEnabled: false }));
-    r = await api('PUT', `${V4}/flows/${draft.id}`, { body: { ...flowBody('Draft', draft.actions), revisionId: draft.revisionId } });
+    r = await api('PUT', `${V4}/flows/${draft.id}`, { body: { ...structuredClone(draft), isEnabled: true } });
     assertError(r, 400, 'VALIDATION_ERROR');
     assert.deepEqual(r.json.errors.map((e) => e.code).sort(), ['UNKNOWN_FLOW', 'UNKNOWN_OWNER']);
   });
