@@ -3,7 +3,7 @@
 // counter is stored and moved with the step), overwrite_current_owner, the enrolled record
 // enrolled into the target flow whose actions then run, the target's re-enrollment rule, a
 // disabled or deleted target, and the 400s of flow create/update.
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer } from './lib/suite.mjs';
 import { assertError } from './lib/api.mjs';
@@ -247,3 +247,62 @@ describe('engine: rotate record to owner, enroll in another workflow', () => {
     assert.deepEqual(byId.get('0-15')?.inputFieldDefinitions.map((f) => f.name), ['flow_id']);
   });
 });
+
+// Two processes on one PostgreSQL database take turns from one counter: the counter row is
+// locked by the step's transaction, so each committed step has a slot of its own.
+const PG = process.env.FLOWD_TEST_POSTGRES_URL;
+describe('rotate record to owner: two processes on one PostgreSQL database',
+  { skip: PG ? false : 'FLOWD_TEST_POSTGRES_URL is not set' }, () => {
+    let a; let b;
+    before(async () => {
+      const { startServer, startPeer } = await import('./lib/server.mjs');
+      const schema = `rot_${process.pid}_${Date.now()}`;
+      a = await startServer({ scopes: SCOPES, dbUrl: `${PG}${PG.includes('?') ? '&' : '?'}schema=${schema}` });
+      b = await startPeer(a);
+    });
+    after(async () => {
+      await b?.stop();
+      await a?.stop();
+    });
+
+    it('gives every enrollment a slot of its own and each owner its share', { timeout: 90_000 }, async () => {
+      const { client } = await import('./lib/api.mjs');
+      const api = client(a);
+      const owners = ['p1', 'p2', 'p3'].map((n) => {
+        const r = a.cli(['owner', 'create', '--db', a.dbUrl, '--account', String(a.accountId), '--email', `${n}@pg.example`]);
+        assert.equal(r.code, 0, r.stderr);
+        return r.stdout.trim();
+      });
+      const created = await api('POST', `${V4}/flows`, { body: flowBody('Rotate on PG', [rotate('1', { user_ids: owners })]) });
+      assert.equal(created.status, 201, created.text);
+      const flow = created.json;
+      const N = 60;
+      const inputs = Array.from({ length: N }, (_, i) => ({ properties: { email: `rot${i}@pg.example` } }));
+      const made = await api('POST', '/crm/v3/objects/contacts/batch/create', { body: { inputs } });
+      assert.equal(made.status, 201, made.text);
+      const ids = made.json.results.map((c) => c.id);
+      for (let i = 0; i < N; i += 10) {
+        const r = await api('POST', `${V4}/flows/${flow.id}/enrollments`, { body: { objectIds: ids.slice(i, i + 10) } });
+        assert.equal(r.status, 200, r.text);
+      }
+      let list = [];
+      await eventually(async () => {
+        const r = await api('GET', `${V4}/flows/${flow.id}/enrollments?limit=1000`);
+        list = r.json.results;
+        return list.length === N && list.every((e) => e.status === 'COMPLETED');
+      }, { ms: 60_000, label: 'every enrollment to complete' });
+      const slots = [];
+      const counts = new Map();
+      for (const e of list) {
+        const full = (await api('GET', `${V4}/flows/${flow.id}/enrollments/${e.id}`)).json;
+        const step = full.steps.find((s) => s.actionId === '1');
+        slots.push(step.detail.slot);
+        const c = await api('GET', `/crm/v3/objects/contacts/${e.objectId}?properties=hubspot_owner_id`);
+        const owner = c.json.properties.hubspot_owner_id;
+        assert.equal(owner, owners[step.detail.slot % 3]);
+        counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      }
+      assert.deepEqual([...slots].sort((x, y) => x - y), Array.from({ length: N }, (_, i) => i));
+      assert.deepEqual([...counts.values()], [N / 3, N / 3, N / 3]);
+    });
+  });
