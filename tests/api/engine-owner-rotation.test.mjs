@@ -11,7 +11,8 @@ import { eventually } from './lib/sinks.mjs';
 
 const V4 = '/automation/v4';
 const SCOPES = ['automation', 'crm.objects.contacts.read', 'crm.objects.contacts.write',
-  'crm.objects.deals.read', 'crm.objects.deals.write', 'crm.objects.owners.read', 'flowd.admin'];
+  'crm.objects.deals.read', 'crm.objects.deals.write', 'crm.objects.owners.read', 'crm.lists.read',
+  'crm.lists.write', 'flowd.admin'];
 
 function single(actionId, actionTypeId, fields, next) {
   const a = { type: 'SINGLE_CONNECTION', actionId, actionTypeId, actionTypeVersion: 0, fields };
@@ -216,6 +217,39 @@ describe('engine: rotate record to owner, enroll in another workflow', () => {
     assert.equal(stepOf(e2, '1').detail.enrollments[0].outcome, 'ALREADY_ENROLLED');
     assert.equal((await enrollmentsOf(target.id)).filter((x) => String(x.objectId) === String(c)).length, 1);
     assert.equal(await ownerOf(c, 'lastname'), 'again');
+  });
+
+  it('a record the target suppresses is not enrolled (SKIPPED); a re-enrolling target takes it again', async () => {
+    const list = await call('POST', '/crm/v3/lists', 200, { name: 'Suppressed from target', objectTypeId: '0-1', processingType: 'MANUAL' });
+    const listId = list.list.listId;
+    const guarded = await createFlow(flowBody('Guarded target', [setProperty('1', 'jobtitle', 'guarded ran')],
+      { suppressionListIds: [Number(listId)] }));
+    const again = await createFlow(flowBody('Re-enrolling target', [setProperty('1', 'city', 'again ran')],
+      { enrollmentCriteria: { type: 'MANUAL', shouldReEnroll: true } }));
+    const source = await createFlow(flowBody('Into guarded', [enrollIn('1', guarded.id, '2'), enrollIn('2', again.id)],
+      { enrollmentCriteria: { type: 'MANUAL', shouldReEnroll: true } }));
+    const c = await createContact({ firstname: 'Guarded' });
+    await call('PUT', `/crm/v3/lists/${listId}/memberships/add`, 200, [c]);
+    for (let round = 0; round < 2; round++) {
+      await enroll(source.id, [c]);
+      await advance();
+      const e = await eventually(async () => {
+        const mine = (await enrollmentsOf(source.id)).filter((x) => String(x.objectId) === String(c));
+        return mine.length === round + 1 && mine.every((x) => x.status !== 'ACTIVE') ? mine.at(-1) : null;
+      }, { label: `round ${round} of the source` });
+      const full = await call('GET', `${V4}/flows/${source.id}/enrollments/${e.id}`, 200);
+      assert.equal(full.status, 'COMPLETED');
+      assert.equal(stepOf(full, '1').outcome, 'SKIPPED');
+      assert.equal(stepOf(full, '1').detail.outcome, 'SUPPRESSED');
+      assert.equal(stepOf(full, '2').outcome, 'SUCCEEDED', JSON.stringify(full));
+      await eventually(async () => {
+        const t = (await enrollmentsOf(again.id)).filter((x) => String(x.objectId) === String(c));
+        return t.length === round + 1 && t.every((x) => x.status === 'COMPLETED');
+      }, { label: `round ${round} of the re-enrolling target` });
+    }
+    assert.deepEqual(await enrollmentsOf(guarded.id), []);
+    assert.equal(await ownerOf(c, 'city'), 'again ran');
+    assert.equal(await ownerOf(c, 'jobtitle'), null);
   });
 
   it('a disabled target is SKIPPED, a deleted one fails the step', async () => {
