@@ -474,7 +474,7 @@ Status Engine::Commit(std::vector<store::StepCommit>& commits, const std::vector
         counters_.steps++;
         if (commits[i].end_status == store::kEnrollmentFailed) counters_.step_failures++;
         RecordLatency(now - run_at[i]);
-        FLOWD_TRY(AfterStepEnrolled(results[i].enrolled));
+        AfterStepEnrolled(results[i].enrolled);
         break;
       case store::CommitOutcome::kLeaseLost:
         counters_.lease_lost++;
@@ -509,16 +509,22 @@ Status Engine::Commit(std::vector<store::StepCommit>& commits, const std::vector
   return Status::Ok();
 }
 
-Status Engine::AfterStepEnrolled(const std::vector<store::EnrollResult>& results) {
+void Engine::AfterStepEnrolled(const std::vector<store::EnrollResult>& results) {
   for (const store::EnrollResult& r : results) {
     if (r.outcome != store::EnrollOutcome::kEnrolled) continue;
     counters_.enrollments++;
     // The target flow's unEnrollmentSetting, as for an enrollment through the API (it may end
-    // the enrollment whose step enrolled the record, when the setting names its flow).
+    // the enrollment whose step enrolled the record, when the setting names its flow). The
+    // enrollment is committed: a failure here must not keep the batch's other outcomes (the
+    // refused steps' FAILED records) from being written, so it is logged, as a lost wake-up is.
     FlowSnapshot flow = index_.Find(r.enrollment.account_id, r.enrollment.flow_id);
-    if (flow) FLOWD_TRY(UnenrollElsewhere(*flow, {r.enrollment.object_id}));
+    if (!flow) continue;
+    Status st = UnenrollElsewhere(*flow, {r.enrollment.object_id});
+    if (!st.ok()) {
+      log::Write(log::Level::kWarn, "unenrollment from other flows failed",
+                 {{"flow", r.enrollment.flow_id}, {"error", st.error().message}});
+    }
   }
-  return Status::Ok();
 }
 
 void Engine::RecordLatency(int64_t ms) {
@@ -645,8 +651,9 @@ Status Engine::RunBatch(std::vector<store::JobRecord>& jobs, Pass& pass) {
     for (const auto& u : c.updates) {
       for (const auto& w : u.updates) view.dirty.insert({u.account_id, u.object_type_id, w.id});
     }
-    for (const auto& k : c.rotations)
+    for (const auto& k : c.rotations) {
       view.dirty.insert({k.account_id, k.object_type_id, k.object_id});
+    }
     view.commits.push_back(std::move(c));
     view.run_at.push_back(exec.job.run_at_ms);
   }
