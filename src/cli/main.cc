@@ -119,6 +119,7 @@ int Serve(const ServeOptions& o) {
   crm::DataSensitivity sensitivity(schemas, properties);
   flow_service.set_sensitivity(&sensitivity);
   flow_service.set_properties(&properties);
+  flow_service.set_owners(&(*store)->owners());
   services.objects = &objects;
   crm::AssociationService associations(**store, schemas, clock);
   services.associations = &associations;

@@ -50,6 +50,21 @@ struct ActionInput {
   std::string portal_id;        // the account id as text (webhook signatures, custom code)
 };
 
+// Enrolling the enrolled record in another flow of the account (enroll in another workflow,
+// 0-15), checked as the enrollment API checks it.
+struct FlowEnrollment {
+  enum class Kind {
+    kReady,            // `enrollment` is what to enroll (the flow's re-enrollment rule in `once`)
+    kNoSuchFlow,       // the account has no flow with that id
+    kDisabled,         // the flow is not enabled
+    kOtherObjectType,  // the flow enrolls records of `object_type_id`, not the enrolled record's
+    kSuppressed,       // a suppression list or filter of the flow excludes the record
+  };
+  Kind kind = Kind::kNoSuchFlow;
+  std::string object_type_id;  // the flow's object type (when it exists)
+  store::NewEnrollment enrollment;
+};
+
 // What an action may read and call. Implemented by the executor over the store and the delivery
 // clients; by fakes in unit tests.
 class ActionEnv {
@@ -81,6 +96,10 @@ class ActionEnv {
   // The account's app action definition (archived ones too); nullopt when it has none.
   virtual Result<std::optional<store::ActionDefinitionRecord>> ActionDefinition(
       int64_t definition_id) = 0;
+  // The enrollment of record `object_id` of `object_type_id` in the account's flow `flow_id`
+  // (`reason` is the new enrollment's), or why there is none.
+  virtual Result<FlowEnrollment> EnrollmentIn(int64_t flow_id, const std::string& object_type_id,
+                                              int64_t object_id, const std::string& reason) = 0;
 
   // ---- external effects
   virtual WebhookResponse SendWebhook(const WebhookRequest& request) = 0;
@@ -114,6 +133,8 @@ struct ActionResult {
   std::vector<store::ObjectUpdateEffect> updates;
   std::vector<store::ObjectCreateEffect> creates;
   std::vector<store::ListMembershipEffect> memberships;
+  std::vector<store::RotationEffect> rotations;
+  std::vector<store::NewEnrollment> enrollments;  // in other flows
   std::vector<store::MessageRecord> messages;
   std::vector<store::DeliveryRecord> deliveries;
 };

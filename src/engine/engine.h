@@ -230,6 +230,9 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   Status RunBatch(std::vector<store::JobRecord>& jobs, Pass& pass);
   void RunExternal(store::JobRecord job);
   Status Commit(std::vector<store::StepCommit>& commits, const std::vector<int64_t>& run_at);
+  // What follows a committed step's enrollments in other flows (enroll in another workflow):
+  // counters and the target flows' unenrollment from other flows.
+  void AfterStepEnrolled(const std::vector<store::EnrollResult>& results);
   Result<std::shared_ptr<const boost::json::object>> Revision(int64_t account_id, int64_t flow_id,
                                                               int64_t revision_id);
   void RecordLatency(int64_t ms);

@@ -188,6 +188,34 @@ class Engine::Env final : public ActionEnv {
       int64_t definition_id) override {
     return Optional(e_.store_.apps().FindDefinition(account_id_, definition_id));
   }
+  Result<FlowEnrollment> EnrollmentIn(int64_t flow_id, const std::string& object_type_id,
+                                      int64_t object_id, const std::string& reason) override {
+    FlowEnrollment out;
+    auto stored = Optional(e_.store_.flows().GetFlow(account_id_, flow_id));
+    if (!stored.ok()) return std::move(stored).error();
+    if (!*stored) return out;  // kNoSuchFlow
+    out.object_type_id = (*stored)->object_type_id;
+    if (out.object_type_id != object_type_id) {
+      out.kind = FlowEnrollment::Kind::kOtherObjectType;
+      return out;
+    }
+    // The trigger index holds the enabled flows as the engine runs them (the enrollment API
+    // reads it the same way).
+    FlowSnapshot flow = e_.index_.Find(account_id_, flow_id);
+    if (!(*stored)->is_enabled || !flow) {
+      out.kind = FlowEnrollment::Kind::kDisabled;
+      return out;
+    }
+    FLOWD_ASSIGN_OR_RETURN(bool suppressed, e_.Suppressed(*flow, object_id, filters_));
+    if (suppressed) {
+      out.kind = FlowEnrollment::Kind::kSuppressed;
+      return out;
+    }
+    out.kind = FlowEnrollment::Kind::kReady;
+    out.enrollment =
+        e_.MakeEnrollment(*flow, object_id, "WORKFLOW", reason, nullptr, !flow->should_re_enroll);
+    return out;
+  }
   WebhookResponse SendWebhook(const WebhookRequest& request) override {
     if (!e_.clients_.webhooks) {
       WebhookResponse r;
@@ -388,6 +416,11 @@ Result<store::StepCommit> Engine::Run(Execution& exec, Pass* pass, bool* conflic
     k.options = crm::WriteOptionsFor(*props, source);
   }
   for (auto& m : r.memberships) m.account_id = exec.enrollment.account_id;
+  for (auto& k : r.rotations) {
+    k.account_id = exec.enrollment.account_id;
+    FLOWD_ASSIGN_OR_RETURN(auto props, properties_.PropertiesOf(k.account_id, k.object_type_id));
+    k.options = crm::WriteOptionsFor(*props, source);
+  }
   for (auto& m : r.messages) {
     m.account_id = exec.enrollment.account_id;
     m.enrollment_id = exec.enrollment.id;
@@ -399,6 +432,8 @@ Result<store::StepCommit> Engine::Run(Execution& exec, Pass* pass, bool* conflic
   c.updates = std::move(r.updates);
   c.creates = std::move(r.creates);
   c.memberships = std::move(r.memberships);
+  c.rotations = std::move(r.rotations);
+  c.enrollments = std::move(r.enrollments);
   c.messages = std::move(r.messages);
   c.deliveries = std::move(r.deliveries);
   if (r.outputs) {
@@ -439,6 +474,7 @@ Status Engine::Commit(std::vector<store::StepCommit>& commits, const std::vector
         counters_.steps++;
         if (commits[i].end_status == store::kEnrollmentFailed) counters_.step_failures++;
         RecordLatency(now - run_at[i]);
+        AfterStepEnrolled(results[i].enrolled);
         break;
       case store::CommitOutcome::kLeaseLost:
         counters_.lease_lost++;
@@ -471,6 +507,24 @@ Status Engine::Commit(std::vector<store::StepCommit>& commits, const std::vector
     }
   }
   return Status::Ok();
+}
+
+void Engine::AfterStepEnrolled(const std::vector<store::EnrollResult>& results) {
+  for (const store::EnrollResult& r : results) {
+    if (r.outcome != store::EnrollOutcome::kEnrolled) continue;
+    counters_.enrollments++;
+    // The target flow's unEnrollmentSetting, as for an enrollment through the API (it may end
+    // the enrollment whose step enrolled the record, when the setting names its flow). The
+    // enrollment is committed: a failure here must not keep the batch's other outcomes (the
+    // refused steps' FAILED records) from being written, so it is logged, as a lost wake-up is.
+    FlowSnapshot flow = index_.Find(r.enrollment.account_id, r.enrollment.flow_id);
+    if (!flow) continue;
+    Status st = UnenrollElsewhere(*flow, {r.enrollment.object_id});
+    if (!st.ok()) {
+      log::Write(log::Level::kWarn, "unenrollment from other flows failed",
+                 {{"flow", r.enrollment.flow_id}, {"error", st.error().message}});
+    }
+  }
 }
 
 void Engine::RecordLatency(int64_t ms) {
@@ -596,6 +650,9 @@ Status Engine::RunBatch(std::vector<store::JobRecord>& jobs, Pass& pass) {
     }
     for (const auto& u : c.updates) {
       for (const auto& w : u.updates) view.dirty.insert({u.account_id, u.object_type_id, w.id});
+    }
+    for (const auto& k : c.rotations) {
+      view.dirty.insert({k.account_id, k.object_type_id, k.object_id});
     }
     view.commits.push_back(std::move(c));
     view.run_at.push_back(exec.job.run_at_ms);

@@ -9,6 +9,7 @@
 #include "common/time_format.h"
 #include "crm/filter/filter_eval.h"
 #include "flows/action_definitions.h"
+#include "flows/action_targets.h"
 #include "flows/schedule.h"
 #include "store/object_store.h"
 
@@ -224,6 +225,7 @@ Result<store::FlowRecord> FlowService::Create(int64_t account_id, const boost::j
       model::DecodeFlowRequest(body, model::FlowRequestKind::kCreate, std::nullopt, limits_));
   FLOWD_TRY(CheckRunnable(account_id, decoded));
   FLOWD_TRY(CheckAppReferences(account_id, decoded));
+  FLOWD_TRY(CheckActionTargets(account_id, decoded, flows_, owners_, properties_));
   if (sensitivity_) {
     FLOWD_TRY(sensitivity_->CheckFlowWrite(account_id, decoded.object_type_id,
                                            decoded.referenced_properties, scopes));
@@ -259,6 +261,7 @@ Result<store::FlowRecord> FlowService::Replace(int64_t account_id, int64_t flow_
                                                   current.object_type_id, limits_));
   FLOWD_TRY(CheckRunnable(account_id, decoded));
   FLOWD_TRY(CheckAppReferences(account_id, decoded));
+  FLOWD_TRY(CheckActionTargets(account_id, decoded, flows_, owners_, properties_));
   if (sensitivity_) {
     // Both what the flow references now and what it referenced before: replacing a flow that
     // uses sensitive data with one that does not still changes a sensitive flow.

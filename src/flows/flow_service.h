@@ -71,6 +71,9 @@ class FlowService {
   // The properties a PROPERTY_BASED enrollmentSchedule's dateProperty is checked against when
   // the flow is enabled (unknown, not a date, highly sensitive: 400). Unchecked when unset.
   void set_properties(crm::PropertyCatalog* properties) { properties_ = properties; }
+  // The owners that rotate record to owner (0-11) names are checked against when the flow is
+  // enabled (flows/action_targets.h). Unchecked when unset.
+  void set_owners(store::OwnerStore* owners) { owners_ = owners; }
 
   Result<store::FlowRecord> Create(int64_t account_id, const boost::json::value& body,
                                    const std::vector<std::string>& scopes = {});
@@ -112,6 +115,7 @@ class FlowService {
   store::AppStore* apps_ = nullptr;
   Status CheckAppReferences(int64_t account_id, const model::DecodedFlow& decoded);
   crm::PropertyCatalog* properties_ = nullptr;
+  store::OwnerStore* owners_ = nullptr;
   FlowChangeSink* sink_ = nullptr;
 };
 

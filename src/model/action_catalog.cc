@@ -128,6 +128,32 @@ std::vector<ActionType> MakeCatalogue() {
                   Simple("body", "Body", "The notification's text.", true, "string")},
                  false});
   types.push_back(ActionType{
+      "0-11",
+      "Rotate record to owner",
+      "CRM",
+      {},
+      {Simple("user_ids", "Owners",
+              "The owners to rotate among, in order: owner ids (or the user ids of owners). Each "
+              "enrollment that reaches the action takes the next one.",
+              true, "json"),
+       Simple("target_property", "Owner property",
+              "The owner property to set (default \"hubspot_owner_id\").", false, "string"),
+       Simple("overwrite_current_owner", "Overwrite the current owner",
+              "\"false\": leave records that already have an owner as they are (default "
+              "\"true\").",
+              false, "bool")},
+      false});
+  types.push_back(ActionType{
+      "0-15",
+      "Enroll in another workflow",
+      "WORKFLOWS",
+      {},
+      {Simple("flow_id", "Workflow",
+              "The id of the flow to enroll the record in: an enabled flow of the same account "
+              "and object type.",
+              true, "number")},
+      false});
+  types.push_back(ActionType{
       "0-14",
       "Create record",
       "CRM",

@@ -243,6 +243,12 @@ void CheckActionFields(const json::object& content, const FlowFacts& facts, Cont
       }
       CheckShape(*t, f, *v, path, ctx);
     }
+    if (t->action_type_id == "0-11") {
+      const json::value* p = fields->if_contains("target_property");
+      if (p && p->is_string() && !p->get_string().empty()) {
+        ctx.properties().insert(std::string(p->get_string()));
+      }
+    }
     if (t->action_type_id == "0-5") {
       const json::value* p = fields->if_contains("property_name");
       if (p && p->is_string() && !p->get_string().empty()) {

@@ -154,6 +154,23 @@ struct ListMembershipEffect {
   std::vector<int64_t> remove;
 };
 
+// Round-robin assignment (rotate record to owner, 0-11). In the step's transaction the store takes
+// the next slot of the rotation (account, flow, action_id) — a stored counter that starts at 0
+// and moves by one per committed effect, whatever the flow's revision — and writes
+// values[slot % values.size()] to `property` of the record. The slot and the value are merged
+// into the step's detail ("slot", "value"), so the step records what it assigned. A step that is
+// not committed (lease lost, effect refused) takes no slot.
+struct RotationEffect {
+  int64_t account_id = 0;
+  int64_t flow_id = 0;
+  std::string action_id;
+  std::vector<std::string> values;  // at least one
+  std::string object_type_id;
+  int64_t object_id = 0;
+  std::string property;
+  ObjectWriteOptions options;
+};
+
 struct StepCommit {
   // The job that ran; the commit happens only while it is leased to `lease_owner`.
   int64_t job_id = 0;
@@ -162,6 +179,13 @@ struct StepCommit {
   std::vector<ObjectUpdateEffect> updates;
   std::vector<ObjectCreateEffect> creates;
   std::vector<ListMembershipEffect> memberships;
+  std::vector<RotationEffect> rotations;
+  // Enrollments in other flows (enroll in another workflow, 0-15), by Enroll's rules: an ACTIVE
+  // enrollment of the record in that flow, or any one with `once`, blocks it. Each outcome is
+  // merged into the step's detail ("enrollments": [{flowId, outcome ENROLLED | ALREADY_ACTIVE |
+  // ALREADY_ENROLLED, enrollmentId}]; outcome SKIPPED when none enrolled) and returned in
+  // CommitResult::enrolled.
+  std::vector<NewEnrollment> enrollments;
   std::vector<MessageRecord> messages;  // id, created_at ignored; duplicates (key) skipped
   std::vector<DeliveryRecord> deliveries;
   std::optional<std::string> data_json;  // the enrollment's new data (created ids merged in)
@@ -195,6 +219,8 @@ struct CommitResult {
   std::optional<Error> error;
   // Ids of the records the creates made, in order (kCommitted only).
   std::vector<int64_t> created_ids;
+  // The outcomes of the step's enrollments, in order (kCommitted only).
+  std::vector<EnrollResult> enrolled;
 };
 
 struct EnrollmentFilter {

@@ -15,6 +15,8 @@ Result<ActionResult> RunCreateTask(Ctx& ctx);          // 0-3
 Result<ActionResult> RunSendMarketingEmail(Ctx& ctx);  // 0-4
 Result<ActionResult> RunInternalEmail(Ctx& ctx);       // 0-8
 Result<ActionResult> RunNotification(Ctx& ctx);        // 0-9
+Result<ActionResult> RunRotateToOwner(Ctx& ctx);       // 0-11
+Result<ActionResult> RunEnrollInFlow(Ctx& ctx);        // 0-15
 // 0-63809083 (add), 0-63863438 (remove), legacy 0-13 (operation ADD/REMOVE).
 Result<ActionResult> RunListMembership(Ctx& ctx, const std::string& action_type_id);
 Result<ActionResult> RunStaticBranch(Ctx& ctx);

@@ -38,6 +38,8 @@ Result<ActionResult> RunAction(const ActionInput& input, ActionEnv& env) {
   if (id == "0-4") return actions::RunSendMarketingEmail(ctx);
   if (id == "0-8") return actions::RunInternalEmail(ctx);
   if (id == "0-9") return actions::RunNotification(ctx);
+  if (id == "0-11") return actions::RunRotateToOwner(ctx);
+  if (id == "0-15") return actions::RunEnrollInFlow(ctx);
   if (id == "0-63809083" || id == "0-63863438" || id == "0-13") {
     return actions::RunListMembership(ctx, id);
   }

@@ -30,11 +30,16 @@ Status ValidateStepCommit(const StepCommit& step, int64_t account_id) {
   for (const auto& u : step.updates) bad = bad || foreign(u.account_id);
   for (const auto& c : step.creates) bad = bad || foreign(c.account_id);
   for (const auto& m : step.memberships) bad = bad || foreign(m.account_id);
+  for (const auto& r : step.rotations) bad = bad || foreign(r.account_id);
+  for (const auto& e : step.enrollments) bad = bad || foreign(e.enrollment.account_id);
   if (bad) return Error::Invalid("a step's effects must belong to the enrollment's account");
   for (const auto& c : step.creates) {
     if (!c.output_action_id.empty() && !step.data_json) {
       return Error::Invalid("a create with an output_action_id needs the commit's data_json");
     }
+  }
+  for (const auto& r : step.rotations) {
+    if (r.values.empty()) return Error::Invalid("a rotation needs at least one value");
   }
   return Status::Ok();
 }
@@ -55,6 +60,58 @@ Status MergeCreatedIds(StepCommit& step, const std::vector<int64_t>& created) {
     out.as_object()["objectTypeId"] = c.object_type_id;
   }
   step.data_json = boost::json::serialize(data);
+  return Status::Ok();
+}
+
+ObjectUpdate RotationUpdate(const RotationEffect& rotation, int64_t slot) {
+  const auto n = static_cast<int64_t>(rotation.values.size());
+  const std::string& value = rotation.values[static_cast<size_t>(((slot % n) + n) % n)];
+  return ObjectUpdate{rotation.object_id, {PropertyWrite{rotation.property, value}}};
+}
+
+namespace {
+
+std::string_view OutcomeName(EnrollOutcome outcome) {
+  switch (outcome) {
+    case EnrollOutcome::kEnrolled:
+      return "ENROLLED";
+    case EnrollOutcome::kAlreadyActive:
+      return "ALREADY_ACTIVE";
+    case EnrollOutcome::kAlreadyEnrolled:
+      return "ALREADY_ENROLLED";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace
+
+Status MergeFlowOutcomes(StepCommit& step, const std::vector<int64_t>& slots,
+                         const std::vector<EnrollResult>& enrolled) {
+  if (slots.empty() && enrolled.empty()) return Status::Ok();
+  boost::system::error_code ec;
+  boost::json::value detail =
+      boost::json::parse(step.step.detail_json.empty() ? "{}" : step.step.detail_json, ec);
+  if (ec || !detail.is_object()) return Error::Invalid("a step's detail_json is not a JSON object");
+  boost::json::object& d = detail.as_object();
+  for (size_t i = 0; i < slots.size() && i < step.rotations.size(); ++i) {
+    // One rotation per step is what the actions make; a second would overwrite the first here.
+    d["slot"] = slots[i];
+    d["value"] = RotationUpdate(step.rotations[i], slots[i]).properties.at(0).value;
+  }
+  if (!enrolled.empty()) {
+    boost::json::array list;
+    for (const EnrollResult& r : enrolled) {
+      list.push_back(boost::json::object{{"flowId", std::to_string(r.enrollment.flow_id)},
+                                         {"outcome", OutcomeName(r.outcome)},
+                                         {"enrollmentId", std::to_string(r.enrollment.id)}});
+    }
+    d["enrollments"] = std::move(list);
+    // Enrolling nothing is not a failure of this enrollment: the step is recorded SKIPPED.
+    bool any = false;
+    for (const EnrollResult& r : enrolled) any = any || r.outcome == EnrollOutcome::kEnrolled;
+    if (!any) step.step.outcome = "SKIPPED";
+  }
+  step.step.detail_json = boost::json::serialize(detail);
   return Status::Ok();
 }
 

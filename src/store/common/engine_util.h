@@ -25,6 +25,16 @@ Status ValidateStepCommit(const StepCommit& step, int64_t account_id);
 // step.data_json for the creates that name an output_action_id (ObjectCreateEffect). Idempotent.
 Status MergeCreatedIds(StepCommit& step, const std::vector<int64_t>& created);
 
+// The record write of `rotation` once it took `slot`: values[slot % values.size()].
+ObjectUpdate RotationUpdate(const RotationEffect& rotation, int64_t slot);
+
+// Merges what the step's rotations (the slot each took, in order of step.rotations) and
+// enrollments (their outcomes, in order of step.enrollments) did into step.step.detail_json
+// (RotationEffect, StepCommit::enrollments); a step whose enrollments all were refused is
+// recorded SKIPPED. Idempotent: a re-run overwrites the same keys.
+Status MergeFlowOutcomes(StepCommit& step, const std::vector<int64_t>& slots,
+                         const std::vector<EnrollResult>& enrolled);
+
 // An effect error that is the storage's fault (kInternal, kUnavailable): the batch fails and is
 // retried, rather than the step being recorded as failed.
 bool IsStorageError(const Error& error);

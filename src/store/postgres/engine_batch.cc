@@ -46,7 +46,10 @@ bool Batchable(const std::vector<StepCommit>& steps) {
   std::set<int64_t> jobs;
   std::set<RecordKey> records;
   for (const StepCommit& s : steps) {
-    if (!s.creates.empty() || !s.memberships.empty()) return false;
+    if (!s.creates.empty() || !s.memberships.empty() || !s.rotations.empty() ||
+        !s.enrollments.empty()) {
+      return false;
+    }
     if (!jobs.insert(s.job_id).second) return false;
     for (const ObjectUpdateEffect& u : s.updates) {
       for (const ObjectUpdate& w : u.updates) {

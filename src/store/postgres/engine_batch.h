@@ -20,7 +20,8 @@ namespace flowd::store::postgres {
 // their effects, in input order (events, step rows and new jobs take their ids in that order).
 //
 // nullopt, with nothing written (the jobs may be locked), when the batch holds what only the
-// per-step path does: record creations, list memberships, writes of unique properties, one record
+// per-step path does: record creations, list memberships, rotations (rotate to owner),
+// enrollments in other flows, writes of unique properties, one record
 // updated by two steps (or twice by one) or one enrollment's job twice.
 // A step's delivery attempts and local messages (engine_store.cc), shared by both commit paths.
 Status InsertOutbox(Connection& conn, int64_t account_id, int64_t enrollment_id,

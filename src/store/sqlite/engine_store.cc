@@ -206,8 +206,25 @@ Result<std::vector<int64_t>> EndWhere(Connection& conn, const char* delete_jobs_
 
 // ---- CommitSteps
 
-// The step's internal effects; the ids of the records it created.
-Result<std::vector<int64_t>> ApplyEffects(Connection& conn, const StepCommit& s) {
+// The rotation's slot for this step: the counter's value before it moves by one.
+Result<int64_t> TakeRotationSlot(Connection& conn, const RotationEffect& r) {
+  FLOWD_ASSIGN_OR_RETURN(
+      Stmt up, conn.Prepare("INSERT INTO engine_rotations (account_id, flow_id, action_id, "
+                            "next_slot) VALUES (?1, ?2, ?3, 1) ON CONFLICT (account_id, flow_id, "
+                            "action_id) DO UPDATE SET next_slot = next_slot + 1 RETURNING "
+                            "next_slot - 1"));
+  up.Bind(1, r.account_id).Bind(2, r.flow_id).Bind(3, r.action_id);
+  FLOWD_ASSIGN_OR_RETURN(bool row, up.Step());
+  if (!row) return Error::Internal("the rotation counter returned no row");
+  const int64_t slot = up.Int(0);
+  FLOWD_TRY(up.Run());  // finish the statement before the next one
+  return slot;
+}
+
+// The step's internal effects; the ids of the records it created. The outcomes of its
+// enrollments go to `enrolled`; what its rotations and enrollments did, to its detail.
+Result<std::vector<int64_t>> ApplyEffects(Connection& conn, StepCommit& s,
+                                          std::vector<EnrollResult>& enrolled) {
   std::vector<int64_t> created;
   std::unique_ptr<internal::ObjectTxn> txn = NewObjectTxn(conn);
   for (const ObjectUpdateEffect& u : s.updates) {
@@ -231,6 +248,19 @@ Result<std::vector<int64_t>> ApplyEffects(Connection& conn, const StepCommit& s)
     FLOWD_TRY(ChangeListMembers(conn, m.account_id, MembershipDelta{m.list_id, m.add, m.remove},
                                 s.now_ms, /*static_only=*/true));
   }
+  std::vector<int64_t> slots;
+  for (const RotationEffect& r : s.rotations) {
+    FLOWD_ASSIGN_OR_RETURN(int64_t slot, TakeRotationSlot(conn, r));
+    FLOWD_TRY(internal::WriteObjectUpdatesIn(*txn, r.account_id, r.object_type_id,
+                                             {internal::RotationUpdate(r, slot)}, r.options,
+                                             s.now_ms));
+    slots.push_back(slot);
+  }
+  enrolled.clear();
+  if (!s.enrollments.empty()) {
+    FLOWD_ASSIGN_OR_RETURN(enrolled, EnrollAll(conn, s.enrollments, s.now_ms));
+  }
+  FLOWD_TRY(internal::MergeFlowOutcomes(s, slots, enrolled));
   return created;
 }
 
@@ -340,7 +370,7 @@ Result<CommitResult> CommitOne(Connection& conn, StepCommit& s, bool isolated) {
     return result;
   }
   auto apply = [&]() -> Result<std::vector<int64_t>> {
-    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> created, ApplyEffects(conn, s));
+    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> created, ApplyEffects(conn, s, result.enrolled));
     // The created records' ids become their actions' outputs, with the step.
     FLOWD_TRY(internal::MergeCreatedIds(s, created));
     // Failures past the effects are the storage's: they fail the batch (below).
@@ -357,6 +387,7 @@ Result<CommitResult> CommitOne(Connection& conn, StepCommit& s, bool isolated) {
     if (internal::IsStorageError(applied.error())) return std::move(applied).error();
     result.outcome = CommitOutcome::kFailed;
     result.error = std::move(applied).error();
+    result.enrolled.clear();  // rolled back with the step
     return result;
   }
   result.created_ids = std::move(applied).value();

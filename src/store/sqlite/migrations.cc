@@ -575,6 +575,17 @@ CREATE TABLE engine_date_dues (
 CREATE INDEX engine_date_dues_due ON engine_date_dues (due_at_ms);
 CREATE INDEX engine_date_dues_by_object ON engine_date_dues (account_id, object_type_id, object_id);
 )sql"},
+      // Rotate record to owner (0-11): each rotation's next slot, moved in the transaction of
+      // the step that takes it.
+      {14, R"sql(
+CREATE TABLE engine_rotations (
+  account_id INTEGER NOT NULL,
+  flow_id    INTEGER NOT NULL,
+  action_id  TEXT    NOT NULL,
+  next_slot  INTEGER NOT NULL,
+  PRIMARY KEY (account_id, flow_id, action_id)
+) WITHOUT ROWID;
+)sql"},
       // The account's time zone (IANA id), HubSpot's account setting.
       {15, R"sql(
 ALTER TABLE accounts ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';

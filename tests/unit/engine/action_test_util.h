@@ -33,6 +33,7 @@ class FakeEnv : public ActionEnv {
   std::vector<WebhookRequest> webhooks;
   CodeExecution code_result;
   std::vector<CodeRequest> code_requests;
+  std::map<int64_t, FlowEnrollment> flow_enrollments;  // EnrollmentIn's answers, by flow id
 
   void AddOwner(int64_t id, const std::string& email, const std::string& first = "",
                 const std::string& last = "") {
@@ -95,6 +96,17 @@ class FakeEnv : public ActionEnv {
     auto it = definitions.find(definition_id);
     if (it == definitions.end()) return std::optional<store::ActionDefinitionRecord>();
     return std::optional<store::ActionDefinitionRecord>(it->second);
+  }
+  Result<FlowEnrollment> EnrollmentIn(int64_t flow_id, const std::string& object_type_id,
+                                      int64_t object_id, const std::string& reason) override {
+    auto it = flow_enrollments.find(flow_id);
+    if (it == flow_enrollments.end()) return FlowEnrollment{};  // kNoSuchFlow
+    FlowEnrollment out = it->second;
+    out.enrollment.enrollment.flow_id = flow_id;
+    out.enrollment.enrollment.object_type_id = object_type_id;
+    out.enrollment.enrollment.object_id = object_id;
+    out.enrollment.enrollment.reason = reason;
+    return out;
   }
   WebhookResponse SendWebhook(const WebhookRequest& request) override {
     webhooks.push_back(request);

@@ -155,7 +155,7 @@ TEST_F(ActionTest, UnknownActionTypesFail) {
   EXPECT_TRUE(r.failed);
   EXPECT_EQ(r.error, "app action 179507819 does not exist");
   EXPECT_EQ(Run(Single("1-x", "{}")).error, "action type 1-x is not supported by flowd");
-  EXPECT_EQ(Run(Single("0-11", "{}")).error, "action type 0-11 is not supported by flowd");
+  EXPECT_EQ(Run(Single("0-25", "{}")).error, "action type 0-25 is not supported by flowd");
   EXPECT_TRUE(Run(R"({"type":"TELEPORT","actionId":"1"})").failed);
 }
 

@@ -119,7 +119,32 @@ TEST(ActionFields, ValidBuiltinsOfEveryType) {
 
 TEST(ActionFields, UnknownActionTypesAreNotChecked) {
   EXPECT_OK(Create(Flow("1-179507819", R"({"anything":{"goes":[1,2,3]}})", true)));
-  EXPECT_OK(Create(Flow("0-15", "{}", true)));
+  EXPECT_OK(Create(Flow("0-25", "{}", true)));
+}
+
+TEST(ActionFields, RotateToOwnerAndEnrollInFlow) {
+  auto r = Create(Flow("0-11", "{}", true));
+  EXPECT_DETAIL(r, "actions[0].fields.user_ids", "INCOMPLETE_ACTION");
+  EXPECT_EQ(r.error().details.size(), 1u) << testing::Dump(r.error());
+  EXPECT_DETAIL(Create(Flow("0-11", R"({"user_ids":[]})", true)), "actions[0].fields.user_ids",
+                "INCOMPLETE_ACTION");
+  EXPECT_OK(Create(Flow("0-11", "{}", false)));
+  auto ok = Create(Flow(
+      "0-11",
+      R"({"user_ids":["11",12],"target_property":"backup_owner","overwrite_current_owner":"false"})",
+      true));
+  EXPECT_OK(ok);
+  EXPECT_TRUE(ok->referenced_properties.count("backup_owner"));
+  EXPECT_OK(Create(Flow("0-11", R"({"user_ids":["11"],"overwrite_current_owner":true})", true)));
+  auto bad = Create(Flow("0-11", R"({"user_ids":["x"],"overwrite_current_owner":"maybe"})", false));
+  EXPECT_DETAIL(bad, "actions[0].fields.user_ids", "INVALID_VALUE");
+  EXPECT_DETAIL(bad, "actions[0].fields.overwrite_current_owner", "INVALID_TYPE");
+
+  EXPECT_DETAIL(Create(Flow("0-15", "{}", true)), "actions[0].fields.flow_id", "INCOMPLETE_ACTION");
+  EXPECT_OK(Create(Flow("0-15", R"({"flow_id":"585051946"})", true)));
+  EXPECT_OK(Create(Flow("0-15", R"({"flow_id":585051946})", true)));
+  EXPECT_DETAIL(Create(Flow("0-15", R"({"flow_id":"abc"})", false)), "actions[0].fields.flow_id",
+                "INVALID_VALUE");
 }
 
 TEST(ActionFields, DelayUntilAnEventNeedsItsEventsWhenEnabled) {
