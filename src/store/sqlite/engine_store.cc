@@ -312,6 +312,23 @@ Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s,
                   .Bind(10, s.now_ms)
                   .Run());
   }
+  if (s.end_status) {
+    // The last step: one statement. (Only this one names the status and end columns, so a step
+    // that goes on leaves the enrollment's indexes alone: SQLite updates the indexes of the
+    // columns a statement sets.)
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up, conn.Prepare("UPDATE engine_enrollments SET data_json = COALESCE(?1, data_json), "
+                              "executions = executions + 1, updated_at_ms = ?2, status = ?4, "
+                              "reason = ?5, ended_at_ms = ?2 WHERE id = ?3"));
+    FLOWD_TRY(up.BindOpt(1, s.data_json)
+                  .Bind(2, s.now_ms)
+                  .Bind(3, job.enrollment_id)
+                  .Bind(4, *s.end_status)
+                  .Bind(5, s.end_reason)
+                  .Run());
+    FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM engine_jobs WHERE id = ?1"));
+    return del.Bind(1, job.id).Run();
+  }
   {
     FLOWD_ASSIGN_OR_RETURN(
         Stmt up, conn.Prepare("UPDATE engine_enrollments SET data_json = COALESCE(?1, data_json), "
@@ -333,25 +350,13 @@ Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s,
         .Bind(5, s.next->run_at_ms)
         .Run();
   }
-  if (s.next || s.end_status) {
-    FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM engine_jobs WHERE id = ?1"));
-    FLOWD_TRY(del.Bind(1, job.id).Run());
-  }
   if (s.next) {
     // The same execution and attempt again (a step held by the time windows): a new job, a new
     // id, so that a commit still holding the old id finds it gone.
+    FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM engine_jobs WHERE id = ?1"));
+    FLOWD_TRY(del.Bind(1, job.id).Run());
     return InsertJob(conn, job.account_id, job.enrollment_id, job.flow_id, s.next->action_id,
                      s.next->execution_index, s.next->attempt, s.next->run_at_ms, job.paused);
-  }
-  if (s.end_status) {
-    FLOWD_ASSIGN_OR_RETURN(Stmt up,
-                           conn.Prepare("UPDATE engine_enrollments SET status = ?1, reason = ?2, "
-                                        "ended_at_ms = ?3, updated_at_ms = ?3 WHERE id = ?4"));
-    return up.Bind(1, *s.end_status)
-        .Bind(2, s.end_reason)
-        .Bind(3, s.now_ms)
-        .Bind(4, job.enrollment_id)
-        .Run();
   }
   FLOWD_ASSIGN_OR_RETURN(
       Stmt up, conn.Prepare("UPDATE engine_jobs SET attempt = attempt + 1, run_at_ms = ?2, "
