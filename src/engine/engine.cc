@@ -192,7 +192,7 @@ void Engine::ExternalLoop() {
     bool low = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      external_active_.erase(job.id);
+      external_active_.erase(external_active_.find(job.id));
       --external_running_;
       // Jobs a pass gave back because the queue was full can come now.
       low = external_queue_.size() == std::max<size_t>(options_.external_threads, 1);

@@ -269,8 +269,10 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   std::map<std::tuple<int64_t, int64_t, int64_t>, std::shared_ptr<const boost::json::object>>
       revisions_;  // (account, flow, revision) → content
   std::deque<store::JobRecord> external_queue_;
-  int64_t external_running_ = 0;       // queued or running
-  std::set<int64_t> external_active_;  // ids of the jobs running on the pool
+  int64_t external_running_ = 0;  // queued or running
+  // Ids of the jobs running on the pool. A multiset: a job keeps its id when it moves on, so its
+  // next step may start on another pool thread before the one that committed erases its entry.
+  std::multiset<int64_t> external_active_;
   std::condition_variable external_cv_;
 
   std::atomic<bool> reload_flows_{false};  // another process changed flows

@@ -172,7 +172,8 @@ struct RotationEffect {
 };
 
 struct StepCommit {
-  // The job that ran; the commit happens only while it is leased to `lease_owner`.
+  // The job that ran; the commit happens only while it is leased to `lease_owner` and still at
+  // step.execution_index and step.attempt.
   int64_t job_id = 0;
   std::string lease_owner;
   StepRecord step;
@@ -189,10 +190,10 @@ struct StepCommit {
   std::vector<MessageRecord> messages;  // id, created_at ignored; duplicates (key) skipped
   std::vector<DeliveryRecord> deliveries;
   std::optional<std::string> data_json;  // the enrollment's new data (created ids merged in)
-  // What follows. Exactly one of: `next` (the job is replaced by a new job, with a new id: same
-  // enrollment, paused as before, its action, index and attempt as given), `end_status` (the
-  // enrollment ends, the job is deleted), or neither with `retry_at_ms` (the same job runs again:
-  // attempt+1, run_at = retry_at_ms, lease released).
+  // What follows. Exactly one of: `next` (the job moves on, unleased: same enrollment, paused as
+  // before, its action, index and attempt as given; the backend may keep its id or give it a new
+  // one), `end_status` (the enrollment ends, the job is deleted), or neither with `retry_at_ms`
+  // (the same job runs again: attempt+1, run_at = retry_at_ms, lease released).
   struct Next {
     std::string action_id;
     int64_t execution_index = 0;

@@ -184,6 +184,11 @@ describe('engine scenarios', () => {
     assert.equal(r.status, 200, r.text);
     const eid = r.json.results[0].id;
     await eventually(() => hook.requests.length >= 1, { label: 'first attempt' });
+    // The first attempt runs on the pool, not within an advance: it must be recorded before the
+    // clock moves, or the move passes its lease, the job is due again and that attempt is
+    // delivered twice (advance itself returns once the external steps it made due have run).
+    await eventually(async () => (await enrollment(flow.id, eid)).steps.length >= 1,
+      { label: 'first attempt recorded' });
     // Each retry waits: moving the clock makes it due.
     for (let i = 0; i < 10 && hook.requests.length < 3; i++) await advance(10 * 60_000);
     const done = await finished(flow.id, eid);

@@ -487,6 +487,44 @@ TEST_P(EngineStoreTest, CommitWithLostLeaseWritesNothing) {
   EXPECT_EQ(steps.size(), 1u);
 }
 
+// A job may keep its id when it moves on: a late commit of the step before is refused even when
+// the next step is leased to the same worker (its execution and attempt differ), and so is one of
+// an attempt that has been retried.
+TEST_P(EngineStoreTest, CommitOfAStepThatMovedOnIsRefused) {
+  const int64_t c = Contact(a_.id, "late@x.com");
+  const EnrollmentRecord e = MustEnroll(New(a_.id, kFlow, c));
+  std::vector<JobRecord> first = Claim("w", kT0);
+  ASSERT_EQ(first.size(), 1u);
+  std::vector<CommitResult> r = Commit({Step(first[0], "w")});
+  ASSERT_EQ(r[0].outcome, CommitOutcome::kCommitted);
+  std::vector<JobRecord> second = Claim("w", kT0 + 1);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].execution_index, first[0].execution_index + 1);
+  StepCommit late = Step(first[0], "w");
+  late.updates.push_back({a_.id, "0-1", {{c, {{"city", "Late"}}}}, {}});
+  r = Commit({late});
+  EXPECT_EQ(r[0].outcome, CommitOutcome::kLeaseLost);
+  EXPECT_EQ(Property(a_.id, c, "city"), "");
+
+  // The second step is retried (attempt 1) and claimed again by the same worker: the commit of
+  // attempt 0 is refused, that of attempt 1 is taken.
+  StepCommit retry = Step(second[0], "w");
+  retry.next.reset();
+  retry.step.outcome = "RETRYING";
+  retry.retry_at_ms = kT0 + 2;
+  r = Commit({retry});
+  ASSERT_EQ(r[0].outcome, CommitOutcome::kCommitted);
+  std::vector<JobRecord> third = Claim("w", kT0 + 2);
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].attempt, 1);
+  r = Commit({Step(second[0], "w")});
+  EXPECT_EQ(r[0].outcome, CommitOutcome::kLeaseLost);
+  r = Commit({Step(third[0], "w")});
+  EXPECT_EQ(r[0].outcome, CommitOutcome::kCommitted);
+  ASSERT_OK_AND_ASSIGN(auto steps, engine().ListSteps(a_.id, e.id));
+  EXPECT_EQ(steps.size(), 3u);
+}
+
 TEST_P(EngineStoreTest, FailingEffectRollsBackItsStepOnly) {
   const int64_t c1 = Contact(a_.id, "one@x.com");
   const int64_t c2 = Contact(a_.id, "two@x.com");
@@ -645,7 +683,9 @@ TEST_P(EngineStoreTest, UpdateOnlyBatchKeepsEachStepsOutcome) {
   ASSERT_OK_AND_ASSIGN(auto next, engine().JobOfEnrollment(a_.id, e[0].id));
   ASSERT_TRUE(next);
   EXPECT_EQ(next->action_id, "2");
-  EXPECT_NE(next->id, job[e[0].id].id);
+  EXPECT_EQ(next->execution_index, job[e[0].id].execution_index + 1);
+  EXPECT_EQ(next->attempt, 0);
+  EXPECT_EQ(next->lease_owner, "");
   ASSERT_OK_AND_ASSIGN(EnrollmentRecord ended, engine().GetEnrollment(a_.id, e[1].id));
   EXPECT_EQ(ended.status, kEnrollmentCompleted);
   EXPECT_EQ(ended.reason, "COMPLETED");

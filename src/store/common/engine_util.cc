@@ -20,6 +20,12 @@ Error EventRangeTaken(int64_t from) {
                          " was consumed by another process");
 }
 
+bool HoldsJob(const StepCommit& step, const std::string& lease_owner, int64_t execution_index,
+              int64_t attempt) {
+  return lease_owner == step.lease_owner && execution_index == step.step.execution_index &&
+         attempt == step.step.attempt;
+}
+
 Status ValidateStepCommit(const StepCommit& step, int64_t account_id) {
   const int transitions = (step.next ? 1 : 0) + (step.end_status ? 1 : 0);
   if (transitions > 1 || (transitions == 0 && !step.retry_at_ms)) {

@@ -17,6 +17,12 @@ Error BackfillMoved(int64_t backfill_id);
 // kConflict: the event-log position moved away from `from` (another consumer took the range).
 Error EventRangeTaken(int64_t from);
 
+// Whether `step` may commit on a job found leased to `lease_owner` at `execution_index` and
+// `attempt`: leased to the step's worker and still at the step's execution and attempt (a job may
+// keep its id when it moves on, and its next step may be leased to the same worker).
+bool HoldsJob(const StepCommit& step, const std::string& lease_owner, int64_t execution_index,
+              int64_t attempt);
+
 // kInvalidArgument unless the commit names exactly one of next / end_status / retry_at_ms, and
 // every effect belongs to `account_id` (the job's account: a step writes its own account only).
 Status ValidateStepCommit(const StepCommit& step, int64_t account_id);

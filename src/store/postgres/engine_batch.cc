@@ -34,6 +34,8 @@ struct LockedJob {
   int64_t flow_id = 0;
   bool paused = false;
   std::string lease_owner;
+  int64_t execution_index = 0;
+  int64_t attempt = 0;
 };
 
 struct Live {
@@ -72,13 +74,16 @@ Result<std::map<int64_t, LockedJob>> LockJobs(Connection& conn,
   // FOR UPDATE, in id order: a claim by another process (after the lease expired) waits for this
   // commit, or this commit sees the new owner.
   FLOWD_ASSIGN_OR_RETURN(
-      Rows rows, conn.Query("SELECT id, account_id, enrollment_id, flow_id, paused, lease_owner "
-                            "FROM engine_jobs WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
-                            Params().Add(ids.str())));
+      Rows rows,
+      conn.Query("SELECT id, account_id, enrollment_id, flow_id, paused, lease_owner, "
+                 "execution_index, attempt FROM engine_jobs WHERE id = ANY($1::bigint[]) "
+                 "ORDER BY id FOR UPDATE",
+                 Params().Add(ids.str())));
   std::map<int64_t, LockedJob> out;
   for (int i = 0; i < rows.size(); ++i) {
     out[rows.Int(i, 0)] =
-        LockedJob{rows.Int(i, 1), rows.Int(i, 2), rows.Int(i, 3), rows.Bool(i, 4), rows.Text(i, 5)};
+        LockedJob{rows.Int(i, 1),  rows.Int(i, 2), rows.Int(i, 3), rows.Bool(i, 4),
+                  rows.Text(i, 5), rows.Int(i, 6), rows.Int(i, 7)};
   }
   return out;
 }
@@ -411,7 +416,8 @@ Result<std::optional<std::vector<CommitResult>>> CommitStepsBatched(
   for (size_t i = 0; i < steps.size(); ++i) {
     const StepCommit& s = steps[i];
     auto it = jobs.find(s.job_id);
-    if (it == jobs.end() || it->second.lease_owner != s.lease_owner) {
+    if (it == jobs.end() || !internal::HoldsJob(s, it->second.lease_owner,
+                                                it->second.execution_index, it->second.attempt)) {
       out[i].outcome = CommitOutcome::kLeaseLost;
       continue;
     }

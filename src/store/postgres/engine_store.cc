@@ -325,7 +325,8 @@ Result<CommitResult> CommitOne(Connection& conn, StepCommit& s) {
                                               "= $1 FOR UPDATE",
                                               Params().Add(s.job_id)));
   std::vector<JobRecord> jobs = ReadJobs(sel);
-  if (jobs.empty() || jobs[0].lease_owner != s.lease_owner) {
+  if (jobs.empty() ||
+      !internal::HoldsJob(s, jobs[0].lease_owner, jobs[0].execution_index, jobs[0].attempt)) {
     result.outcome = CommitOutcome::kLeaseLost;
     return result;
   }

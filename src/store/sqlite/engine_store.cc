@@ -8,6 +8,7 @@
 #include "store/common/app_util.h"
 #include "store/common/engine_util.h"
 #include "store/common/record_util.h"
+#include "store/sqlite/multi_row.h"
 #include "store/sqlite/shared_writes.h"
 #include "store/sqlite/stores.h"
 
@@ -264,26 +265,48 @@ Result<std::vector<int64_t>> ApplyEffects(Connection& conn, StepCommit& s,
   return created;
 }
 
-// The step's own record, the enrollment's update and what follows.
-Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s) {
-  {
-    FLOWD_ASSIGN_OR_RETURN(
-        Stmt ins, conn.Prepare("INSERT INTO engine_steps (account_id, flow_id, enrollment_id, "
-                               "execution_index, attempt, action_id, action_type_id, "
-                               "started_at_ms, finished_at_ms, outcome, detail_json) VALUES (?1, "
-                               "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
-    FLOWD_TRY(ins.Bind(1, job.account_id)
-                  .Bind(2, job.flow_id)
-                  .Bind(3, job.enrollment_id)
-                  .Bind(4, s.step.execution_index)
-                  .Bind(5, s.step.attempt)
-                  .Bind(6, s.step.action_id)
-                  .Bind(7, s.step.action_type_id)
-                  .Bind(8, s.step.started_at_ms)
-                  .Bind(9, s.step.finished_at_ms)
-                  .Bind(10, s.step.outcome)
-                  .Bind(11, s.step.detail_json.empty() ? "{}" : s.step.detail_json)
-                  .Run());
+// A step row to insert: its job's account, flow and enrollment, and the step.
+struct StepRow {
+  int64_t account_id;
+  int64_t flow_id;
+  int64_t enrollment_id;
+  const StepCommit* step;
+};
+
+// The step rows of a batch in a few multi-row statements (multi_row.h).
+Status InsertStepRows(Connection& conn, const std::vector<StepRow>& rows) {
+  static const MultiRowSql kInsert(
+      "INSERT INTO engine_steps (account_id, flow_id, enrollment_id, execution_index, attempt, "
+      "action_id, action_type_id, started_at_ms, finished_at_ms, outcome, detail_json) VALUES ",
+      "($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", "", 0, 11);
+  return kInsert.Run(
+      conn, rows.size(), [](Stmt&) {},
+      [&](Stmt& stmt, int first, size_t i) {
+        const StepRecord& step = rows[i].step->step;
+        stmt.Bind(first, rows[i].account_id)
+            .Bind(first + 1, rows[i].flow_id)
+            .Bind(first + 2, rows[i].enrollment_id)
+            .Bind(first + 3, step.execution_index)
+            .Bind(first + 4, step.attempt)
+            .Bind(first + 5, step.action_id)
+            .Bind(first + 6, step.action_type_id)
+            .Bind(first + 7, step.started_at_ms)
+            .Bind(first + 8, step.finished_at_ms)
+            .Bind(first + 9, step.outcome)
+            .Bind(first + 10, step.detail_json.empty() ? "{}" : step.detail_json);
+      },
+      [](Stmt& stmt) { return stmt.Run(); });
+}
+
+// The step's own record (unless `step_rows` collects it for the batch's multi-row insert), the
+// enrollment's update and what follows.
+Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s,
+                  std::vector<StepRow>* step_rows) {
+  const StepRow row{job.account_id, job.flow_id, job.enrollment_id, &s};
+  if (step_rows) {
+    step_rows->push_back(row);
+  } else {
+    FLOWD_TRY(InsertStepRows(conn, {row}));
   }
   for (const DeliveryRecord& d : s.deliveries) {
     FLOWD_ASSIGN_OR_RETURN(
@@ -319,30 +342,51 @@ Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s) {
                   .Bind(10, s.now_ms)
                   .Run());
   }
+  if (s.end_status) {
+    // The last step: one statement. (Only this one names the status and end columns, so a step
+    // that goes on leaves the enrollment's indexes alone: SQLite updates the indexes of the
+    // columns a statement sets.)
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up, conn.Prepare("UPDATE engine_enrollments SET data_json = COALESCE(?1, data_json), "
+                              "executions = executions + 1, updated_at_ms = ?2, status = ?4, "
+                              "reason = ?5, ended_at_ms = ?2 WHERE id = ?3"));
+    FLOWD_TRY(up.BindOpt(1, s.data_json)
+                  .Bind(2, s.now_ms)
+                  .Bind(3, job.enrollment_id)
+                  .Bind(4, *s.end_status)
+                  .Bind(5, s.end_reason)
+                  .Run());
+    FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM engine_jobs WHERE id = ?1"));
+    return del.Bind(1, job.id).Run();
+  }
   {
     FLOWD_ASSIGN_OR_RETURN(
         Stmt up, conn.Prepare("UPDATE engine_enrollments SET data_json = COALESCE(?1, data_json), "
                               "executions = executions + 1, updated_at_ms = ?2 WHERE id = ?3"));
     FLOWD_TRY(up.BindOpt(1, s.data_json).Bind(2, s.now_ms).Bind(3, job.enrollment_id).Run());
   }
-  if (s.next || s.end_status) {
-    FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM engine_jobs WHERE id = ?1"));
-    FLOWD_TRY(del.Bind(1, job.id).Run());
+  if (s.next &&
+      (s.next->execution_index != job.execution_index || s.next->attempt != job.attempt)) {
+    // The job moves on in place (its indexes but the due one are left alone): a commit still
+    // naming the execution and attempt it had finds them changed (CommitOne).
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up, conn.Prepare("UPDATE engine_jobs SET action_id = ?2, execution_index = ?3, "
+                              "attempt = ?4, run_at_ms = ?5, due_at_ms = ?5, lease_owner = '', "
+                              "lease_until_ms = 0 WHERE id = ?1"));
+    return up.Bind(1, job.id)
+        .Bind(2, s.next->action_id)
+        .Bind(3, s.next->execution_index)
+        .Bind(4, s.next->attempt)
+        .Bind(5, s.next->run_at_ms)
+        .Run();
   }
   if (s.next) {
-    // A new job (a new id): a commit still holding the old id finds it gone.
+    // The same execution and attempt again (a step held by the time windows): a new job, a new
+    // id, so that a commit still holding the old id finds it gone.
+    FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare("DELETE FROM engine_jobs WHERE id = ?1"));
+    FLOWD_TRY(del.Bind(1, job.id).Run());
     return InsertJob(conn, job.account_id, job.enrollment_id, job.flow_id, s.next->action_id,
                      s.next->execution_index, s.next->attempt, s.next->run_at_ms, job.paused);
-  }
-  if (s.end_status) {
-    FLOWD_ASSIGN_OR_RETURN(Stmt up,
-                           conn.Prepare("UPDATE engine_enrollments SET status = ?1, reason = ?2, "
-                                        "ended_at_ms = ?3, updated_at_ms = ?3 WHERE id = ?4"));
-    return up.Bind(1, *s.end_status)
-        .Bind(2, s.end_reason)
-        .Bind(3, s.now_ms)
-        .Bind(4, job.enrollment_id)
-        .Run();
   }
   FLOWD_ASSIGN_OR_RETURN(
       Stmt up, conn.Prepare("UPDATE engine_jobs SET attempt = attempt + 1, run_at_ms = ?2, "
@@ -353,13 +397,17 @@ Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s) {
 // With `isolated`, the step's writes are in a savepoint of their own, so that a step whose effect
 // is refused leaves the others' in place; without, such a step fails the whole transaction
 // (kFailed is then the caller's cue to run the batch again isolated).
-Result<CommitResult> CommitOne(Connection& conn, StepCommit& s, bool isolated) {
+// `step_rows`, when given, collects the step's row for the caller to insert (RecordStep).
+Result<CommitResult> CommitOne(Connection& conn, StepCommit& s, bool isolated,
+                               std::vector<StepRow>* step_rows) {
   CommitResult result;
   FLOWD_ASSIGN_OR_RETURN(Stmt sel,
                          conn.Prepare("SELECT " JOB_COLUMNS " FROM engine_jobs WHERE id = ?1"));
   sel.Bind(1, s.job_id);
   FLOWD_ASSIGN_OR_RETURN(std::vector<JobRecord> jobs, ReadJobs(sel));
-  if (jobs.empty() || jobs[0].lease_owner != s.lease_owner) {
+  // A job keeps its id when it moves on (RecordStep).
+  if (jobs.empty() ||
+      !internal::HoldsJob(s, jobs[0].lease_owner, jobs[0].execution_index, jobs[0].attempt)) {
     result.outcome = CommitOutcome::kLeaseLost;
     return result;
   }
@@ -374,7 +422,7 @@ Result<CommitResult> CommitOne(Connection& conn, StepCommit& s, bool isolated) {
     // The created records' ids become their actions' outputs, with the step.
     FLOWD_TRY(internal::MergeCreatedIds(s, created));
     // Failures past the effects are the storage's: they fail the batch (below).
-    Status recorded = RecordStep(conn, job, s);
+    Status recorded = RecordStep(conn, job, s, step_rows);
     if (!recorded.ok()) {
       Error err = std::move(recorded).error();
       err.code = internal::IsStorageError(err) ? err.code : ErrorCode::kInternal;
@@ -731,14 +779,18 @@ Result<std::vector<CommitResult>> SqliteEngineStore::CommitSteps(std::vector<Ste
     return db_.Write([&](Connection& conn) -> Result<std::vector<CommitResult>> {
       std::vector<CommitResult> out;
       out.reserve(steps.size());
+      // Without savepoints the step rows go in together, in a few statements, at the end.
+      std::vector<StepRow> step_rows;
       for (StepCommit& s : steps) {
-        FLOWD_ASSIGN_OR_RETURN(CommitResult r, CommitOne(conn, s, isolated));
+        FLOWD_ASSIGN_OR_RETURN(CommitResult r,
+                               CommitOne(conn, s, isolated, isolated ? nullptr : &step_rows));
         if (!isolated && r.outcome == CommitOutcome::kFailed) {
           refused = true;
           return Error::Conflict("a step's effect was refused: the batch runs again isolated");
         }
         out.push_back(std::move(r));
       }
+      FLOWD_TRY(InsertStepRows(conn, step_rows));
       return out;
     });
   };

@@ -23,7 +23,7 @@ namespace flowd::store::sqlite {
 class MultiRowSql {
  public:
   // The statement for n rows is `head` + n copies of `row` separated by ", " + `tail`. In `row`,
-  // `$k` (k = 0…9) stands for the row's k-th parameter (`per_row` of them); `?1`…`?fixed` are
+  // `$k` (k = 0…99) stands for the row's k-th parameter (`per_row` of them); `?1`…`?fixed` are
   // parameters every row shares. Chunks are powers of two up to kMaxRows.
   MultiRowSql(std::string_view head, std::string_view row, std::string_view tail, int fixed,
               int per_row);
