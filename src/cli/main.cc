@@ -584,7 +584,7 @@ int Run(int argc, char** argv) {
     auto acct = (*store)->accounts().CreateAccount(account_name, now);
     if (!acct.ok()) return Fail(acct.error());
     if (!account_zone.empty()) {
-      if (Status set = (*store)->accounts().SetTimeZone(acct->id, account_zone); !set.ok()) {
+      if (Status set = (*store)->accounts().SetTimeZone(acct->id, account_zone, now); !set.ok()) {
         return Fail(set.error());
       }
     }
@@ -593,7 +593,7 @@ int Run(int argc, char** argv) {
   }
   if (*account_zone_cmd) {
     if (Status ok = valid_zone(account_zone); !ok.ok()) return Fail(ok.error());
-    if (Status set = (*store)->accounts().SetTimeZone(zone_account, account_zone); !set.ok()) {
+    if (Status set = (*store)->accounts().SetTimeZone(zone_account, account_zone, now); !set.ok()) {
       return Fail(set.error());
     }
     return 0;
