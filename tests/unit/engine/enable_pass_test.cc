@@ -55,6 +55,8 @@ class EnablePassTest : public ::testing::Test {
                                          {{"email", "c2@x.io"}, {"lifecyclestage", "customer"}}},
                                         opts, clock_.NowMs());
     ASSERT_TRUE(made.ok()) << made.error().message;
+    // Their creation events are read before any flow exists: only the pass can enroll them.
+    ASSERT_TRUE(NewEngine()->RunUntilIdle().ok());
   }
 
   std::unique_ptr<Engine> NewEngine() {
