@@ -439,7 +439,9 @@ int Run(int argc, char** argv) {
   account_list->add_option("--db", db, "Database URL")->capture_default_str();
   int64_t zone_account = 0;
   auto* account_zone_cmd = account_cmd->add_subcommand(
-      "set-time-zone", "Set an account's time zone (running servers see it within 5 s)");
+      "set-time-zone",
+      "Set an account's time zone (running servers see it within 5 s and re-time the "
+      "account's scheduled and date-based flows)");
   account_zone_cmd->add_option("--db", db, "Database URL")->capture_default_str();
   account_zone_cmd->add_option("--account", zone_account, "Account id")->required();
   account_zone_cmd->add_option("--time-zone", account_zone, "IANA time zone, e.g. Europe/Paris")
