@@ -440,7 +440,9 @@ int Run(int argc, char** argv) {
   account_list->add_option("--db", db, "Database URL")->capture_default_str();
   int64_t zone_account = 0;
   auto* account_zone_cmd = account_cmd->add_subcommand(
-      "set-time-zone", "Set an account's time zone (running servers see it within 5 s)");
+      "set-time-zone",
+      "Set an account's time zone (running servers see it within 5 s and re-time the "
+      "account's scheduled and date-based flows)");
   account_zone_cmd->add_option("--db", db, "Database URL")->capture_default_str();
   account_zone_cmd->add_option("--account", zone_account, "Account id")->required();
   account_zone_cmd->add_option("--time-zone", account_zone, "IANA time zone, e.g. Europe/Paris")
@@ -585,7 +587,7 @@ int Run(int argc, char** argv) {
     auto acct = (*store)->accounts().CreateAccount(account_name, now);
     if (!acct.ok()) return Fail(acct.error());
     if (!account_zone.empty()) {
-      if (Status set = (*store)->accounts().SetTimeZone(acct->id, account_zone); !set.ok()) {
+      if (Status set = (*store)->accounts().SetTimeZone(acct->id, account_zone, now); !set.ok()) {
         return Fail(set.error());
       }
     }
@@ -594,7 +596,7 @@ int Run(int argc, char** argv) {
   }
   if (*account_zone_cmd) {
     if (Status ok = valid_zone(account_zone); !ok.ok()) return Fail(ok.error());
-    if (Status set = (*store)->accounts().SetTimeZone(zone_account, account_zone); !set.ok()) {
+    if (Status set = (*store)->accounts().SetTimeZone(zone_account, account_zone, now); !set.ok()) {
       return Fail(set.error());
     }
     return 0;

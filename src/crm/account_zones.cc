@@ -17,4 +17,9 @@ std::string AccountZones::ZoneOf(int64_t account_id) {
   return zone;
 }
 
+void AccountZones::Forget(int64_t account_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  cache_.erase(account_id);
+}
+
 }  // namespace flowd::crm

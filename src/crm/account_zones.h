@@ -22,6 +22,9 @@ class AccountZones {
   // The account's IANA zone id; "UTC" when the account cannot be read (the caller's own
   // account check reports that).
   std::string ZoneOf(int64_t account_id);
+  // Drops the account's cached zone: the next ZoneOf reads the store (the engine, before it
+  // re-times an account's flows after a change of zone).
+  void Forget(int64_t account_id);
 
  private:
   struct Entry {

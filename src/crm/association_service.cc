@@ -418,7 +418,7 @@ Status AssociationService::UpdateLabel(int64_t account_id, const AssociationPair
 Status AssociationService::DeleteLabel(int64_t account_id, const AssociationPair& pair,
                                        int64_t type_id) {
   FLOWD_TRY(CheckChangeable(type_id));
-  return store_.DeleteLabel(account_id, pair.from.id, pair.to.id, type_id);
+  return store_.DeleteLabel(account_id, pair.from.id, pair.to.id, type_id, clock_.NowMs());
 }
 
 }  // namespace flowd::crm

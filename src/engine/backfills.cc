@@ -59,14 +59,29 @@ Result<bool> Engine::RunBackfills() {
                          store_.engine().DueBackfills(now, 1));
   if (due.empty()) return false;
   const store::BackfillRecord& pass = due.front();
+  if (pass.kind == store::kBackfillZone) {
+    FLOWD_TRY(RetimeAccount(pass));
+    return true;
+  }
   const bool scheduled = pass.kind == store::kBackfillSchedule;
+  // DATES: a PROPERTY_BASED flow's dates recomputed (the zone changed); it enrolls nobody.
+  const bool dates_only = pass.kind == store::kBackfillDates;
   store::BackfillAdvance advance;
   advance.backfill_id = pass.id;
   advance.expected_after = pass.after_id;
   std::vector<store::NewEnrollment> items;
   // A flow that is gone or no longer LIST_BASED ends the pass with nothing enrolled.
   FlowSnapshot flow = index_.Find(pass.account_id, pass.flow_id);
-  if (flow && flow->criteria_type == "LIST_BASED") {
+  if (!flow) {
+    // The pass commits with the flow's write, before the request thread files the flow in the
+    // index (and another process's index learns of it later still): the store settles it.
+    auto stored = store_.flows().GetFlow(pass.account_id, pass.flow_id);
+    if (!stored.ok() && stored.error().code != ErrorCode::kNotFound) {
+      return std::move(stored).error();
+    }
+    if (stored.ok() && stored->is_enabled) flow = IndexFlow(*stored);
+  }
+  if (flow && flow->criteria_type == "LIST_BASED" && (!dates_only || flow->date_schedule)) {
     FLOWD_ASSIGN_OR_RETURN(
         store::ObjectPage page,
         store_.objects().ListObjects(flow->account_id, flow->object_type_id, pass.after_id,
@@ -78,7 +93,7 @@ Result<bool> Engine::RunBackfills() {
     ctx->Prefetch(flow->object_type_id, page.objects, ids);
     // A date-scheduled flow's existing records get their dates, not an enrollment.
     if (flow->date_schedule) {
-      if (!scheduled) FLOWD_TRY(DatePage(*flow, page.objects, *ctx, advance.date_dues));
+      if (!scheduled) FLOWD_TRY(DatePage(*flow, page.objects, *ctx, dates_only, advance.date_dues));
       page.objects.clear();
     }
     // Existing records enroll once: re-enabling the flow does not enroll a record again. A
@@ -141,6 +156,30 @@ std::optional<store::BackfillRecord> Engine::NextSchedulePass(const IndexedFlow&
   pass.kind = std::string(store::kBackfillSchedule);
   pass.occurrence_ms = *at;
   return pass;
+}
+
+Status Engine::RetimeAccount(const store::BackfillRecord& pass) {
+  zones_.Forget(pass.account_id);
+  const int64_t now = clock_.NowMs();
+  for (const FlowSnapshot& f : index_.All()) {
+    if (f->account_id != pass.account_id || f->criteria_type != "LIST_BASED") continue;
+    if (f->date_schedule) {
+      // One DATES pass per flow: a repeated ZONE pass (after a crash) replaces its own.
+      store::BackfillRecord dates;
+      dates.account_id = f->account_id;
+      dates.flow_id = f->flow_id;
+      dates.kind = std::string(store::kBackfillDates);
+      FLOWD_TRY(store_.engine().DropBackfills(f->account_id, f->flow_id, dates.kind).status());
+      FLOWD_TRY(store_.engine().AddBackfill(dates, now).status());
+    } else if (f->content->contains("enrollmentSchedule")) {
+      FLOWD_TRY(Reschedule(*f));
+    }
+  }
+  store::BackfillAdvance end;
+  end.backfill_id = pass.id;
+  auto ended = store_.engine().EnrollBackfillPage({}, end, now);
+  if (!ended.ok() && ended.error().code != ErrorCode::kConflict) return std::move(ended).error();
+  return Status::Ok();
 }
 
 Status Engine::Reschedule(const IndexedFlow& flow) {

@@ -82,12 +82,14 @@ Status Engine::NoteDateChange(const IndexedFlow& flow, const store::CrmEvent& ev
 }
 
 Status Engine::DatePage(const IndexedFlow& flow, const std::vector<store::ObjectRecord>& records,
-                        crm::filter::FilterContext& ctx, std::vector<store::DateDueWrite>& out) {
+                        crm::filter::FilterContext& ctx, bool refresh,
+                        std::vector<store::DateDueWrite>& out) {
   const int64_t now = clock_.NowMs();
   for (const auto& record : records) {
     FLOWD_ASSIGN_OR_RETURN(store::DateDueWrite w, DateDueOf(flow, record.id, now, ctx));
-    // A record without a coming date has no entry to write (the table holds none yet for it).
-    if (w.due_at_ms) out.push_back(std::move(w));
+    // A record without a coming date has no entry to write when the flow is enabled (the table
+    // holds none yet for it); a refresh removes the one it may have.
+    if (w.due_at_ms || refresh) out.push_back(std::move(w));
   }
   return Status::Ok();
 }

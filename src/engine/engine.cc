@@ -238,21 +238,9 @@ Status Engine::RunUntilIdle(int64_t timeout_ms) {
 void Engine::FlowSaved(const store::FlowRecord& flow, bool was_enabled) {
   FlowSnapshot before = index_.Find(flow.account_id, flow.id);
   index_.Put(flow);
-  if (flow.is_enabled != was_enabled) {
-    LogFailure("pausing or resuming a flow's jobs failed",
-               store_.engine().SetFlowPaused(flow.account_id, flow.id, !flow.is_enabled).status());
-  }
-  if (!flow.is_enabled) {
-    // Disabling stops its passes and forgets its records' dates; enabling again starts them
-    // afresh.
-    if (was_enabled) {
-      LogFailure("dropping a disabled flow's passes failed",
-                 store_.engine().DropBackfills(flow.account_id, flow.id, std::nullopt).status());
-      LogFailure("dropping a disabled flow's dates failed",
-                 store_.engine().DropDateDues(flow.account_id, flow.id).status());
-    }
-    return;
-  }
+  // The flow's write already paused or resumed its jobs, and dropped its passes and dates
+  // (disabled) or added its "enroll existing records" pass (enabled; FlowWrite::enroll_existing).
+  if (!flow.is_enabled) return;
   FlowSnapshot f = index_.Find(flow.account_id, flow.id);
   if (!f) return;
   // An enabled flow whose PUT changed its PROPERTY_BASED schedule: its records' dates are
@@ -275,14 +263,6 @@ void Engine::FlowSaved(const store::FlowRecord& flow, bool was_enabled) {
       LogFailure("recording a flow's date pass failed",
                  store_.engine().AddBackfill(pass, clock_.NowMs()).status());
     }
-  }
-  if (!was_enabled && f->criteria_type == "LIST_BASED") {
-    store::BackfillRecord pass;
-    pass.account_id = flow.account_id;
-    pass.flow_id = flow.id;
-    pass.kind = std::string(store::kBackfillEnable);
-    LogFailure("recording enroll-existing-records failed",
-               store_.engine().AddBackfill(pass, clock_.NowMs()).status());
   }
   // A newly enabled flow has no stored occurrence (disabling dropped them): only one with a
   // schedule needs one. An enabled flow's PUT may have changed or removed its schedule.

@@ -177,6 +177,11 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   Status WakeEventDelays(const store::CrmEvent& event, crm::filter::FilterContext& ctx);
   // Passes over a flow's records (backfills.cc): one page of the pass due first; whether one ran.
   Result<bool> RunBackfills();
+  // A ZONE pass (the account's time zone changed): re-times the account's enabled flows — a
+  // DATES pass for each PROPERTY_BASED one, the next occurrence of each scheduled one — under
+  // the zone read afresh, then ends the pass. Idempotent, so a crash before the end only repeats
+  // it.
+  Status RetimeAccount(const store::BackfillRecord& pass);
   // The flow's next schedule occurrence after `after_ms` as a pass, when it has a schedule.
   std::optional<store::BackfillRecord> NextSchedulePass(const IndexedFlow& flow, int64_t after_ms);
   // Date-based enrollment (date_schedules.cc), for flows with a date_schedule. The instant the
@@ -189,9 +194,11 @@ class Engine final : public flows::FlowChangeSink, public store::ChangeListener 
   // The entry to write when `event` (creation, a change of the date property) concerns it.
   Status NoteDateChange(const IndexedFlow& flow, const store::CrmEvent& event,
                         crm::filter::FilterContext& ctx, std::vector<store::DateDueWrite>& out);
-  // The entries of a page of existing records (the flow's enable pass).
+  // The entries of a page of existing records (the flow's enable pass). With `refresh` (a DATES
+  // pass, recomputing entries that may exist) a record without a coming date has its removed.
   Status DatePage(const IndexedFlow& flow, const std::vector<store::ObjectRecord>& records,
-                  crm::filter::FilterContext& ctx, std::vector<store::DateDueWrite>& out);
+                  crm::filter::FilterContext& ctx, bool refresh,
+                  std::vector<store::DateDueWrite>& out);
   // Enrolls a batch of due entries and moves them on; whether more may be due.
   Result<bool> RunDateDues();
   // Makes the stored next occurrence match the flow's schedule (none when it has none), unless an

@@ -39,6 +39,12 @@ store::FlowWrite ToWrite(const model::DecodedFlow& decoded, const boost::json::o
   w.object_type_id = decoded.object_type_id;
   w.content_json = boost::json::serialize(content);
   w.email_content_ids = decoded.email_content_ids;
+  // Enabling a LIST_BASED flow enrolls the records that already match: the pass is recorded with
+  // the flow's write (the engine runs it), so a crash right after the commit cannot lose it.
+  if (const auto* c = content.if_contains("enrollmentCriteria"); c && c->is_object()) {
+    const auto* type = c->get_object().if_contains("type");
+    w.enroll_existing = type && type->is_string() && type->get_string() == "LIST_BASED";
+  }
   return w;
 }
 

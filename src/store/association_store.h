@@ -19,8 +19,8 @@
 // Record existence is checked inside the write transaction against crm_objects: a live record
 // has archived_at_ms IS NULL and belongs to the account and the object type.
 //
-// Each row written or removed by Associate and Dissociate appends a kEventAssociationChanged
-// event to the CRM event log (object_store.h) in the same transaction.
+// Each row written or removed by Associate, Dissociate and DeleteLabel appends a
+// kEventAssociationChanged event to the CRM event log (object_store.h) in the same transaction.
 #pragma once
 
 #include <cstdint>
@@ -180,9 +180,13 @@ class AssociationStore {
                              const std::optional<std::string>& inverse_label) = 0;
 
   // Deletes the label (both directions) and removes it from every association that carries it
-  // (the associations themselves stay, with their other types). kNotFound as for UpdateLabel.
+  // (the associations themselves stay, with their other types), logging a removal event
+  // (kEventAssociationChanged, as Dissociate does) per association row removed, in the same
+  // transaction. kNotFound as for UpdateLabel. Holds the rows removed in memory and the write
+  // lock (PostgreSQL: the event log's lock) until it commits: a label on very many associations
+  // delays other CRM writes for that long.
   virtual Status DeleteLabel(int64_t account_id, const std::string& from_type,
-                             const std::string& to_type, int64_t type_id) = 0;
+                             const std::string& to_type, int64_t type_id, int64_t now_ms) = 0;
 };
 
 }  // namespace flowd::store

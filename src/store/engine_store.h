@@ -247,9 +247,14 @@ struct PerformanceCounts {
 
 // A pass over a flow's records, durable so that a restart resumes it: "enroll existing records"
 // when a LIST_BASED flow is enabled (ENABLE), or one occurrence of its enrollmentSchedule
-// (SCHEDULE). A SCHEDULE pass is due from `occurrence_ms` on; an ENABLE one at once.
+// (SCHEDULE). A SCHEDULE pass is due from `occurrence_ms` on; the others at once.
+// A change of the account's time zone (AccountStore::SetTimeZone) records a ZONE pass (flow_id
+// 0): the engine then re-times the account's enabled flows, recomputing a PROPERTY_BASED flow's
+// dates by a DATES pass over its records (which enrolls nobody) and a schedule's next occurrence.
 inline constexpr std::string_view kBackfillEnable = "ENABLE";
 inline constexpr std::string_view kBackfillSchedule = "SCHEDULE";
+inline constexpr std::string_view kBackfillZone = "ZONE";
+inline constexpr std::string_view kBackfillDates = "DATES";
 
 struct BackfillRecord {
   int64_t id = 0;  // assigned by the store

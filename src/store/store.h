@@ -48,7 +48,9 @@ class AccountStore {
   virtual Result<Account> GetAccount(int64_t id) = 0;
   virtual Result<std::vector<Account>> ListAccounts() = 0;
   // Sets the account's time zone (the caller validates the id); kNotFound when no such account.
-  virtual Status SetTimeZone(int64_t id, std::string_view time_zone) = 0;
+  // A change records, in the same transaction, the engine's pass that re-times the account's
+  // flows (engine_store.h, kBackfillZone), so that a crash cannot lose it.
+  virtual Status SetTimeZone(int64_t id, std::string_view time_zone, int64_t now_ms) = 0;
 };
 
 // ---------------------------------------------------------------- tokens
@@ -107,6 +109,11 @@ struct FlowWrite {
   std::string object_type_id;
   std::string content_json;
   std::vector<std::string> email_content_ids;  // send-email actions' content ids
+  // The engine's bookkeeping of a change of is_enabled commits with the flow (no crash can
+  // separate them): enabling resumes the flow's jobs and, with `enroll_existing` (a LIST_BASED
+  // flow), adds its "enroll existing records" pass (engine_backfills, kind ENABLE); disabling
+  // pauses its jobs and drops its passes and date dues. A new flow counts as disabled before.
+  bool enroll_existing = false;
 };
 
 struct FlowRevision {

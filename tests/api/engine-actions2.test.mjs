@@ -2,7 +2,7 @@
 // end over HTTP: a created record's id as its action's output (a later set property targets it,
 // ACTION_OUTPUT_OBJECT_PROPERTY reads it), FETCHED_OBJECT_PROPERTY over an ASSOCIATION data
 // source, and LIST_BASED flows whose filters read associations re-evaluated when associations
-// (or the associated records) change.
+// (or the associated records) change, or an association label they read is deleted.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer } from './lib/suite.mjs';
@@ -152,6 +152,46 @@ describe('engine: action outputs, fetched objects, association triggers', () => 
     await call('DELETE', `/crm/v3/objects/companies/${other}`, 204);
     await eventually(async () => ((await statusOf(flow.id, b))[0] === 'UNENROLLED' ? true : null),
       { label: 'contact unenrolled when its company was deleted' });
+  });
+
+  it('deleting an association label re-evaluates the flows and lists that read it', async () => {
+    const L = '/crm/v4/associations/contacts/companies/labels';
+    const [label] = (await call('POST', L, 200, { name: 'decision_maker', label: 'Decision maker' })).results;
+    // Contacts associated, with the label, to a company named Labelco.
+    const labelled = or(and([], [{
+      filterBranchType: 'ASSOCIATION', filterBranchOperator: 'AND', objectTypeId: '0-2',
+      associationTypeId: label.typeId, associationCategory: 'USER_DEFINED', operator: 'IN_LIST',
+      filterBranches: [],
+      filters: [{ filterType: 'PROPERTY', property: 'name',
+        operation: { operationType: 'STRING', operator: 'IS_EQUAL_TO', value: 'Labelco', includeObjectsWithNoValueSet: false } }],
+    }]));
+    const flow = await createFlow(contactFlow('Decides at Labelco', [
+      single('1', '0-1', { delta: '1', time_unit: 'DAYS' }),
+    ], { type: 'LIST_BASED', shouldReEnroll: false, unEnrollObjectsNotMeetingCriteria: true,
+      reEnrollmentTriggersFilterBranches: [], listFilterBranch: labelled }));
+    const list = await call('POST', '/crm/v3/lists', 200, { name: 'Labelco deciders', objectTypeId: '0-1',
+      processingType: 'DYNAMIC', filterBranch: labelled });
+    const listId = (list.list ?? list).listId;
+    const members = async () => (await call('GET', `/crm/v3/lists/${listId}/memberships`, 200)).results
+      .map((m) => String(m.recordId));
+    const company = await create('companies', { name: 'Labelco' });
+    const contact = await create('contacts', { firstname: 'Decider' });
+    await call('PUT', `/crm/v4/objects/contacts/${contact}/associations/companies/${company}`, 201,
+      [{ associationCategory: 'USER_DEFINED', associationTypeId: label.typeId }]);
+    await eventually(async () => ((await statusOf(flow.id, contact))[0] === 'ACTIVE' ? true : null),
+      { label: 'contact enrolled by its labelled association' });
+    await eventually(async () => ((await members()).includes(String(contact)) ? true : null),
+      { label: 'contact joined the list' });
+
+    // Deleting the label takes it off the association (which stays, unlabelled): the contact no
+    // longer matches, at once, without a change of its own.
+    await call('DELETE', `${L}/${label.typeId}`, 204);
+    await eventually(async () => ((await statusOf(flow.id, contact))[0] === 'UNENROLLED' ? true : null),
+      { label: 'contact unenrolled when the label was deleted' });
+    await eventually(async () => ((await members()).includes(String(contact)) ? null : true),
+      { label: 'contact left the list when the label was deleted' });
+    const still = await call('GET', `/crm/v4/objects/contacts/${contact}/associations/companies`, 200);
+    assert.deepEqual(still.results.map((r) => String(r.toObjectId)), [String(company)]);
   });
 
   it('a DYNAMIC list reading associations follows association changes at once', async () => {

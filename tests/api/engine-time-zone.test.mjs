@@ -90,3 +90,86 @@ describe('account time zone', () => {
     assert.ok(ran >= until && ran < until + 3_600_000, `ran inside the Kolkata window: ${done.steps.at(-1).startedAt}`);
   });
 });
+
+// A change of the account's zone while flows are enabled: the dates a PROPERTY_BASED flow already
+// computed, and the stored next occurrence of a schedule, move to the new zone (the change
+// records a pass that the running engine takes up: it reads the zone afresh, whatever its cache
+// holds).
+describe('account time zone changed while flows run', () => {
+  let srv; let api;
+  const SCHEMA_SCOPES = [...SCOPES, 'crm.schemas.contacts.read', 'crm.schemas.contacts.write'];
+  before(async () => {
+    srv = await startServer({ scopes: SCHEMA_SCOPES, serveArgs: ['--clock', 'manual'] });
+    api = client(srv);
+    const r = await api('POST', '/crm/v3/properties/contacts', { body: {
+      name: 'renewal_date', label: 'Renewal date', type: 'date', fieldType: 'date', groupName: 'contactinformation' } });
+    assert.equal(r.status, 201, r.text);
+  });
+  after(async () => { await srv?.stop(); });
+
+  const nowMs = async () => (await api('GET', '/flowd/v1/clock')).json.nowMs;
+  const advanceTo = async (t) => {
+    const r = await api('POST', '/flowd/v1/clock', { body: { advanceMs: Math.max(1, t - await nowMs()) } });
+    assert.equal(r.status, 200, r.text);
+    return r.json.nowMs;
+  };
+  const leads = {
+    filterBranchType: 'OR', filterBranchOperator: 'OR', filters: [],
+    filterBranches: [{ filterBranchType: 'AND', filterBranchOperator: 'AND', filterBranches: [],
+      filters: [{ filterType: 'PROPERTY', property: 'lifecyclestage',
+        operation: { operationType: 'ENUMERATION', operator: 'IS_ANY_OF', values: ['lead'], includeObjectsWithNoValueSet: false } }] }],
+  };
+  const flow = async (name, enrollmentSchedule) => {
+    const r = await api('POST', `${V4}/flows`, { body: {
+      type: 'CONTACT_FLOW', objectTypeId: '0-1', flowType: 'WORKFLOW', isEnabled: true, name, startActionId: '1',
+      actions: [{ type: 'SINGLE_CONNECTION', actionId: '1', actionTypeId: '0-1', actionTypeVersion: 0,
+        fields: { delta: '1', time_unit: 'MINUTES' } }],
+      enrollmentCriteria: { type: 'LIST_BASED', shouldReEnroll: true, unEnrollObjectsNotMeetingCriteria: false,
+        listFilterBranch: leads, reEnrollmentTriggersFilterBranches: [] },
+      enrollmentSchedule, timeWindows: [], blockedDates: [], customProperties: {}, dataSources: [],
+      suppressionListIds: [], canEnrollFromSalesforce: false,
+    } });
+    assert.equal(r.status, 201, r.text);
+    return r.json.id;
+  };
+  const enrollments = async (flowId, source) =>
+    (await api('GET', `${V4}/flows/${flowId}/enrollments?limit=1000`)).json.results.filter((e) => e.source === source);
+
+  it('moves PROPERTY_BASED dates already computed and the next occurrence of a schedule', async () => {
+    const start = await nowMs();
+    const today = Math.floor(start / DAY) * DAY;
+    // Kolkata's whole hours are UTC's half hours: the first one more than an hour ahead is the
+    // daily occurrence once the zone is Kolkata; in UTC the same time of day is 5.5 h later.
+    let kolkata = Math.floor(start / 3_600_000) * 3_600_000 + 1_800_000;
+    while (kolkata < start + 3_600_000) kolkata += 3_600_000;
+    const hour = new Date(kolkata + OFFSET).getUTCHours();
+    const scheduled = await flow('Daily at a Kolkata hour', { type: 'DAILY', timeOfDay: { hour, minute: 0 } });
+    const dated = await flow('On the renewal date', { type: 'PROPERTY_BASED', dateProperty: 'renewal_date',
+      daysDelta: 0, yearly: false, timeOfDay: { hour: 10, minute: 30 } });
+    const renewal = today + 3 * DAY;
+    const c = await api('POST', '/crm/v3/objects/contacts', { body: { properties: {
+      email: 'renews@example.com', lifecyclestage: 'lead', renewal_date: new Date(renewal).toISOString().slice(0, 10) } } });
+    assert.equal(c.status, 201, c.text);
+    await advanceTo(start + 1);  // the passes of enabling ran; the date is computed in UTC
+
+    const set = srv.cli(['account', 'set-time-zone', '--db', srv.dbUrl, '--account', srv.accountId, '--time-zone', ZONE]);
+    assert.equal(set.code, 0, set.stderr);
+    await advanceTo(start + 2);  // the engine re-times the account's flows
+
+    // The occurrence: at the hour in Kolkata, 5.5 h before the same hour in UTC.
+    await advanceTo(kolkata - 60_000);
+    assert.equal((await enrollments(scheduled, 'SCHEDULE')).length, 0);
+    await advanceTo(kolkata + 60_000);
+    assert.ok((await enrollments(scheduled, 'SCHEDULE')).some((e) => String(e.objectId) === String(c.json.id)),
+      'the occurrence ran at the Kolkata hour');
+
+    // The date: 10:30 in Kolkata is 05:00 UTC.
+    const due = renewal + 5 * 3_600_000;
+    await advanceTo(due - 60_000);
+    assert.equal((await enrollments(dated, 'SCHEDULE')).length, 0);
+    await advanceTo(due);
+    const [e] = await enrollments(dated, 'SCHEDULE');
+    assert.ok(e, 'enrolled on the date at 10:30 in Kolkata');
+    assert.equal(String(e.objectId), String(c.json.id));
+  });
+});

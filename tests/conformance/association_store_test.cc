@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "conformance.h"
@@ -382,14 +383,29 @@ TEST_P(AssociationStoreTest, UpdateAndDeleteLabels) {
   EXPECT_EQ(outcomes, std::vector<AssociateOutcome>{AssociateOutcome::kDone});
   EXPECT_EQ(Between(a_.id, "0-2", companies[0], "0-1", contacts[0]),
             Keys({{"HUBSPOT_DEFINED", 280}, {"USER_DEFINED", paired[1].type_id}}));
-  ASSERT_OK(assoc().DeleteLabel(a_.id, "0-2", "0-1", paired[1].type_id));
+  ASSERT_OK(assoc().DeleteLabel(a_.id, "0-2", "0-1", paired[1].type_id, kT0 + 7));
   EXPECT_EQ(Between(a_.id, "0-1", contacts[0], "0-2", companies[0]),
             Keys({{"HUBSPOT_DEFINED", 279}}));
+  // Each row the label leaves is a removal event on its record, written with the deletion (lists
+  // and flows reading the type re-evaluate).
+  for (const auto& [type, id, to, type_id] :
+       {std::tuple{"0-1", contacts[0], companies[0], paired[0].type_id},
+        std::tuple{"0-2", companies[0], contacts[0], paired[1].type_id}}) {
+    ASSERT_OK_AND_ASSIGN(auto events, store_->objects().ObjectEvents(
+                                          a_.id, type, id, std::string(kEventAssociationChanged)));
+    ASSERT_FALSE(events.empty());
+    const CrmEvent& last = events.back();
+    EXPECT_EQ(last.properties.at(std::string(kAssociationChangeProperty)), "REMOVED");
+    EXPECT_EQ(last.properties.at(std::string(kAssociationCategoryProperty)), "USER_DEFINED");
+    EXPECT_EQ(last.properties.at(std::string(kAssociationTypeIdProperty)), std::to_string(type_id));
+    EXPECT_EQ(last.properties.at(std::string(kToObjectIdProperty)), std::to_string(to));
+    EXPECT_EQ(last.occurred_at_ms, kT0 + 7);
+  }
   EXPECT_EQ(Between(a_.id, "0-2", companies[0], "0-1", contacts[0]),
             Keys({{"HUBSPOT_DEFINED", 280}}));
   ASSERT_OK_AND_ASSIGN(auto gone, assoc().GetLabel(a_.id, paired[0].type_id));
   EXPECT_FALSE(gone.has_value());
-  EXPECT_ERROR_CODE(assoc().DeleteLabel(a_.id, "0-1", "0-2", paired[0].type_id),
+  EXPECT_ERROR_CODE(assoc().DeleteLabel(a_.id, "0-1", "0-2", paired[0].type_id, kT0),
                     ErrorCode::kNotFound);
   ASSERT_OK_AND_ASSIGN(auto left, assoc().ListLabels(a_.id, "0-1", "0-2"));
   ASSERT_EQ(left.size(), 1u);

@@ -150,6 +150,80 @@ TEST_P(BackfillStoreTest, ADroppedPassEnrollsNothing) {
   EXPECT_TRUE(passes.empty());
 }
 
+// A flow's write that enables or disables it carries the engine's bookkeeping in the same
+// transaction (FlowWrite::enroll_existing): no crash can leave a LIST_BASED flow enabled without
+// its "enroll existing records" pass, nor a disabled flow with running jobs or passes.
+TEST_P(BackfillStoreTest, EnablingAFlowRecordsItsPassInTheFlowsWrite) {
+  FlowWrite w;
+  w.name = "list";
+  w.flow_type = "WORKFLOW";
+  w.object_type_id = "0-1";
+  w.content_json = "{}";
+  w.is_enabled = true;
+  w.enroll_existing = true;
+  ASSERT_OK_AND_ASSIGN(FlowRecord created, store_->flows().CreateFlow(a_.id, w, kT0));
+  ASSERT_OK_AND_ASSIGN(auto passes, engine().FlowBackfills(a_.id, created.id));
+  ASSERT_EQ(passes.size(), 1u);
+  EXPECT_EQ(passes[0].kind, kBackfillEnable);
+  EXPECT_FALSE(passes[0].after_id);
+  EXPECT_EQ(passes[0].created_at_ms, kT0);
+  ASSERT_OK_AND_ASSIGN(auto due, engine().DueBackfills(kT0, 10));
+  ASSERT_EQ(due.size(), 1u);
+
+  // Not LIST_BASED, or created disabled: no pass.
+  w.enroll_existing = false;
+  ASSERT_OK_AND_ASSIGN(FlowRecord other, store_->flows().CreateFlow(a_.id, w, kT0));
+  ASSERT_OK_AND_ASSIGN(passes, engine().FlowBackfills(a_.id, other.id));
+  EXPECT_TRUE(passes.empty());
+  w.enroll_existing = true;
+  w.is_enabled = false;
+  ASSERT_OK_AND_ASSIGN(FlowRecord draft, store_->flows().CreateFlow(a_.id, w, kT0));
+  ASSERT_OK_AND_ASSIGN(passes, engine().FlowBackfills(a_.id, draft.id));
+  EXPECT_TRUE(passes.empty());
+
+  // A stale revision writes neither the flow nor the pass.
+  w.is_enabled = true;
+  EXPECT_ERROR_CODE(store_->flows().UpdateFlow(a_.id, draft.id, 7, w, kT0 + 1),
+                    ErrorCode::kConflict);
+  ASSERT_OK_AND_ASSIGN(passes, engine().FlowBackfills(a_.id, draft.id));
+  EXPECT_TRUE(passes.empty());
+  // Enabling the draft adds it; a PUT that keeps it enabled adds none.
+  ASSERT_OK(store_->flows().UpdateFlow(a_.id, draft.id, 1, w, kT0 + 2));
+  ASSERT_OK(store_->flows().UpdateFlow(a_.id, draft.id, 2, w, kT0 + 3));
+  ASSERT_OK_AND_ASSIGN(passes, engine().FlowBackfills(a_.id, draft.id));
+  ASSERT_EQ(passes.size(), 1u);
+  EXPECT_EQ(passes[0].created_at_ms, kT0 + 2);
+
+  // Disabling pauses the flow's jobs and drops its passes and dates; enabling resumes the jobs.
+  NewEnrollment n = New(a_.id, 5, false);
+  n.enrollment.flow_id = draft.id;
+  ASSERT_OK_AND_ASSIGN(auto enrolled, engine().Enroll({n}, std::nullopt, kT0));
+  ASSERT_EQ(enrolled.size(), 1u);
+  DateDueWrite date;
+  date.account_id = a_.id;
+  date.flow_id = draft.id;
+  date.object_type_id = "0-1";
+  date.object_id = 5;
+  date.due_at_ms = kT0 + 100'000;
+  ASSERT_OK(engine().WriteDateDues({date}));
+  w.is_enabled = false;
+  ASSERT_OK(store_->flows().UpdateFlow(a_.id, draft.id, 3, w, kT0 + 4));
+  ASSERT_OK_AND_ASSIGN(passes, engine().FlowBackfills(a_.id, draft.id));
+  EXPECT_TRUE(passes.empty());
+  ASSERT_OK_AND_ASSIGN(auto dates, engine().FlowDateDues(a_.id, draft.id, 0, 10));
+  EXPECT_TRUE(dates.empty());
+  ASSERT_OK_AND_ASSIGN(auto job, engine().JobOfEnrollment(a_.id, enrolled[0].enrollment.id));
+  ASSERT_TRUE(job);
+  EXPECT_TRUE(job->paused);
+  w.is_enabled = true;
+  ASSERT_OK(store_->flows().UpdateFlow(a_.id, draft.id, 4, w, kT0 + 5));
+  ASSERT_OK_AND_ASSIGN(job, engine().JobOfEnrollment(a_.id, enrolled[0].enrollment.id));
+  ASSERT_TRUE(job);
+  EXPECT_FALSE(job->paused);
+  ASSERT_OK_AND_ASSIGN(passes, engine().FlowBackfills(a_.id, draft.id));
+  EXPECT_EQ(passes.size(), 1u);
+}
+
 FLOWD_INSTANTIATE_CONFORMANCE(BackfillStoreTest);
 
 }  // namespace

@@ -49,14 +49,23 @@ TEST_P(StoreConformanceTest, AccountTimeZone) {
   EXPECT_EQ(a_.time_zone, "UTC");
   ASSERT_OK_AND_ASSIGN(Account fresh, store_->accounts().GetAccount(a_.id));
   EXPECT_EQ(fresh.time_zone, "UTC") << "UTC until set";
-  ASSERT_OK(store_->accounts().SetTimeZone(a_.id, "Europe/Paris"));
+  ASSERT_OK(store_->accounts().SetTimeZone(a_.id, "Europe/Paris", kT0));
   ASSERT_OK_AND_ASSIGN(Account got, store_->accounts().GetAccount(a_.id));
   EXPECT_EQ(got.time_zone, "Europe/Paris");
+  // The change records the engine's pass that re-times the account's flows, with it; setting the
+  // zone the account already has records none.
+  ASSERT_OK(store_->accounts().SetTimeZone(a_.id, "Europe/Paris", kT0 + 1));
+  ASSERT_OK_AND_ASSIGN(auto passes, store_->engine().DueBackfills(kT0 + 1, 10));
+  ASSERT_EQ(passes.size(), 1u);
+  EXPECT_EQ(passes[0].kind, kBackfillZone);
+  EXPECT_EQ(passes[0].account_id, a_.id);
+  EXPECT_EQ(passes[0].flow_id, 0);
+  EXPECT_EQ(passes[0].created_at_ms, kT0);
   ASSERT_OK_AND_ASSIGN(std::vector<Account> all, store_->accounts().ListAccounts());
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].time_zone, "Europe/Paris");
   EXPECT_EQ(all[1].time_zone, "UTC") << "the other account keeps its own";
-  EXPECT_ERROR_CODE(store_->accounts().SetTimeZone(b_.id + 1000, "UTC"), ErrorCode::kNotFound);
+  EXPECT_ERROR_CODE(store_->accounts().SetTimeZone(b_.id + 1000, "UTC", kT0), ErrorCode::kNotFound);
 }
 
 // ---------------------------------------------------------------- tokens

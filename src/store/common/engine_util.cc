@@ -6,6 +6,14 @@
 
 namespace flowd::store::internal {
 
+BackfillRecord PassOf(int64_t account_id, int64_t flow_id, std::string_view kind) {
+  BackfillRecord pass;
+  pass.account_id = account_id;
+  pass.flow_id = flow_id;
+  pass.kind = std::string(kind);
+  return pass;
+}
+
 Error EnrollmentNotFound(int64_t enrollment_id) {
   return Error::NotFound("enrollment " + std::to_string(enrollment_id) + " not found");
 }

@@ -12,6 +12,10 @@
 namespace flowd::store::internal {
 
 Error EnrollmentNotFound(int64_t enrollment_id);
+
+// A pass of `kind` (engine_store.h) due at once, not started: ENABLE, DATES for a flow; ZONE for
+// an account (flow 0).
+BackfillRecord PassOf(int64_t account_id, int64_t flow_id, std::string_view kind);
 // kConflict: the pass was dropped or its cursor moved since the page was read.
 Error BackfillMoved(int64_t backfill_id);
 // kConflict: the event-log position moved away from `from` (another consumer took the range).

@@ -1,6 +1,8 @@
 #include <string>
 
+#include "store/common/engine_util.h"
 #include "store/common/record_util.h"
+#include "store/postgres/shared_writes.h"
 #include "store/postgres/stores.h"
 
 namespace flowd::store::postgres {
@@ -46,13 +48,17 @@ Result<std::vector<Account>> PgAccountStore::ListAccounts() {
   });
 }
 
-Status PgAccountStore::SetTimeZone(int64_t id, std::string_view time_zone) {
+Status PgAccountStore::SetTimeZone(int64_t id, std::string_view time_zone, int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Status {
     FLOWD_ASSIGN_OR_RETURN(
-        Rows rows, conn.Query("UPDATE accounts SET time_zone = $2 WHERE id = $1 RETURNING id",
-                              Params().Add(id).Add(time_zone)));
-    if (rows.empty()) return internal::AccountNotFound(id);
-    return Status::Ok();
+        Rows current,
+        conn.Query("SELECT time_zone FROM accounts WHERE id = $1 FOR UPDATE", Params().Add(id)));
+    if (current.empty()) return internal::AccountNotFound(id);
+    if (current.Text(0, 0) == time_zone) return Status::Ok();
+    FLOWD_ASSIGN_OR_RETURN(Rows ignored,
+                           conn.Query("UPDATE accounts SET time_zone = $2 WHERE id = $1",
+                                      Params().Add(id).Add(time_zone)));
+    return InsertBackfill(conn, internal::PassOf(id, 0, kBackfillZone), now_ms).status();
   });
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "store/common/association_util.h"
+#include "store/postgres/shared_writes.h"
 #include "store/postgres/stores.h"
 
 namespace flowd::store::postgres {
@@ -158,8 +159,12 @@ Status PgAssociationStore::UpdateLabel(int64_t account_id, const std::string& fr
 }
 
 Status PgAssociationStore::DeleteLabel(int64_t account_id, const std::string& from_type,
-                                       const std::string& to_type, int64_t type_id) {
+                                       const std::string& to_type, int64_t type_id,
+                                       int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Status {
+    // The events below take the event log's lock: taken first, as every writer that also locks
+    // label or association rows does, so that no two of them wait on each other.
+    FLOWD_TRY(LockEventLog(conn));
     FLOWD_TRY(LockTypeIds(conn, account_id));
     FLOWD_ASSIGN_OR_RETURN(AssociationLabel row,
                            FindLabel(conn, account_id, from_type, to_type, type_id));
@@ -174,8 +179,18 @@ Status PgAssociationStore::DeleteLabel(int64_t account_id, const std::string& fr
     // cost every association write.
     FLOWD_ASSIGN_OR_RETURN(Rows removed,
                            conn.Query("DELETE FROM crm_associations WHERE account_id = $1 AND "
-                                      "category = 'USER_DEFINED' AND type_id IN ($2, $3)",
+                                      "category = 'USER_DEFINED' AND type_id IN ($2, $3) "
+                                      "RETURNING from_type, from_id, to_type, to_id, category, "
+                                      "type_id",
                                       ids));
+    // Each removed row is an association change of its record, as when the pair loses the type
+    // through the associations API: lists and flows reading it re-evaluate.
+    AssociationEventLog log(NewObjectTxn(conn), account_id, now_ms);
+    for (int i = 0; i < removed.size(); ++i) {
+      FLOWD_TRY(log.Log({removed.Text(i, 0), removed.Int(i, 1), removed.Text(i, 2),
+                         removed.Int(i, 3), removed.Text(i, 4), removed.Int(i, 5)},
+                        false));
+    }
     return Status::Ok();
   });
 }

@@ -32,6 +32,8 @@ std::vector<BackfillRecord> ReadBackfills(const Rows& rows) {
   return out;
 }
 
+}  // namespace
+
 Result<BackfillRecord> InsertBackfill(Connection& conn, const BackfillRecord& pass,
                                       int64_t now_ms) {
   FLOWD_ASSIGN_OR_RETURN(
@@ -51,7 +53,26 @@ Result<BackfillRecord> InsertBackfill(Connection& conn, const BackfillRecord& pa
   return out;
 }
 
-}  // namespace
+Status ApplyFlowEnabled(Connection& conn, const FlowRecord& flow, bool was_enabled,
+                        bool enroll_existing, int64_t now_ms) {
+  if (flow.is_enabled == was_enabled) return Status::Ok();
+  const Params ids = Params().Add(flow.account_id).Add(flow.id);
+  FLOWD_ASSIGN_OR_RETURN(Rows paused,
+                         conn.Query("UPDATE engine_jobs SET paused = $3 WHERE account_id = $1 AND "
+                                    "flow_id = $2 AND paused <> $3",
+                                    Params(ids).Add(!flow.is_enabled)));
+  if (flow.is_enabled) {
+    conn.MarkChanged(kJobsQueued);
+    if (!enroll_existing) return Status::Ok();
+    return InsertBackfill(conn, internal::PassOf(flow.account_id, flow.id, kBackfillEnable), now_ms)
+        .status();
+  }
+  for (const char* sql : {"DELETE FROM engine_backfills WHERE account_id = $1 AND flow_id = $2",
+                          "DELETE FROM engine_date_dues WHERE account_id = $1 AND flow_id = $2"}) {
+    FLOWD_ASSIGN_OR_RETURN(Rows ignored, conn.Query(sql, ids));
+  }
+  return Status::Ok();
+}
 
 Status AdvanceBackfill(Connection& conn, const BackfillAdvance& advance, int64_t now_ms) {
   // kMinId stands for "not started" so that one comparison covers both states.

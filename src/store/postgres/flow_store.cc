@@ -2,6 +2,7 @@
 #include <string>
 
 #include "store/common/record_util.h"
+#include "store/postgres/shared_writes.h"
 #include "store/postgres/stores.h"
 
 namespace flowd::store::postgres {
@@ -142,6 +143,7 @@ Result<FlowRecord> PgFlowStore::CreateFlow(int64_t account_id, const FlowWrite& 
     f.workflow_id = inserted->Int(0, 1);
     FLOWD_TRY(InsertRevision(conn, f));
     FLOWD_TRY(SyncEmailRefs(conn, account_id, f.id, flow.email_content_ids, /*new_flow=*/true));
+    FLOWD_TRY(ApplyFlowEnabled(conn, f, /*was_enabled=*/false, flow.enroll_existing, now_ms));
     return f;
   });
 }
@@ -220,11 +222,13 @@ Result<FlowRecord> PgFlowStore::UpdateFlow(int64_t account_id, int64_t flow_id,
   return db_.Write([&](Connection& conn) -> Result<FlowRecord> {
     conn.MarkChanged(kFlowsChanged);  // other processes reload their trigger index
     FlowRecord f;
+    bool was_enabled = false;
     {
-      FLOWD_ASSIGN_OR_RETURN(Rows rows,
-                             conn.Query("SELECT revision_id, workflow_id, created_at_ms FROM flows "
-                                        "WHERE id = $1 AND account_id = $2 FOR UPDATE",
-                                        Params().Add(flow_id).Add(account_id)));
+      FLOWD_ASSIGN_OR_RETURN(
+          Rows rows,
+          conn.Query("SELECT revision_id, workflow_id, created_at_ms, is_enabled FROM flows "
+                     "WHERE id = $1 AND account_id = $2 FOR UPDATE",
+                     Params().Add(flow_id).Add(account_id)));
       if (rows.empty()) return FlowNotFound(flow_id);
       int64_t current = rows.Int(0, 0);
       if (current != expected_revision) {
@@ -233,6 +237,7 @@ Result<FlowRecord> PgFlowStore::UpdateFlow(int64_t account_id, int64_t flow_id,
       f.revision_id = current + 1;
       f.workflow_id = rows.Int(0, 1);
       f.created_at_ms = rows.Int(0, 2);
+      was_enabled = rows.Bool(0, 3);
     }
     FLOWD_TRY(CheckUuidFree(conn, account_id, flow.uuid, flow_id));
     f.account_id = account_id;
@@ -253,6 +258,7 @@ Result<FlowRecord> PgFlowStore::UpdateFlow(int64_t account_id, int64_t flow_id,
     }
     FLOWD_TRY(InsertRevision(conn, f));
     FLOWD_TRY(SyncEmailRefs(conn, account_id, flow_id, flow.email_content_ids, /*new_flow=*/false));
+    FLOWD_TRY(ApplyFlowEnabled(conn, f, was_enabled, flow.enroll_existing, now_ms));
     return f;
   });
 }

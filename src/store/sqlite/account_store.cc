@@ -1,6 +1,8 @@
 #include <string>
 
+#include "store/common/engine_util.h"
 #include "store/common/record_util.h"
+#include "store/sqlite/shared_writes.h"
 #include "store/sqlite/stores.h"
 
 namespace flowd::store::sqlite {
@@ -49,13 +51,20 @@ Result<std::vector<Account>> SqliteAccountStore::ListAccounts() {
   });
 }
 
-Status SqliteAccountStore::SetTimeZone(int64_t id, std::string_view time_zone) {
+Status SqliteAccountStore::SetTimeZone(int64_t id, std::string_view time_zone, int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Status {
+    {
+      FLOWD_ASSIGN_OR_RETURN(Stmt select,
+                             conn.Prepare("SELECT time_zone FROM accounts WHERE id = ?1"));
+      select.Bind(1, id);
+      FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
+      if (!found) return internal::AccountNotFound(id);
+      if (select.Text(0) == time_zone) return Status::Ok();
+    }
     FLOWD_ASSIGN_OR_RETURN(Stmt up,
                            conn.Prepare("UPDATE accounts SET time_zone = ?2 WHERE id = ?1"));
     FLOWD_TRY(up.Bind(1, id).Bind(2, time_zone).Run());
-    if (conn.Changes() == 0) return internal::AccountNotFound(id);
-    return Status::Ok();
+    return InsertBackfill(conn, internal::PassOf(id, 0, kBackfillZone), now_ms).status();
   });
 }
 

@@ -1,8 +1,10 @@
 // The label half of the SQLite AssociationStore (contract: store/association_store.h): the
 // account's USER_DEFINED association types.
 #include <string>
+#include <vector>
 
 #include "store/common/association_util.h"
+#include "store/sqlite/shared_writes.h"
 #include "store/sqlite/stores.h"
 
 namespace flowd::store::sqlite {
@@ -149,7 +151,8 @@ Status SqliteAssociationStore::UpdateLabel(int64_t account_id, const std::string
 }
 
 Status SqliteAssociationStore::DeleteLabel(int64_t account_id, const std::string& from_type,
-                                           const std::string& to_type, int64_t type_id) {
+                                           const std::string& to_type, int64_t type_id,
+                                           int64_t now_ms) {
   return db_.Write([&](Connection& conn) -> Status {
     FLOWD_ASSIGN_OR_RETURN(AssociationLabel row,
                            FindLabel(conn, account_id, from_type, to_type, type_id));
@@ -160,10 +163,22 @@ Status SqliteAssociationStore::DeleteLabel(int64_t account_id, const std::string
     }
     // Scans the account's associations: label deletion is rare, and an index on the type would
     // cost every association write.
-    FLOWD_ASSIGN_OR_RETURN(Stmt del,
-                           conn.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
-                                        "category = 'USER_DEFINED' AND type_id IN (?2, ?3)"));
-    return del.Bind(1, account_id).Bind(2, row.type_id).Bind(3, row.inverse_type_id).Run();
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt del, conn.Prepare("DELETE FROM crm_associations WHERE account_id = ?1 AND "
+                               "category = 'USER_DEFINED' AND type_id IN (?2, ?3) RETURNING "
+                               "from_type, from_id, to_type, to_id, category, type_id"));
+    del.Bind(1, account_id).Bind(2, row.type_id).Bind(3, row.inverse_type_id);
+    std::vector<AssociationRowKey> gone;
+    while (true) {
+      FLOWD_ASSIGN_OR_RETURN(bool removed, del.Step());
+      if (!removed) break;
+      gone.push_back({del.Text(0), del.Int(1), del.Text(2), del.Int(3), del.Text(4), del.Int(5)});
+    }
+    // Each removed row is an association change of its record, as when the pair loses the type
+    // through the associations API: lists and flows reading it re-evaluate.
+    AssociationEventLog log(NewObjectTxn(conn), account_id, now_ms);
+    for (const AssociationRowKey& r : gone) FLOWD_TRY(log.Log(r, false));
+    return Status::Ok();
   });
 }
 

@@ -32,6 +32,8 @@ Result<std::vector<BackfillRecord>> ReadBackfills(Stmt& s) {
   }
 }
 
+}  // namespace
+
 Result<BackfillRecord> InsertBackfill(Connection& conn, const BackfillRecord& pass,
                                       int64_t now_ms) {
   FLOWD_ASSIGN_OR_RETURN(
@@ -55,7 +57,31 @@ Result<BackfillRecord> InsertBackfill(Connection& conn, const BackfillRecord& pa
   return out;
 }
 
-}  // namespace
+Status ApplyFlowEnabled(Connection& conn, const FlowRecord& flow, bool was_enabled,
+                        bool enroll_existing, int64_t now_ms) {
+  if (flow.is_enabled == was_enabled) return Status::Ok();
+  {
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt up, conn.Prepare("UPDATE engine_jobs SET paused = ?3 WHERE account_id = ?1 AND "
+                              "flow_id = ?2 AND paused <> ?3"));
+    FLOWD_TRY(up.Bind(1, flow.account_id)
+                  .Bind(2, flow.id)
+                  .Bind(3, int64_t{flow.is_enabled ? 0 : 1})
+                  .Run());
+  }
+  if (flow.is_enabled) {
+    conn.MarkChanged(kJobsQueued);
+    if (!enroll_existing) return Status::Ok();
+    return InsertBackfill(conn, internal::PassOf(flow.account_id, flow.id, kBackfillEnable), now_ms)
+        .status();
+  }
+  for (const char* sql : {"DELETE FROM engine_backfills WHERE account_id = ?1 AND flow_id = ?2",
+                          "DELETE FROM engine_date_dues WHERE account_id = ?1 AND flow_id = ?2"}) {
+    FLOWD_ASSIGN_OR_RETURN(Stmt del, conn.Prepare(sql));
+    FLOWD_TRY(del.Bind(1, flow.account_id).Bind(2, flow.id).Run());
+  }
+  return Status::Ok();
+}
 
 Status AdvanceBackfill(Connection& conn, const BackfillAdvance& advance, int64_t now_ms) {
   // kMinId stands for "not started" so that one comparison covers both states.

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "store/common/record_util.h"
+#include "store/sqlite/shared_writes.h"
 #include "store/sqlite/stores.h"
 
 namespace flowd::store::sqlite {
@@ -148,6 +149,7 @@ Result<FlowRecord> SqliteFlowStore::CreateFlow(int64_t account_id, const FlowWri
     f.workflow_id = f.id - kWorkflowIdOffset;
     FLOWD_TRY(InsertRevision(conn, f));
     FLOWD_TRY(SyncEmailRefs(conn, account_id, f.id, flow.email_content_ids, /*new_flow=*/true));
+    FLOWD_TRY(ApplyFlowEnabled(conn, f, /*was_enabled=*/false, flow.enroll_existing, now_ms));
     return f;
   });
 }
@@ -193,9 +195,9 @@ Result<FlowPage> SqliteFlowStore::ListFlows(int64_t account_id, std::optional<in
 
 Result<std::vector<FlowRecord>> SqliteFlowStore::EnabledFlows() {
   return db_.Read(false, [&](Connection& conn) -> Result<std::vector<FlowRecord>> {
-    FLOWD_ASSIGN_OR_RETURN(Stmt select,
-                           conn.Prepare("SELECT " FLOW_COLUMNS
-                                        " FROM flows WHERE is_enabled = 1 ORDER BY account_id, id"));
+    FLOWD_ASSIGN_OR_RETURN(
+        Stmt select, conn.Prepare("SELECT " FLOW_COLUMNS
+                                  " FROM flows WHERE is_enabled = 1 ORDER BY account_id, id"));
     std::vector<FlowRecord> rows;
     while (true) {
       FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
@@ -236,10 +238,12 @@ Result<FlowRecord> SqliteFlowStore::UpdateFlow(int64_t account_id, int64_t flow_
   // the first to get the lock wins and the others see the new revision and fail.
   return db_.Write([&](Connection& conn) -> Result<FlowRecord> {
     FlowRecord f;
+    bool was_enabled = false;
     {
       FLOWD_ASSIGN_OR_RETURN(
-          Stmt select, conn.Prepare("SELECT revision_id, workflow_id, created_at_ms FROM flows "
-                                    "WHERE id = ?1 AND account_id = ?2"));
+          Stmt select,
+          conn.Prepare("SELECT revision_id, workflow_id, created_at_ms, is_enabled FROM flows "
+                       "WHERE id = ?1 AND account_id = ?2"));
       select.Bind(1, flow_id).Bind(2, account_id);
       FLOWD_ASSIGN_OR_RETURN(bool found, select.Step());
       if (!found) return FlowNotFound(flow_id);
@@ -250,6 +254,7 @@ Result<FlowRecord> SqliteFlowStore::UpdateFlow(int64_t account_id, int64_t flow_
       f.revision_id = current + 1;
       f.workflow_id = select.Int(1);
       f.created_at_ms = select.Int(2);
+      was_enabled = select.Int(3) != 0;
     }
     FLOWD_TRY(CheckUuidFree(conn, account_id, flow.uuid, flow_id));
     f.account_id = account_id;
@@ -271,6 +276,7 @@ Result<FlowRecord> SqliteFlowStore::UpdateFlow(int64_t account_id, int64_t flow_
     }
     FLOWD_TRY(InsertRevision(conn, f));
     FLOWD_TRY(SyncEmailRefs(conn, account_id, flow_id, flow.email_content_ids, /*new_flow=*/false));
+    FLOWD_TRY(ApplyFlowEnabled(conn, f, was_enabled, flow.enroll_existing, now_ms));
     return f;
   });
 }

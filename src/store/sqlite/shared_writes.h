@@ -10,6 +10,7 @@
 #include "store/engine_store.h"
 #include "store/list_store.h"
 #include "store/sqlite/connection.h"
+#include "store/store.h"
 
 namespace flowd::store::sqlite {
 
@@ -29,6 +30,15 @@ Result<MembershipResult> ChangeListMembers(Connection& conn, int64_t account_id,
 // Moves a pass's cursor, or deletes the pass and adds `then` when it is done (backfill_store.cc);
 // kConflict when the pass is gone or its cursor is not `expected_after`.
 Status AdvanceBackfill(Connection& conn, const BackfillAdvance& advance, int64_t now_ms);
+
+// The engine's side of a flow write that changes is_enabled (FlowWrite::enroll_existing):
+// resumes or pauses the flow's jobs, adds the ENABLE pass or drops its passes and date dues
+// (backfill_store.cc). Nothing when `was_enabled` equals `flow.is_enabled`.
+Status ApplyFlowEnabled(Connection& conn, const FlowRecord& flow, bool was_enabled,
+                        bool enroll_existing, int64_t now_ms);
+
+// EngineStore::AddBackfill on `conn` (backfill_store.cc).
+Result<BackfillRecord> InsertBackfill(Connection& conn, const BackfillRecord& pass, int64_t now_ms);
 
 // EngineStore::WriteDateDues on `conn` (date_due_store.cc).
 Status ApplyDateDues(Connection& conn, const std::vector<DateDueWrite>& writes);

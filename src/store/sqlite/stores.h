@@ -17,7 +17,7 @@ class SqliteAccountStore final : public AccountStore {
   Result<Account> CreateAccount(std::string_view name, int64_t now_ms) override;
   Result<Account> GetAccount(int64_t id) override;
   Result<std::vector<Account>> ListAccounts() override;
-  Status SetTimeZone(int64_t id, std::string_view time_zone) override;
+  Status SetTimeZone(int64_t id, std::string_view time_zone, int64_t now_ms) override;
 
  private:
   Database& db_;
@@ -87,7 +87,7 @@ class SqliteAssociationStore final : public AssociationStore {
                      int64_t type_id, const std::string& label,
                      const std::optional<std::string>& inverse_label) override;
   Status DeleteLabel(int64_t account_id, const std::string& from_type, const std::string& to_type,
-                     int64_t type_id) override;
+                     int64_t type_id, int64_t now_ms) override;
 
  private:
   Database& db_;
