@@ -585,6 +585,48 @@ TEST_P(EngineStoreTest, FailingEffectRollsBackItsStepOnly) {
 
 // A batch of property updates only (the executor's usual batch; PostgreSQL commits it in a few
 // statements): every outcome side by side, and the rows written as the per-step path writes them.
+// A batch mixing steps that only set properties with one that also creates a record: the event
+// log keeps the steps' order (SQLite defers the property changes of a batch into one insert).
+TEST_P(EngineStoreTest, BatchEventsKeepTheStepsOrder) {
+  ObjectWriteOptions workflow;
+  workflow.source = {"WORKFLOW", std::to_string(kFlow)};
+  ASSERT_OK_AND_ASSIGN(
+      auto made,
+      store_->objects().CreateObjects(
+          a_.id, "0-1", {{{"city", "A"}}, {{"city", "B"}}, {{"city", "C"}}}, workflow, kT0));
+  std::vector<EnrollmentRecord> e;
+  for (const auto& m : made) e.push_back(MustEnroll(New(a_.id, kFlow, m.id)));
+  ASSERT_OK_AND_ASSIGN(auto before, store_->objects().ReadEvents(0, 1000));
+  const int64_t seq0 = before.empty() ? 0 : before.back().seq;
+  std::map<int64_t, JobRecord> job;
+  for (const JobRecord& j : Claim("w", kT0)) job[j.enrollment_id] = j;
+  ASSERT_EQ(job.size(), 3u);
+  const int64_t now = kT0 + 70;
+  std::vector<StepCommit> steps;
+  for (size_t i = 0; i < 3; ++i) {
+    StepCommit s = Step(job[e[i].id], "w", now);
+    s.updates.push_back(
+        {a_.id, "0-1", {{made[i].id, {{"city", "X" + std::to_string(i)}}}}, workflow});
+    if (i == 1)
+      s.creates.push_back({a_.id, "0-5", {{"subject", "made by step 1"}}, workflow, {}, ""});
+    steps.push_back(std::move(s));
+  }
+  std::vector<CommitResult> r = Commit(steps);
+  ASSERT_EQ(r.size(), 3u);
+  for (const auto& one : r) EXPECT_EQ(one.outcome, CommitOutcome::kCommitted);
+  ASSERT_OK_AND_ASSIGN(auto events, store_->objects().ReadEvents(seq0, 1000));
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].object_id, made[0].id);
+  EXPECT_EQ(events[0].properties.at("hs_value"), "X0");
+  EXPECT_EQ(events[1].object_id, made[1].id);
+  EXPECT_EQ(events[1].properties.at("hs_value"), "X1");
+  EXPECT_EQ(events[2].event_type_id, kEventObjectCreated);
+  EXPECT_EQ(events[2].object_type_id, "0-5");
+  EXPECT_EQ(events[3].object_id, made[2].id);
+  EXPECT_EQ(events[3].properties.at("hs_value"), "X2");
+  for (size_t i = 1; i < events.size(); ++i) EXPECT_GT(events[i].seq, events[i - 1].seq);
+}
+
 TEST_P(EngineStoreTest, UpdateOnlyBatchKeepsEachStepsOutcome) {
   ObjectWriteOptions workflow;
   workflow.unique_properties = {"email"};

@@ -222,12 +222,23 @@ Result<int64_t> TakeRotationSlot(Connection& conn, const RotationEffect& r) {
   return slot;
 }
 
+// Whether the step's effects write events other than property changes (record creations, list
+// memberships, enrollments' and rotations' writes): those are inserted as they happen, so such a
+// step's property changes are too, after the ones deferred before it (CommitSteps keeps the log
+// in step order).
+bool WritesOtherEvents(const StepCommit& s) {
+  return !s.creates.empty() || !s.memberships.empty() || !s.rotations.empty() ||
+         !s.enrollments.empty();
+}
+
 // The step's internal effects; the ids of the records it created. The outcomes of its
-// enrollments go to `enrolled`; what its rotations and enrollments did, to its detail.
+// enrollments go to `enrolled`; what its rotations and enrollments did, to its detail. With
+// `deferred_events`, its property-change events go there (NewObjectTxn) instead of the log.
 Result<std::vector<int64_t>> ApplyEffects(Connection& conn, StepCommit& s,
-                                          std::vector<EnrollResult>& enrolled) {
+                                          std::vector<EnrollResult>& enrolled,
+                                          std::vector<CrmEvent>* deferred_events) {
   std::vector<int64_t> created;
-  std::unique_ptr<internal::ObjectTxn> txn = NewObjectTxn(conn);
+  std::unique_ptr<internal::ObjectTxn> txn = NewObjectTxn(conn, deferred_events);
   for (const ObjectUpdateEffect& u : s.updates) {
     FLOWD_TRY(internal::WriteObjectUpdatesIn(*txn, u.account_id, u.object_type_id, u.updates,
                                              u.options, s.now_ms));
@@ -397,9 +408,11 @@ Status RecordStep(Connection& conn, const JobRecord& job, const StepCommit& s,
 // With `isolated`, the step's writes are in a savepoint of their own, so that a step whose effect
 // is refused leaves the others' in place; without, such a step fails the whole transaction
 // (kFailed is then the caller's cue to run the batch again isolated).
-// `step_rows`, when given, collects the step's row for the caller to insert (RecordStep).
+// `step_rows`, when given, collects the step's row for the caller to insert (RecordStep);
+// `deferred_events`, its property-change events (ApplyEffects).
 Result<CommitResult> CommitOne(Connection& conn, StepCommit& s, bool isolated,
-                               std::vector<StepRow>* step_rows) {
+                               std::vector<StepRow>* step_rows,
+                               std::vector<CrmEvent>* deferred_events) {
   CommitResult result;
   FLOWD_ASSIGN_OR_RETURN(Stmt sel,
                          conn.Prepare("SELECT " JOB_COLUMNS " FROM engine_jobs WHERE id = ?1"));
@@ -418,7 +431,8 @@ Result<CommitResult> CommitOne(Connection& conn, StepCommit& s, bool isolated,
     return result;
   }
   auto apply = [&]() -> Result<std::vector<int64_t>> {
-    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> created, ApplyEffects(conn, s, result.enrolled));
+    FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> created,
+                           ApplyEffects(conn, s, result.enrolled, deferred_events));
     // The created records' ids become their actions' outputs, with the step.
     FLOWD_TRY(internal::MergeCreatedIds(s, created));
     // Failures past the effects are the storage's: they fail the batch (below).
@@ -779,17 +793,25 @@ Result<std::vector<CommitResult>> SqliteEngineStore::CommitSteps(std::vector<Ste
     return db_.Write([&](Connection& conn) -> Result<std::vector<CommitResult>> {
       std::vector<CommitResult> out;
       out.reserve(steps.size());
-      // Without savepoints the step rows go in together, in a few statements, at the end.
+      // Without savepoints the step rows go in together, in a few statements, at the end; so do
+      // the property-change events (before any other event a later step writes: the log keeps
+      // the steps' order).
       std::vector<StepRow> step_rows;
+      std::vector<CrmEvent> events;
       for (StepCommit& s : steps) {
+        // A step writing other events writes all its own as they happen, after those before.
+        const bool defer = !isolated && !WritesOtherEvents(s);
+        if (!isolated && !defer) FLOWD_TRY(InsertDeferredEvents(conn, events));
         FLOWD_ASSIGN_OR_RETURN(CommitResult r,
-                               CommitOne(conn, s, isolated, isolated ? nullptr : &step_rows));
+                               CommitOne(conn, s, isolated, isolated ? nullptr : &step_rows,
+                                         defer ? &events : nullptr));
         if (!isolated && r.outcome == CommitOutcome::kFailed) {
           refused = true;
           return Error::Conflict("a step's effect was refused: the batch runs again isolated");
         }
         out.push_back(std::move(r));
       }
+      FLOWD_TRY(InsertDeferredEvents(conn, events));
       FLOWD_TRY(InsertStepRows(conn, step_rows));
       return out;
     });

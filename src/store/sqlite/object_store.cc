@@ -229,7 +229,8 @@ Result<internal::CurrentValue> ReadCurrent(Connection& conn, int64_t object_id,
 // connection.
 class SqliteObjectTxn final : public internal::ObjectTxn {
  public:
-  explicit SqliteObjectTxn(Connection& conn) : conn_(conn) {}
+  explicit SqliteObjectTxn(Connection& conn, std::vector<CrmEvent>* deferred = nullptr)
+      : conn_(conn), deferred_(deferred) {}
 
   Result<int64_t> InsertObject(int64_t account_id, const std::string& type, int64_t now_ms,
                                const ChangeSource& source) override {
@@ -306,7 +307,11 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
     return sqlite::InsertHistory(conn_, id, name, version, value, now_ms, source, if_absent);
   }
 
-  Status InsertEvent(CrmEvent& e) override { return sqlite::InsertEvent(conn_, e); }
+  Status InsertEvent(CrmEvent& e) override {
+    if (deferred_ == nullptr) return sqlite::InsertEvent(conn_, e);
+    deferred_->push_back(e);  // seq assigned when inserted (InsertDeferredEvents)
+    return Status::Ok();
+  }
 
   Status ClaimUnique(int64_t account_id, const std::string& type, const std::string& name,
                      const std::string& value, int64_t id) override {
@@ -491,12 +496,26 @@ class SqliteObjectTxn final : public internal::ObjectTxn {
 
  private:
   Connection& conn_;
+  std::vector<CrmEvent>* deferred_;  // when set, where InsertEvent puts events
 };
 
 }  // namespace
 
 std::unique_ptr<internal::ObjectTxn> NewObjectTxn(Connection& conn) {
   return std::make_unique<SqliteObjectTxn>(conn);
+}
+
+std::unique_ptr<internal::ObjectTxn> NewObjectTxn(Connection& conn,
+                                                  std::vector<CrmEvent>* deferred) {
+  return std::make_unique<SqliteObjectTxn>(conn, deferred);
+}
+
+Status InsertDeferredEvents(Connection& conn, std::vector<CrmEvent>& deferred) {
+  if (deferred.empty()) return Status::Ok();
+  SqliteObjectTxn txn(conn);
+  FLOWD_TRY(txn.InsertEvents(deferred));
+  deferred.clear();
+  return Status::Ok();
 }
 
 Result<std::vector<ObjectRecord>> SqliteObjectStore::CreateObjects(

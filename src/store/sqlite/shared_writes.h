@@ -16,6 +16,13 @@ namespace flowd::store::sqlite {
 
 // The object store's statements for store/common/object_writes.h on `conn` (object_store.cc).
 std::unique_ptr<internal::ObjectTxn> NewObjectTxn(Connection& conn);
+// The same, but the single events it is asked to insert (property changes, InsertEvent) are
+// appended to `deferred` instead, for the caller to insert later in the same transaction, all
+// in a few statements (InsertDeferredEvents).
+std::unique_ptr<internal::ObjectTxn> NewObjectTxn(Connection& conn,
+                                                  std::vector<CrmEvent>* deferred);
+// Inserts the deferred events, in order, and empties the list.
+Status InsertDeferredEvents(Connection& conn, std::vector<CrmEvent>& deferred);
 
 // One association write as AssociationStore::Associate does it (association_store.cc).
 Result<AssociateOutcome> WriteAssociation(Connection& conn, int64_t account_id,
