@@ -81,14 +81,22 @@ void AppendJsonString(std::string& out, const std::string& s) {
 
 }  // namespace
 
-std::string EventPropertiesJson(const std::map<std::string, std::string>& properties) {
-  // Written directly: one per created record, and a boost::json::object allocates per member.
+namespace {
+
+// Written directly: one per created record, and a boost::json::object allocates per member.
+// `entries` yields (name, value) pairs through `pair`.
+template <typename Entries, typename Pair>
+std::string EncodeProperties(const Entries& entries, Pair pair) {
   size_t size = 2;
-  for (const auto& [k, v] : properties) size += k.size() + v.size() + 6;
+  for (const auto& e : entries) {
+    auto [k, v] = pair(e);
+    size += k.size() + v.size() + 6;
+  }
   std::string out;
   out.reserve(size);
   out += '{';
-  for (const auto& [k, v] : properties) {
+  for (const auto& e : entries) {
+    auto [k, v] = pair(e);
     if (out.size() > 1) out += ',';
     AppendJsonString(out, k);
     out += ':';
@@ -96,6 +104,20 @@ std::string EventPropertiesJson(const std::map<std::string, std::string>& proper
   }
   out += '}';
   return out;
+}
+
+}  // namespace
+
+std::string EventPropertiesJson(const std::map<std::string, std::string>& properties) {
+  return EncodeProperties(properties, [](const auto& e) {
+    return std::pair<const std::string&, const std::string&>(e.first, e.second);
+  });
+}
+
+std::string EventPropertiesJson(std::span<const PropertyWrite> writes) {
+  return EncodeProperties(writes, [](const PropertyWrite& w) {
+    return std::pair<const std::string&, const std::string&>(w.name, w.value);
+  });
 }
 
 std::map<std::string, std::string> ParseEventProperties(const std::string& json) {

@@ -24,6 +24,8 @@ bool IsMaintainedProperty(const std::string& name);
 
 // JSON object text of an event's properties, and back (malformed text gives an empty map).
 std::string EventPropertiesJson(const std::map<std::string, std::string>& properties);
+// The same for writes in name order with unique names (what the map would hold).
+std::string EventPropertiesJson(std::span<const PropertyWrite> writes);
 std::map<std::string, std::string> ParseEventProperties(const std::string& json);
 
 // A JSON array of strings ("[\"a\",\"b\"]"), for SQLite's json_each.

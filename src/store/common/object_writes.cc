@@ -1,7 +1,6 @@
 #include "store/common/object_writes.h"
 
 #include <algorithm>
-#include <map>
 #include <unordered_map>
 
 #include "store/common/object_util.h"
@@ -71,9 +70,7 @@ PreparedCreate PrepareCreate(const std::vector<std::vector<PropertyWrite>>& inpu
     // values' primary key.
     std::sort(writes.begin(), writes.end(),
               [](const PropertyWrite& a, const PropertyWrite& b) { return a.name < b.name; });
-    std::map<std::string, std::string> initial;
-    for (const PropertyWrite& w : writes) initial.emplace(w.name, w.value);
-    p.event_json.push_back(EventPropertiesJson(initial));
+    p.event_json.push_back(EventPropertiesJson(writes));  // name order, unique: as a map's
     p.writes.push_back(std::move(writes));
   }
   // After the last push_back: the pointers below stay valid.
