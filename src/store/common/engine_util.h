@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/common/object_writes.h"
 #include "store/engine_store.h"
 
 namespace flowd::store::internal {
@@ -37,6 +38,21 @@ Status MergeCreatedIds(StepCommit& step, const std::vector<int64_t>& created);
 
 // The record write of `rotation` once it took `slot`: values[slot % values.size()].
 ObjectUpdate RotationUpdate(const RotationEffect& rotation, int64_t slot);
+
+// The step's rotations, in order: each takes its slot (`take_slot(rotation)`, the backend's
+// counter statement in the step's transaction) and writes its owner through `txn`. The slots.
+template <typename TakeSlot>
+Result<std::vector<int64_t>> ApplyRotations(ObjectTxn& txn, const StepCommit& s,
+                                            TakeSlot&& take_slot) {
+  std::vector<int64_t> slots;
+  for (const RotationEffect& r : s.rotations) {
+    FLOWD_ASSIGN_OR_RETURN(int64_t slot, take_slot(r));
+    FLOWD_TRY(WriteObjectUpdatesIn(txn, r.account_id, r.object_type_id, {RotationUpdate(r, slot)},
+                                   r.options, s.now_ms));
+    slots.push_back(slot);
+  }
+  return slots;
+}
 
 // Merges what the step's rotations (the slot each took, in order of step.rotations) and
 // enrollments (their outcomes, in order of step.enrollments) did into step.step.detail_json

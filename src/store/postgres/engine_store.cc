@@ -250,14 +250,10 @@ Result<std::vector<int64_t>> ApplyEffects(Connection& conn, StepCommit& s,
     FLOWD_TRY(ChangeListMembers(conn, m.account_id, MembershipDelta{m.list_id, m.add, m.remove},
                                 s.now_ms, /*static_only=*/true));
   }
-  std::vector<int64_t> slots;
-  for (const RotationEffect& r : s.rotations) {
-    FLOWD_ASSIGN_OR_RETURN(int64_t slot, TakeRotationSlot(conn, r));
-    FLOWD_TRY(internal::WriteObjectUpdatesIn(*txn, r.account_id, r.object_type_id,
-                                             {internal::RotationUpdate(r, slot)}, r.options,
-                                             s.now_ms));
-    slots.push_back(slot);
-  }
+  FLOWD_ASSIGN_OR_RETURN(std::vector<int64_t> slots,
+                         internal::ApplyRotations(*txn, s, [&](const RotationEffect& r) {
+                           return TakeRotationSlot(conn, r);
+                         }));
   enrolled.clear();
   if (!s.enrollments.empty()) {
     FLOWD_ASSIGN_OR_RETURN(enrolled, EnrollAll(conn, s.enrollments, s.now_ms));
